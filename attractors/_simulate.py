@@ -1,0 +1,448 @@
+"""simulate(): run any DynamicalSystem and return a labelled trajectory."""
+
+from __future__ import annotations
+
+import numbers
+import os
+import warnings
+
+import numpy as np
+
+from ._system import ContinuousSystem, DiscreteSystem, DynamicalSystem
+from ._trajectory import build_dataset, encode_json_attr, format_bytes
+from ._validate import (
+    ParameterError,
+    check_finite_array,
+    check_integer,
+    check_positive,
+    describe,
+)
+from .inputs import as_input
+from .solvers import RK4, get_solver
+
+__all__ = ["BlowUpWarning", "simulate"]
+
+#: Steps between blow-up checks and progress-bar updates (the checks are
+#: vectorised over the records of a block, so they cost little per step).
+_BLOCK_STEPS = 128
+
+
+class BlowUpWarning(RuntimeWarning):
+    """A simulation produced NaN or inf and was stopped; the trajectory says when and where."""
+
+
+def _resolve_rng(rng, seed):
+    """One generator for the whole run, and the seed to write down (None if unknown)."""
+    if rng is not None and seed is not None:
+        raise ParameterError("give rng or seed, not both")
+    if isinstance(rng, np.random.Generator):
+        return rng, None
+    if rng is not None:
+        seed = rng
+    if seed is None:
+        # Draw a seed from the OS and record it, so every run can be repeated.
+        seed = int(np.random.SeedSequence().generate_state(1, np.uint64)[0] >> np.uint64(1))
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+        raise ParameterError(
+            f"seed must be a non-negative integer (or rng a numpy Generator), got {describe(seed)}"
+        )
+    return np.random.default_rng(int(seed)), int(seed)
+
+
+def _time_grid(system, t_span, n_steps, dt, solver):
+    """Return (t0, dt, n_steps) after checking the time arguments."""
+    discrete = isinstance(system, DiscreteSystem)
+    if t_span is not None and n_steps is not None:
+        raise ParameterError("give t_span or n_steps, not both")
+    if t_span is None and n_steps is None:
+        raise ParameterError("give the length of the run: t_span=(t0, t1) or n_steps")
+    if discrete:
+        if dt not in (None, 1):
+            raise ParameterError(
+                f"dt must be 1 (or left out) for the discrete-time {system.name}, got {dt!r}"
+            )
+        if solver is not None:
+            raise ParameterError(
+                f"{system.name} is a map (DiscreteSystem) advanced by its own update(); "
+                f"solver must be None, got {describe(solver)}"
+            )
+        dt = 1.0
+    elif dt is None:
+        if solver is not None and get_solver(solver).adaptive:
+            raise ParameterError("dt is required: it sets the time grid an adaptive solver reports on")
+        raise ParameterError(f"dt is required for the continuous-time {system.name}")
+    else:
+        dt = check_positive("dt", dt)
+
+    if n_steps is not None:
+        return 0.0, dt, check_integer("n_steps", n_steps, minimum=1)
+    if isinstance(t_span, numbers.Real):
+        t_span = (0.0, t_span)
+    try:
+        t0, t1 = (float(t) for t in t_span)
+    except (TypeError, ValueError):
+        raise ParameterError(
+            f"t_span must be a number t1 or a pair (t0, t1), got {describe(t_span)}"
+        ) from None
+    if not (np.isfinite(t0) and np.isfinite(t1)):
+        raise ParameterError(f"t_span must be finite, got ({t0!r}, {t1!r})")
+    if t1 <= t0:
+        raise ParameterError(f"t_span must run forward (t1 > t0), got ({t0!r}, {t1!r})")
+    steps = (t1 - t0) / dt
+    n = int(round(steps))
+    if n < 1 or abs(steps - n) > 1e-6 * max(1.0, steps):
+        raise ParameterError(
+            f"t_span ({t0:g}, {t1:g}) is not a whole number of steps of dt={dt:g} "
+            f"({steps:.6g} steps); choose dt so that (t1 - t0) / dt is an integer"
+        )
+    return t0, dt, n
+
+
+def _initial_states(system, x0, n_trials, rng):
+    n = system.n_units
+    if x0 is None:
+        if n_trials is not None:
+            n_trials = check_integer("n_trials", n_trials, minimum=1)
+        x0 = system.initial_state(rng, n_trials)
+    x0 = check_finite_array("x0", x0)
+    if x0.ndim not in (1, 2) or x0.shape[-1] != n:
+        raise ParameterError(
+            f"x0 must have shape ({n},) for one trial or (n_trials, {n}) for a batch "
+            f"({system.name} has {n} units), got shape {x0.shape}"
+        )
+    if n_trials is not None and (x0.ndim != 2 or x0.shape[0] != n_trials):
+        raise ParameterError(f"n_trials={n_trials} does not match x0 of shape {x0.shape}")
+    dtype = system.state_dtype
+    if dtype.kind == "f" and x0.dtype.kind != "f":
+        x0 = x0.astype(dtype)
+    return np.array(x0, dtype=np.result_type(x0.dtype, dtype), copy=True)
+
+
+def _record_steps(n_steps, record_every):
+    steps = np.arange(0, n_steps + 1, record_every, dtype=np.int64)
+    if steps[-1] != n_steps:
+        steps = np.append(steps, n_steps)  # the final state is always kept
+    return steps
+
+
+def _available_memory() -> int:
+    try:
+        with open("/proc/meminfo") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return 2**63
+
+
+def _check_memory(n_records, x0, observables, energy_defined):
+    per_record = x0.nbytes + sum(v.nbytes for _, v in observables.values())
+    per_record += 8 * max(1, x0.size // x0.shape[-1]) if energy_defined else 0
+    need = n_records * per_record
+    available = _available_memory()
+    if need > available:
+        fitting = max(1, available // per_record)
+        raise MemoryError(
+            f"recording {n_records:,} states of shape {x0.shape} needs {format_bytes(need)}, "
+            f"but only {format_bytes(available)} of memory is available; record fewer "
+            f"states (record_every larger, at most about {fitting:,} records) or run shorter"
+        )
+
+
+def simulate(
+    system: DynamicalSystem,
+    x0=None,
+    t_span=None,
+    *,
+    n_steps: int | None = None,
+    dt: float | None = None,
+    solver=None,
+    inputs=None,
+    record_every: int = 1,
+    stop_at_fixed_point: bool = False,
+    tol: float | None = None,
+    n_trials: int | None = None,
+    rng=None,
+    seed: int | None = None,
+    progress: bool = False,
+):
+    r"""Run a dynamical system and return its labelled trajectory.
+
+    A :class:`~attractors.ContinuousSystem` is integrated,
+    :math:`x(t + h) = \Phi_h(x(t))` with the chosen solver, on the grid
+    :math:`t_k = t_0 + k\,dt`; a :class:`~attractors.DiscreteSystem` is iterated,
+    :math:`x_{k+1} = \mathrm{update}(x_k)`, one step per unit of time.  A batch of
+    initial states (shape ``(n_trials, n_units)``) runs in one vectorised pass.
+
+    Parameters
+    ----------
+    system : DynamicalSystem
+        The model.
+    x0 : array_like, shape (n_units,) or (n_trials, n_units), optional
+        Initial state(s).  Default: ``system.initial_state(rng, n_trials)``.
+    t_span : float or (float, float), optional
+        ``t1`` or ``(t0, t1)``; the run covers ``(t1 - t0) / dt`` steps.
+    n_steps : int, optional
+        Number of steps instead of ``t_span`` (starting at t = 0).
+    dt : float
+        Step size for fixed-step solvers, or the spacing of the reported grid for
+        the adaptive solver.  Discrete systems step by 1 and take no ``dt``.
+    solver : Solver or str, optional
+        For continuous systems: a :mod:`attractors.solvers` object or name
+        (default :class:`~attractors.solvers.RK4`).  Discrete systems take none.
+    inputs : None, array_like, callable or Sampled
+        External input: constant, a function ``u(t)``, or a sampled series
+        (:mod:`attractors.inputs`); shared by all trials or one per trial.
+    record_every : int
+        Record every k-th step (the initial and final states are always recorded).
+    stop_at_fixed_point : bool
+        Stop when every trial is at a fixed point.  Discrete: an update leaves
+        the state unchanged (within ``tol``, default 0).  Continuous:
+        :math:`\max_i |F_i(t, x)| \le` ``tol`` (default 1e-8) at a recorded
+        state.  Adds ``converged`` and ``t_converged`` per trial (always
+        present for discrete systems).
+    tol : float, optional
+        Tolerance of the fixed-point test.
+    n_trials : int, optional
+        Number of random initial states to draw when ``x0`` is None.
+    rng : numpy.random.Generator or int, optional
+        Random generator (or seed) for initial states, noise and random update orders.
+    seed : int, optional
+        Seed, written into the trajectory.  Without ``rng`` or ``seed`` a seed
+        is drawn from the operating system and written down, so every run can
+        be repeated bit for bit.
+    progress : bool
+        Show a progress bar (tqdm).
+
+    Returns
+    -------
+    xarray.Dataset
+        Dims ``time``, ``unit`` (and ``trial`` for a batch).  Variables:
+        ``state``; ``energy`` where the model defines one; the model's
+        observables; ``input`` when inputs were given; ``converged`` and
+        ``t_converged`` when fixed points were tested.  Attributes: ``model``,
+        ``parameters`` (JSON), ``solver``, ``solver_options``, ``dt``, ``seed``,
+        ``attractors_version``, ``status`` (``"completed"``, ``"converged"``,
+        ``"blew_up"`` or ``"failed"``) and ``message``.
+
+    Raises
+    ------
+    ParameterError
+        For bad arguments, before any work starts.
+    MemoryError
+        When the requested record would not fit in memory (before any work).
+
+    Warns
+    -----
+    BlowUpWarning
+        When the state becomes NaN or inf; the run stops there and the
+        trajectory keeps the states recorded until then.
+
+    Examples
+    --------
+    >>> import attractors
+    >>> from attractors.models import LinearSystem
+    >>> run = attractors.simulate(LinearSystem([[-1.0]]), [1.0], t_span=2.0, dt=0.01)
+    >>> round(float(run.state.sel(time=2.0, unit=0)), 6)  # exp(-2)
+    0.135335
+    """
+    if not isinstance(system, DynamicalSystem):
+        raise ParameterError(
+            f"system must be an attractors.DynamicalSystem, got {describe(system)}"
+        )
+    n_units = getattr(system, "n_units", None)
+    if isinstance(n_units, bool) or not isinstance(n_units, numbers.Integral) or n_units < 1:
+        raise ParameterError(
+            f"{system.name}.n_units must be a positive integer, got {describe(n_units)}"
+        )
+    discrete = isinstance(system, DiscreteSystem)
+    t0, dt, n_steps = _time_grid(system, t_span, n_steps, dt, solver)
+    if not discrete:
+        solver = RK4() if solver is None else get_solver(solver)
+    record_every = check_integer("record_every", record_every, minimum=1)
+    if tol is None:
+        tol = 0.0 if discrete else 1e-8
+    tol = check_positive("tol", tol, allow_zero=True)
+    rng, seed = _resolve_rng(rng, seed)
+    x0 = _initial_states(system, x0, n_trials, rng)
+    batch_shape = x0.shape[:-1]
+    t_end = t0 + n_steps * dt
+    source = as_input(inputs, system, batch_shape, (t0, t_end))
+
+    # Probe the model once on x0: wrong shapes fail here, not after an hour.
+    u0 = None if source is None else source(t0)
+    if not discrete:
+        slope = np.asarray(system.vector_field(t0, x0, u0))
+        if slope.shape != x0.shape:
+            raise ParameterError(
+                f"{system.name}.vector_field returned shape {slope.shape} for a state of "
+                f"shape {x0.shape}; it must return dx/dt of the same shape"
+            )
+    try:
+        np.asarray(system.energy(x0, u0))
+        energy_note = "recorded"
+    except NotImplementedError as reason:
+        energy_note = f"not defined: {reason}"
+    observables0 = {k: (tuple(d), np.asarray(v)) for k, (d, v) in system.observables(x0).items()}
+    record_steps = _record_steps(n_steps, record_every)
+    _check_memory(record_steps.size, x0, observables0, energy_note == "recorded")
+
+    if discrete:
+        solver_attrs = {"solver": "update", "solver_options": encode_json_attr({})}
+    else:
+        solver_attrs = {"solver": solver.name, "solver_options": encode_json_attr(solver.options())}
+
+    from tqdm.auto import tqdm  # light import, only when running
+
+    with tqdm(total=n_steps, disable=not progress, unit="step", desc=system.name) as bar, \
+            np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        if not discrete and solver.adaptive:
+            from ._adaptive import run_adaptive
+
+            run = run_adaptive(system, solver, x0, t0, dt, record_steps, source,
+                               stop_at_fixed_point, tol, bar)
+        else:
+            run = _run_fixed_step(system, solver, x0, t0, dt, record_steps, source, rng,
+                                  stop_at_fixed_point, tol, bar)
+
+    states, times = run["states"], run["times"]
+    status, message = run["status"], run["message"]
+    if status == "blew_up":
+        warnings.warn(message, BlowUpWarning, stacklevel=2)
+    return _assemble(system, states, times, batch_shape, source, energy_note, run,
+                     {**solver_attrs, "dt": dt, "record_every": record_every,
+                      "n_steps": int(run["steps_taken"]), "status": status,
+                      "message": message, "inputs": repr(source) if source else "none",
+                      **({"seed": seed} if seed is not None else
+                         {"rng": "user-supplied numpy Generator (seed unknown)"})})
+
+
+def _run_fixed_step(system, solver, x, t0, dt, record_steps, source, rng, stop, tol, bar):
+    """The stepping loop shared by every fixed-step solver and every map."""
+    discrete = isinstance(system, DiscreteSystem)
+    if discrete:
+        update = system.update
+        u = source if source is not None else (lambda t: None)
+
+        def step(t, state):
+            return update(state, rng, u(t))
+    else:
+        step = solver.make_stepper(system, dt, source, rng)
+        field = system.vector_field
+
+    n_records = record_steps.size
+    states = np.empty((n_records,) + x.shape, dtype=x.dtype)
+    states[0] = x
+    taken = np.zeros(n_records, dtype=np.int64)  # the step at which each record was taken
+    batch_shape = x.shape[:-1]
+    track = discrete or stop
+    still = np.zeros(batch_shape, dtype=bool)  # at a fixed point since t_converged
+    t_converged = np.full(batch_shape, np.nan)
+    if track and not discrete:
+        speed = np.max(np.abs(field(t0, x, None if source is None else source(t0))), axis=-1)
+        still = speed <= tol
+        t_converged[still] = t0
+    block_records = max(1, _BLOCK_STEPS // max(1, int(record_steps[1] - record_steps[0])))
+
+    k, r = 0, 1
+    status, message = "completed", f"ran {int(record_steps[-1])} steps"
+    while r < n_records:
+        block_start, k_block = r, k
+        block_end = min(r + block_records, n_records)
+        stopped = False
+        while r < block_end:
+            target = int(record_steps[r])
+            if discrete:
+                while k < target:
+                    t = t0 + k * dt
+                    x_next = step(t, x)
+                    if tol:
+                        now = np.abs(x_next - x).max(axis=-1) <= tol
+                    else:
+                        now = ~(x_next != x).any(axis=-1)
+                    # x is a fixed point (reached at t) if the update left it unchanged.
+                    t_converged[now & ~still] = t
+                    t_converged[~now] = np.nan
+                    still = now
+                    x = x_next
+                    k += 1
+                    if stop and still.all():
+                        break
+            else:
+                for k in range(k, target):
+                    x = step(t0 + k * dt, x)
+                k = target
+            states[r] = x
+            taken[r] = k
+            r += 1
+            if stop and not discrete:
+                t_now = t0 + k * dt
+                u_now = None if source is None else source(t_now)
+                now = np.max(np.abs(field(t_now, x, u_now)), axis=-1) <= tol
+                t_converged[now & ~still] = t_now
+                t_converged[~now] = np.nan
+                still = now
+            if stop and still.all():
+                stopped = True
+                break
+        bar.update(k - k_block)
+        # Non-finite values propagate, so checking the block's records finds a blow-up.
+        finite = np.isfinite(states[block_start:r]).all(axis=-1)
+        if not finite.all():
+            bad_rows = ~finite.reshape(finite.shape[0], -1).all(axis=1)
+            r_bad = block_start + int(np.argmax(bad_rows))
+            trials = np.argwhere(~finite[r_bad - block_start]).ravel().tolist()
+            t_last, t_bad = t0 + taken[r_bad - 1] * dt, t0 + taken[r_bad] * dt
+            where = f"in trial(s) {trials} " if batch_shape else ""
+            message = (
+                f"the state became non-finite (NaN or inf) {where}between t={t_last:g} and "
+                f"t={t_bad:g}; the run was stopped and the states recorded up to t={t_last:g} "
+                f"are kept (reduce dt, or check the model's parameters for instability)"
+            )
+            return {"states": states[:r_bad], "times": t0 + taken[:r_bad] * dt,
+                    "status": "blew_up", "message": message, "steps_taken": int(taken[r_bad]),
+                    "converged": still if track else None,
+                    "t_converged": t_converged if track else None}
+        if stopped:
+            status = "converged"
+            message = f"every trial reached a fixed point (tol={tol:g}) by t={t0 + k * dt:g}"
+            break
+    return {"states": states[:r], "times": t0 + taken[:r] * dt, "status": status,
+            "message": message, "steps_taken": k,
+            "converged": still if track else None, "t_converged": t_converged if track else None}
+
+
+def _assemble(system, states, times, batch_shape, source, energy_note, run, attrs):
+    batched = len(batch_shape) == 1
+    recorded_input = None
+    input_values = None
+    if source is not None:
+        target = tuple(batch_shape) + tuple(system.input_shape)
+        value0 = np.asarray(source(times[0]))
+        per_trial = batched and value0.ndim == len(target)
+        shape = target if per_trial else tuple(system.input_shape)
+        dims = (("trial",) if per_trial else ()) + tuple(system.input_dims)
+        if getattr(source, "varies_in_time", True):
+            stacked = np.stack([np.broadcast_to(source(t), shape) for t in times])
+            recorded_input = (("time",) + dims, stacked)
+            input_values = stacked if per_trial else stacked.reshape(
+                (len(times),) + (1,) * len(batch_shape) + shape)
+        else:
+            constant = np.array(np.broadcast_to(value0, shape))
+            recorded_input = (dims, constant)
+            input_values = constant
+    energy = None
+    if energy_note == "recorded" and len(states):
+        energy = np.asarray(system.energy(states, input_values), dtype=np.float64)
+    observables = {}
+    if len(states):
+        observables = {k: (tuple(d), np.asarray(v)) for k, (d, v) in system.observables(states).items()}
+    return build_dataset(
+        system, states=states, times=times, batched=batched, energy=energy,
+        energy_note=energy_note, observables=observables, recorded_input=recorded_input,
+        converged=run["converged"], t_converged=run["t_converged"], attrs=attrs,
+    )
