@@ -19,19 +19,21 @@ def check_energy(trajectory, *, rtol: float = 1e-9, atol: float = 0.0, strict: b
     Between consecutive records :math:`t_{k}` and :math:`t_{k+1}` of a trial, an
     increase is reported when
 
-    .. math:: E_{k+1} - E_k > \mathrm{atol} + \mathrm{rtol}\,\max_k |E_k| .
+    .. math:: E_{k+1} - E_k > \mathrm{atol} + \mathrm{rtol}\,\max(|E_k|, |E_{k+1}|) .
 
     The default ``rtol = 1e-9`` is argued from round-off: an energy summed over
     the :math:`N^2` terms of a quadratic form carries a relative error of at most
     about :math:`N\epsilon` (2e-13 for N = 1000), while a real increase caused by
-    the dynamics or an unstable step is many orders larger.
+    the dynamics or an unstable step is many orders larger.  The tolerance is
+    local (not relative to the largest energy of the run), so an energy that
+    grows exponentially is caught from its first step.
 
     Parameters
     ----------
     trajectory : xarray.Dataset
         A trajectory from :func:`attractors.simulate` with an ``energy`` variable.
     rtol, atol : float
-        Tolerances (relative to the trial's largest \|E\|, and absolute).
+        Tolerances (relative to the two energies compared, and absolute).
     strict : bool
         Raise :class:`EnergyIncreaseError` when any increase is found.
 
@@ -55,10 +57,10 @@ def check_energy(trajectory, *, rtol: float = 1e-9, atol: float = 0.0, strict: b
     batched = energy.ndim == 2
     if not batched:
         energy = energy[:, None]
-    scale = np.max(np.abs(energy), axis=0) if energy.size else np.zeros(energy.shape[1])
-    tolerance = atol + rtol * scale
-    increase = np.diff(energy, axis=0)
-    where = np.argwhere(increase > tolerance[None, :])
+    tolerance = atol + rtol * np.maximum(np.abs(energy[:-1]), np.abs(energy[1:]))
+    with np.errstate(invalid="ignore"):
+        increase = np.diff(energy, axis=0)
+    where = np.argwhere(increase > tolerance)
     steps, trials = where[:, 0], where[:, 1]
     variables = {
         "time": ("violation", times[steps + 1]),
@@ -80,6 +82,6 @@ def check_energy(trajectory, *, rtol: float = 1e-9, atol: float = 0.0, strict: b
         raise EnergyIncreaseError(
             f"the energy of {trajectory.attrs.get('model', 'the model')} rose {steps.size} "
             f"time(s); first{where_text} at t={float(first['time']):g} by "
-            f"{float(first['increase']):.3g} (tolerance {float(tolerance[trials[0]]):.3g})"
+            f"{float(first['increase']):.3g} (tolerance {float(tolerance[steps[0], trials[0]]):.3g})"
         )
     return report

@@ -140,7 +140,8 @@ def _available_memory() -> int:
 
 
 def _check_memory(n_records, x0, observables, energy_defined):
-    per_record = x0.nbytes + sum(v.nbytes for _, v in observables.values())
+    # The state, its step index, the observables and the energy of each record.
+    per_record = x0.nbytes + 8 + sum(v.nbytes for _, v in observables.values())
     per_record += 8 * max(1, x0.size // x0.shape[-1]) if energy_defined else 0
     need = n_records * per_record
     available = _available_memory()
@@ -288,8 +289,9 @@ def simulate(
     except NotImplementedError as reason:
         energy_note = f"not defined: {reason}"
     observables0 = {k: (tuple(d), np.asarray(v)) for k, (d, v) in system.observables(x0).items()}
+    n_records = n_steps // record_every + 1 + (n_steps % record_every != 0)
+    _check_memory(n_records, x0, observables0, energy_note == "recorded")
     record_steps = _record_steps(n_steps, record_every)
-    _check_memory(record_steps.size, x0, observables0, energy_note == "recorded")
 
     if discrete:
         solver_attrs = {"solver": "update", "solver_options": encode_json_attr({})}

@@ -80,6 +80,6 @@ def check_finite_array(name: str, value, *, dtype=None) -> np.ndarray:
         bad = np.argwhere(~np.isfinite(array))[0]
         where = f" at index {tuple(int(i) for i in bad)}" if array.ndim else ""
         raise ParameterError(
-            f"{name} must be finite, but it contains {array[tuple(bad)]!r}{where}"
+            f"{name} must be finite, but it contains {array[tuple(bad)].item()!r}{where}"
         )
     return array

@@ -67,6 +67,10 @@ class LinearSystem(ContinuousSystem):
     def jacobian(self, t, x, inputs=None):
         return np.broadcast_to(self.matrix, np.shape(x)[:-1] + self.matrix.shape)
 
+    def leak_rate(self):
+        """The decay on the diagonal of A, :math:`\\lambda_i = \\max(-A_{ii}, 0)`, for exponential Euler."""
+        return np.maximum(-np.diag(self.matrix), 0.0)
+
     def energy(self, x, inputs=None):
         if not np.allclose(self.matrix, self.matrix.T, rtol=0, atol=1e-12):
             raise NotImplementedError(

@@ -1,0 +1,162 @@
+"""The ``attractors`` command."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+
+from ._version import __version__
+
+__all__ = ["main"]
+
+
+def _model_registry():
+    from .models import REGISTRY
+
+    return REGISTRY
+
+
+def _parse_value(text: str, default):
+    """Parse a command-line value with the type of the model parameter's default."""
+    if isinstance(default, bool):
+        if text.lower() in ("true", "1", "yes"):
+            return True
+        if text.lower() in ("false", "0", "no"):
+            return False
+        raise argparse.ArgumentTypeError(f"expected true or false, got {text!r}")
+    if isinstance(default, int):
+        return int(text)
+    if isinstance(default, float) or default is None:
+        return float(text)
+    return text
+
+
+def _add_gallery(subparsers):
+    parser = subparsers.add_parser(
+        "gallery", help="render the gallery figures (PNG + index.html) into a folder",
+        description="Run every gallery script and write its figures as PNG files and a "
+                    "static index.html page into --out.  The same seed gives the same pictures.")
+    parser.add_argument("--out", default="gallery-output", help="output folder (default: %(default)s)")
+    parser.add_argument("--only", action="append", metavar="NAME",
+                        help="render only this script (repeatable; see --list)")
+    parser.add_argument("--list", action="store_true", help="list the gallery scripts and exit")
+    parser.add_argument("--quick", action="store_true", help="small sizes, for a fast check")
+    parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+
+
+def _add_simulate(subparsers):
+    parser = subparsers.add_parser(
+        "simulate", help="simulate a built-in model and save the trajectory as netCDF",
+        description="Simulate MODEL and write its labelled trajectory to a netCDF file.  "
+                    "Model parameters are given as --NAME VALUE; `attractors simulate MODEL "
+                    "--help` lists them.")
+    parser.add_argument("model", choices=sorted(_model_registry()), help="the model")
+    parser.add_argument("--out", required=True, help="output netCDF file (.nc)")
+    parser.add_argument("--plot", help="also save a figure of the trajectory (.png)")
+    parser.add_argument("--t-end", type=float, default=10.0, help="end time (default: %(default)s)")
+    parser.add_argument("--n-steps", type=int, help="number of steps (instead of --t-end)")
+    parser.add_argument("--dt", type=float, help="step size (continuous models; default 0.01)")
+    parser.add_argument("--solver", default=None, help="solver name, e.g. euler, rk4, RK45")
+    parser.add_argument("--n-trials", type=int, default=None, help="number of random initial states")
+    parser.add_argument("--record-every", type=int, default=1)
+    parser.add_argument("--seed", type=int, default=0, help="random seed (default: %(default)s)")
+    parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    return parser
+
+
+def _model_arguments(cls, argv):
+    """Parse ``--name value`` pairs for the dataclass fields of ``cls``."""
+    parser = argparse.ArgumentParser(prog=f"attractors simulate {cls.__name__}", add_help=False)
+    for field in dataclasses.fields(cls):
+        default = field.default if field.default is not dataclasses.MISSING else None
+        parser.add_argument(f"--{field.name.replace('_', '-')}", dest=field.name,
+                            type=lambda text, d=default: _parse_value(text, d), default=default)
+    values, rest = parser.parse_known_args(argv)
+    return {k: v for k, v in vars(values).items() if v is not None}, rest
+
+
+def _run_simulate(args, model_args):
+    import attractors
+
+    cls = _model_registry()[args.model]
+    system = cls(**model_args)
+    discrete = isinstance(system, attractors.DiscreteSystem)
+    if args.n_steps is not None:
+        span = {"n_steps": args.n_steps}
+    else:
+        span = {"t_span": args.t_end}
+    run = attractors.simulate(
+        system, n_trials=args.n_trials, dt=None if discrete else (0.01 if args.dt is None else args.dt),
+        solver=args.solver, record_every=args.record_every, seed=args.seed,
+        progress=not args.no_progress, **span)
+    run.to_netcdf(args.out)
+    if args.plot:
+        import matplotlib
+
+        matplotlib.use("Agg", force=True)
+        from . import plot
+
+        figure = plot.plot_state(run).figure
+        figure.savefig(args.plot)
+    print(f"{system.name}: {run.attrs['status']} ({run.attrs['message']}); wrote {args.out}")
+    return 0
+
+
+def main(argv=None) -> int:
+    """Entry point of the ``attractors`` command."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = argparse.ArgumentParser(
+        prog="attractors",
+        description="Attractor-network dynamics: simulate models and render the gallery.")
+    parser.add_argument("--version", action="version", version=f"attractors {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _add_gallery(subparsers)
+    _add_simulate(subparsers)
+
+    model_args = {}
+    if len(argv) >= 2 and argv[0] == "simulate" and argv[1] in _model_registry():
+        if "-h" in argv or "--help" in argv:
+            _print_model_help(argv[1])
+        model_args, argv = _model_arguments(_model_registry()[argv[1]], argv)
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    from ._validate import ParameterError
+
+    try:
+        if args.command == "gallery":
+            return _run_gallery(args)
+        return _run_simulate(args, model_args)
+    except (ParameterError, ValueError, FileNotFoundError, MemoryError) as error:
+        print(f"attractors {args.command}: error: {error}", file=sys.stderr)
+        return 2
+
+
+def _print_model_help(name):
+    cls = _model_registry()[name]
+    print(f"parameters of {name} ({cls.__name__}), given as --NAME VALUE:")
+    for field in dataclasses.fields(cls):
+        default = field.default if field.default is not dataclasses.MISSING else "required"
+        print(f"  --{field.name.replace('_', '-'):<20} default: {default}")
+    doc = (cls.__doc__ or "").strip().splitlines()
+    if doc:
+        print(f"\n{doc[0]}\n")
+
+
+def _run_gallery(args):
+    from ._render import gallery_scripts, render_gallery
+
+    if args.list:
+        for name, path in gallery_scripts().items():
+            print(f"{name:<32} {path.name}")
+        return 0
+    written = render_gallery(args.out, only=args.only, quick=args.quick,
+                             progress=not args.no_progress)
+    print(f"wrote {len(written)} figure(s) and index.html to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
