@@ -34,16 +34,15 @@ def run_adaptive(system, solver, x0, t0, dt, record_steps, source, stop, tol, ba
     shape = x0.shape
     field = system.vector_field
     u = source if source is not None else (lambda t: None)
-    reached = [t0]
 
     def fun(t, y):
-        if t > reached[0]:
-            bar.update(int((t - reached[0]) / dt + 0.5) if t - reached[0] >= dt else 0)
-            reached[0] = t if t - reached[0] >= dt else reached[0]
+        # Progress in grid steps reached; solve_ivp may probe past them and back.
+        done = int((t - t0) / dt)
+        if done > bar.n:
+            bar.update(min(done, bar.total) - bar.n)
         return field(t, y.reshape(shape), u(t)).reshape(-1)
 
     t_eval = t0 + record_steps * dt
-    t_eval[-1] = t0 + record_steps[-1] * dt
     options = {"rtol": solver.rtol, "atol": solver.atol, "max_step": solver.max_step}
     if solver.implicit:
         jacobian = _block_jacobian(system, shape, source)
