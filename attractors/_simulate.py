@@ -411,7 +411,8 @@ def _run_fixed_step(system, solver, x, t0, dt, record_steps, source, rng, stop, 
                     "t_converged": t_converged if track else None}
         if stopped:
             status = "converged"
-            message = f"every trial reached a fixed point (tol={tol:g}) by t={t0 + k * dt:g}"
+            message = (f"every trial reached a fixed point (tol={tol:g}) by "
+                       f"t={np.max(t_converged):g}; stopped at t={t0 + k * dt:g}")
             break
     return {"states": states[:r], "times": t0 + taken[:r] * dt, "status": status,
             "message": message, "steps_taken": k,

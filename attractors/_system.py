@@ -57,9 +57,9 @@ class DynamicalSystem(abc.ABC):
     ...     '''dx/dt = x - x**3 - c * (other unit), a gradient flow of E.'''
     ...     n_units = 2
     ...     def vector_field(self, t, x, inputs=None):
-    ...         return x - x**3 - 0.5 * x[..., ::-1]
+    ...         return x - x**3 - 0.75 * x[..., ::-1]
     ...     def energy(self, x, inputs=None):
-    ...         return np.sum(x**4 / 4 - x**2 / 2, axis=-1) + 0.5 * x[..., 0] * x[..., 1]
+    ...         return np.sum(x**4 / 4 - x**2 / 2, axis=-1) + 0.75 * x[..., 0] * x[..., 1]
     >>> run = attractors.simulate(Bistable(), [0.3, 0.1], t_span=10.0, dt=0.01)
     >>> bool(attractors.check_energy(run).sizes["violation"] == 0)
     True

@@ -17,9 +17,9 @@ def bistable():
         n_units = 2
 
         def vector_field(self, t, x, inputs=None):
-            return x - x**3 - 0.5 * x[..., ::-1]
+            return x - x**3 - 0.75 * x[..., ::-1]
 
         def energy(self, x, inputs=None):
-            return np.sum(x**4 / 4 - x**2 / 2, axis=-1) + 0.5 * x[..., 0] * x[..., 1]
+            return np.sum(x**4 / 4 - x**2 / 2, axis=-1) + 0.75 * x[..., 0] * x[..., 1]
 
     return Bistable()

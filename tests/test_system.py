@@ -13,9 +13,9 @@ def test_user_model_gets_simulation_energy_trajectories_and_saving(bistable, tmp
     run = attractors.simulate(bistable, x0, t_span=50.0, dt=0.01, stop_at_fixed_point=True)
     assert run.attrs["model"] == "Bistable" and run.attrs["status"] == "converged"
     assert run["state"].dims == ("time", "trial", "unit")
-    # The fixed points of x - x^3 - x_other/2 with x_other = -x: x^2 = 3/2.
+    # The stable fixed points of x - x^3 - 3/4 x_other with x_other = -x: x^2 = 7/4.
     final = run["state"].isel(time=-1).values
-    np.testing.assert_allclose(np.abs(final), np.sqrt(1.5), atol=1e-7)
+    np.testing.assert_allclose(np.abs(final), np.sqrt(1.75), atol=1e-7)
     np.testing.assert_allclose(final[:, 0], -final[:, 1], atol=1e-7)
     assert attractors.check_energy(run).sizes["violation"] == 0
     run.to_netcdf(tmp_path / "bistable.nc")

@@ -1,0 +1,67 @@
+"""Sphinx configuration for the attractors documentation."""
+
+import os
+import sys
+
+# Document the checkout, not whatever version happens to be installed.
+sys.path.insert(0, os.path.abspath(".."))
+
+import attractors  # noqa: E402
+
+project = "attractors"
+author = "The attractors developers"
+copyright = "The attractors developers"
+release = attractors.__version__
+version = ".".join(release.split(".")[:2])
+
+extensions = [
+    "sphinx.ext.autodoc",
+    "sphinx.ext.autosummary",
+    "sphinx.ext.intersphinx",
+    "sphinx.ext.mathjax",
+    "numpydoc",
+    "sphinx_gallery.gen_gallery",
+]
+
+exclude_patterns = ["_build", "Thumbs.db", ".DS_Store", "conftest.py"]
+templates_path = []
+
+# -- autodoc / autosummary / numpydoc ------------------------------------------
+autosummary_generate = True
+autodoc_default_options = {"members": True, "inherited-members": False}
+autodoc_typehints = "none"  # numpydoc's Parameters sections already give the types
+numpydoc_show_class_members = False
+numpydoc_xref_param_type = False
+
+# -- intersphinx ---------------------------------------------------------------
+intersphinx_mapping = {
+    "python": ("https://docs.python.org/3", None),
+    "numpy": ("https://numpy.org/doc/stable", None),
+    "scipy": ("https://docs.scipy.org/doc/scipy", None),
+    "xarray": ("https://docs.xarray.dev/en/stable", None),
+    "matplotlib": ("https://matplotlib.org/stable", None),
+}
+intersphinx_timeout = 5
+# Offline builds (no network): ATTRACTORS_DOCS_OFFLINE=1 skips the inventories,
+# and links to these projects are then plain text instead of warnings.
+if os.environ.get("ATTRACTORS_DOCS_OFFLINE") == "1":
+    intersphinx_mapping = {}
+
+# -- sphinx-gallery ------------------------------------------------------------
+sphinx_gallery_conf = {
+    "examples_dirs": "../gallery",
+    "gallery_dirs": "auto_gallery",
+    "filename_pattern": r"/plot_",
+    "download_all_examples": False,
+    "remove_config_comments": True,
+    "within_subsection_order": "FileNameSortKey",
+}
+
+# -- HTML ----------------------------------------------------------------------
+html_theme = "pydata_sphinx_theme"
+html_title = f"attractors {release}"
+html_theme_options = {
+    "navigation_with_keys": False,
+    "show_toc_level": 2,
+}
+html_static_path = []

@@ -1,0 +1,191 @@
+"""Tests of attractors.plot on small real trajectories."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+import attractors  # noqa: E402
+from attractors import ParameterError  # noqa: E402
+from attractors.models import (  # noqa: E402
+    ContractionMap,
+    DoubleWell,
+    LinearSystem,
+    OrnsteinUhlenbeck,
+)
+from attractors.plot import plot_energy, plot_phase_plane, plot_state  # noqa: E402
+from attractors.solvers import EulerMaruyama  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture
+def double_well_batch():
+    """Three trials of the two-unit double well, each flowing to a minimum."""
+    x0 = [[0.3, 0.1], [-0.2, 0.4], [0.05, -0.6]]
+    return attractors.simulate(DoubleWell(), x0, t_span=5.0, dt=0.05, seed=0)
+
+
+def test_import_does_not_load_matplotlib():
+    # Run in a fresh interpreter: this test process has matplotlib loaded already.
+    code = "import sys, attractors.plot; print('matplotlib' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip() == "False"
+
+
+def test_plot_state_lines_for_few_units():
+    run = attractors.simulate(LinearSystem(np.diag([-1.0, -2.0, -3.0])), [1.0, 1.0, 1.0],
+                              t_span=1.0, dt=0.1)
+    ax = plot_state(run)
+    assert len(ax.lines) == 3
+    np.testing.assert_allclose(ax.lines[2].get_xdata(), run.time.values)
+    np.testing.assert_allclose(ax.lines[2].get_ydata(), run.state.sel(unit=2).values)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["unit 0", "unit 1", "unit 2"]
+    assert ax.get_xlabel() == "time (model time units)"
+    assert ax.get_ylabel() == "state (a.u.)"
+    assert "LinearSystem" in ax.get_title()
+
+
+def test_plot_state_selects_a_trial(double_well_batch):
+    ax = plot_state(double_well_batch, trial=1)
+    assert len(ax.lines) == 2
+    np.testing.assert_allclose(ax.lines[0].get_ydata(),
+                               double_well_batch.state.sel(trial=1, unit=0).values)
+    assert "trial 1" in ax.get_title()
+    # Without a trial, the first one is shown and the title says which.
+    assert "trial 0" in plot_state(double_well_batch).get_title()
+    with pytest.raises(ParameterError, match="trial=7"):
+        plot_state(double_well_batch, trial=7)
+
+
+def test_plot_state_heatmap_for_many_units():
+    n_units = 30
+    matrix = -np.diag(np.linspace(0.5, 3.0, n_units))
+    run = attractors.simulate(LinearSystem(matrix), np.ones(n_units), t_span=1.0, dt=0.1)
+    ax = plot_state(run)
+    assert len(ax.lines) == 0
+    assert len(ax.collections) == 1
+    mesh = ax.collections[0]
+    assert mesh.get_array().size == run.sizes["time"] * n_units
+    assert ax.get_ylabel() == "unit"
+    assert ax.get_xlabel() == "time (model time units)"
+    # The colour bar is a second axes of the figure, labelled with the state.
+    colorbar_axes = [other for other in ax.figure.axes if other is not ax]
+    assert len(colorbar_axes) == 1
+    assert colorbar_axes[0].get_ylabel() == "state (a.u.)"
+
+
+def test_plot_state_labels_units_with_a_model_coordinate():
+    # A coordinate on the unit dim (as theta on a ring) labels the units when present.
+    run = attractors.simulate(LinearSystem(-np.eye(12)), np.ones(12), t_span=0.5, dt=0.1)
+    theta = np.linspace(-np.pi, np.pi, 12, endpoint=False)
+    run = run.assign_coords(theta=("unit", theta, {"long_name": "preferred direction",
+                                                   "units": "rad"}))
+    ax = plot_state(run)
+    assert ax.get_ylabel() == "preferred direction (rad)"
+    low, high = ax.get_ylim()
+    assert low < theta[0] and high > theta[-1]
+    lines = plot_state(run.isel(unit=slice(0, 3)))
+    assert lines.get_legend().get_texts()[1].get_text() == f"theta {theta[1]:.3g}"
+    with pytest.raises(ParameterError, match="unit_coord"):
+        plot_state(run, unit_coord="nope")
+
+
+def test_plot_state_discrete_time_axis_in_steps():
+    run = attractors.simulate(ContractionMap(), [1.0, -1.0, 0.5], n_steps=8)
+    ax = plot_state(run)
+    assert len(ax.lines) == 3
+    assert ax.get_xlabel() == "time (step)"
+
+
+def test_plot_energy_one_line_per_trial_and_no_marks_when_decreasing(double_well_batch):
+    ax = plot_energy(double_well_batch)
+    assert len(ax.lines) == 3
+    assert len(ax.collections) == 0  # a gradient flow: no increase to mark
+    assert ax.get_xlabel() == "time (model time units)"
+    assert ax.get_ylabel() == "energy (Lyapunov function) (a.u.)"
+    assert "never rises" in ax.get_title()
+    np.testing.assert_allclose(ax.lines[1].get_ydata(),
+                               double_well_batch.energy.sel(trial=1).values)
+
+
+def test_plot_energy_marks_every_increase():
+    # With noise the Ornstein-Uhlenbeck energy |x|^2 / 2 rises at random steps.
+    run = attractors.simulate(OrnsteinUhlenbeck(n_units=1), [[0.0], [0.5]], t_span=2.0, dt=0.1,
+                              solver=EulerMaruyama(noise=1.0), seed=3)
+    report = attractors.check_energy(run)
+    assert report.attrs["n_violations"] > 0
+    ax = plot_energy(run)
+    assert len(ax.lines) == 2
+    (marks,) = ax.collections
+    np.testing.assert_allclose(marks.get_offsets(),
+                               np.column_stack([report.time.values, report.energy_after.values]))
+    n = report.attrs["n_violations"]
+    assert f"energy increase ({n})" in [t.get_text() for t in ax.get_legend().get_texts()]
+    assert f"rose {n} time(s)" in ax.get_title()
+
+
+def test_plot_energy_single_trial_and_no_energy():
+    run = attractors.simulate(LinearSystem([[-1.0]]), [1.0], t_span=1.0, dt=0.1)
+    ax = plot_energy(run)
+    assert len(ax.lines) == 1
+    rotation = attractors.simulate(LinearSystem([[0.0, -1.0], [1.0, 0.0]]), [1.0, 0.0],
+                                   t_span=1.0, dt=0.1)
+    with pytest.raises(ParameterError, match="no recorded energy"):
+        plot_energy(rotation)
+
+
+def test_plot_phase_plane_one_curve_per_trial(double_well_batch):
+    ax = plot_phase_plane(double_well_batch)
+    assert len(ax.lines) == 3
+    starts, ends = ax.collections
+    state = double_well_batch.state
+    np.testing.assert_allclose(starts.get_offsets(), state.isel(time=0).values)
+    np.testing.assert_allclose(ends.get_offsets(), state.isel(time=-1).values)
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert texts == ["trial 0", "trial 1", "trial 2", "start", "end"]
+    assert ax.get_xlabel() == "state of unit 0 (a.u.)"
+    assert ax.get_ylabel() == "state of unit 1 (a.u.)"
+    assert "phase plane" in ax.get_title()
+
+
+def test_plot_phase_plane_single_trial_units_and_flow():
+    system = DoubleWell(n_units=3)
+    run = attractors.simulate(system, [0.3, 0.1, -0.2], t_span=1.0, dt=0.1)
+    ax = plot_phase_plane(run, units=(2, 0))
+    assert len(ax.lines) == 1
+    np.testing.assert_allclose(ax.lines[0].get_xdata(), run.state.sel(unit=2).values)
+    assert ax.get_xlabel() == "state of unit 2 (a.u.)"
+    with pytest.raises(ParameterError, match="not a unit"):
+        plot_phase_plane(run, units=(0, 5))
+    # The flow is drawn only for a two-unit continuous model.
+    with pytest.raises(ParameterError, match="two-unit"):
+        plot_phase_plane(run, system=system)
+    two = attractors.simulate(DoubleWell(), [0.3, 0.1], t_span=1.0, dt=0.1)
+    ax = plot_phase_plane(two, system=DoubleWell())
+    assert len(ax.lines) == 1
+    # The streamlines add a line collection and arrows behind the curve.
+    assert len(ax.collections) > 2
+
+
+def test_plot_on_given_axes(double_well_batch):
+    fig, (left, right) = plt.subplots(1, 2)
+    assert plot_phase_plane(double_well_batch, ax=left) is left
+    assert plot_energy(double_well_batch, ax=right) is right
+    assert len(fig.axes) == 2
+
+
+def test_rejects_non_trajectories():
+    with pytest.raises(ParameterError, match="xarray.Dataset"):
+        plot_state(np.zeros((3, 2)))
