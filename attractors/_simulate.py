@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import numbers
-import os
 import warnings
 
 import numpy as np
 
+from ._recording import assemble, check_memory
+from ._recording import record_steps as make_record_steps
 from ._system import ContinuousSystem, DiscreteSystem, DynamicalSystem
-from ._trajectory import build_dataset, encode_json_attr, format_bytes
+from ._trajectory import encode_json_attr
 from ._validate import (
     ParameterError,
     check_finite_array,
@@ -116,42 +117,6 @@ def _initial_states(system, x0, n_trials, rng):
     if dtype.kind == "f" and x0.dtype.kind != "f":
         x0 = x0.astype(dtype)
     return np.array(x0, dtype=np.result_type(x0.dtype, dtype), copy=True)
-
-
-def _record_steps(n_steps, record_every):
-    steps = np.arange(0, n_steps + 1, record_every, dtype=np.int64)
-    if steps[-1] != n_steps:
-        steps = np.append(steps, n_steps)  # the final state is always kept
-    return steps
-
-
-def _available_memory() -> int:
-    try:
-        with open("/proc/meminfo") as meminfo:
-            for line in meminfo:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    try:
-        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    except (ValueError, OSError, AttributeError):
-        return 2**63
-
-
-def _check_memory(n_records, x0, observables, energy_defined):
-    # The state, its step index, the observables and the energy of each record.
-    per_record = x0.nbytes + 8 + sum(v.nbytes for _, v in observables.values())
-    per_record += 8 * max(1, x0.size // x0.shape[-1]) if energy_defined else 0
-    need = n_records * per_record
-    available = _available_memory()
-    if need > available:
-        fitting = max(1, available // per_record)
-        raise MemoryError(
-            f"recording {n_records:,} states of shape {x0.shape} needs {format_bytes(need)}, "
-            f"but only {format_bytes(available)} of memory is available; record fewer "
-            f"states (record_every larger, at most about {fitting:,} records) or run shorter"
-        )
 
 
 def simulate(
@@ -290,8 +255,8 @@ def simulate(
         energy_note = f"not defined: {reason}"
     observables0 = {k: (tuple(d), np.asarray(v)) for k, (d, v) in system.observables(x0).items()}
     n_records = n_steps // record_every + 1 + (n_steps % record_every != 0)
-    _check_memory(n_records, x0, observables0, energy_note == "recorded")
-    record_steps = _record_steps(n_steps, record_every)
+    check_memory(n_records, x0, observables0, energy_note == "recorded")
+    record_steps = make_record_steps(n_steps, record_every)
 
     if discrete:
         solver_attrs = {"solver": "update", "solver_options": encode_json_attr({})}
@@ -315,7 +280,7 @@ def simulate(
     status, message = run["status"], run["message"]
     if status == "blew_up":
         warnings.warn(message, BlowUpWarning, stacklevel=2)
-    return _assemble(system, states, times, batch_shape, source, energy_note, run,
+    return assemble(system, states, times, batch_shape, source, energy_note, run,
                      {**solver_attrs, "dt": dt, "record_every": record_every,
                       "n_steps": int(run["steps_taken"]), "status": status,
                       "message": message, "inputs": repr(source) if source else "none",
@@ -336,10 +301,12 @@ def _run_fixed_step(system, solver, x, t0, dt, record_steps, source, rng, stop, 
         step = solver.make_stepper(system, dt, source, rng)
         field = system.vector_field
 
-    n_records = record_steps.size
+    # Plain Python ints in the loop: numpy scalars cost ~1 us a step here.
+    record_at = record_steps.tolist()
+    n_records = len(record_at)
     states = np.empty((n_records,) + x.shape, dtype=x.dtype)
     states[0] = x
-    taken = np.zeros(n_records, dtype=np.int64)  # the step at which each record was taken
+    taken = [0]  # the step at which each record was taken
     batch_shape = x.shape[:-1]
     track = discrete or stop
     still = np.zeros(batch_shape, dtype=bool)  # at a fixed point since t_converged
@@ -348,7 +315,7 @@ def _run_fixed_step(system, solver, x, t0, dt, record_steps, source, rng, stop, 
         speed = np.max(np.abs(field(t0, x, None if source is None else source(t0))), axis=-1)
         still = speed <= tol
         t_converged[still] = t0
-    block_records = max(1, _BLOCK_STEPS // max(1, int(record_steps[1] - record_steps[0])))
+    block_records = max(1, _BLOCK_STEPS // max(1, record_at[1] - record_at[0]))
 
     k, r = 0, 1
     status, message = "completed", f"ran {int(record_steps[-1])} steps"
@@ -357,7 +324,7 @@ def _run_fixed_step(system, solver, x, t0, dt, record_steps, source, rng, stop, 
         block_end = min(r + block_records, n_records)
         stopped = False
         while r < block_end:
-            target = int(record_steps[r])
+            target = record_at[r]
             if discrete:
                 while k < target:
                     t = t0 + k * dt
@@ -374,12 +341,15 @@ def _run_fixed_step(system, solver, x, t0, dt, record_steps, source, rng, stop, 
                     k += 1
                     if stop and still.all():
                         break
+            elif target - k == 1:  # recording every step: no loop set-up
+                x = step(t0 + k * dt, x)
+                k = target
             else:
                 for k in range(k, target):
                     x = step(t0 + k * dt, x)
                 k = target
             states[r] = x
-            taken[r] = k
+            taken.append(k)
             r += 1
             if stop and not discrete:
                 t_now = t0 + k * dt
@@ -398,6 +368,7 @@ def _run_fixed_step(system, solver, x, t0, dt, record_steps, source, rng, stop, 
             bad_rows = ~finite.reshape(finite.shape[0], -1).all(axis=1)
             r_bad = block_start + int(np.argmax(bad_rows))
             trials = np.argwhere(~finite[r_bad - block_start]).ravel().tolist()
+            taken = np.asarray(taken)
             t_last, t_bad = t0 + taken[r_bad - 1] * dt, t0 + taken[r_bad] * dt
             where = f"in trial(s) {trials} " if batch_shape else ""
             message = (
@@ -414,38 +385,6 @@ def _run_fixed_step(system, solver, x, t0, dt, record_steps, source, rng, stop, 
             message = (f"every trial reached a fixed point (tol={tol:g}) by "
                        f"t={np.max(t_converged):g}; stopped at t={t0 + k * dt:g}")
             break
-    return {"states": states[:r], "times": t0 + taken[:r] * dt, "status": status,
+    return {"states": states[:r], "times": t0 + np.asarray(taken[:r]) * dt, "status": status,
             "message": message, "steps_taken": k,
             "converged": still if track else None, "t_converged": t_converged if track else None}
-
-
-def _assemble(system, states, times, batch_shape, source, energy_note, run, attrs):
-    batched = len(batch_shape) == 1
-    recorded_input = None
-    input_values = None
-    if source is not None:
-        target = tuple(batch_shape) + tuple(system.input_shape)
-        value0 = np.asarray(source(times[0]))
-        per_trial = batched and value0.ndim == len(target)
-        shape = target if per_trial else tuple(system.input_shape)
-        dims = (("trial",) if per_trial else ()) + tuple(system.input_dims)
-        if getattr(source, "varies_in_time", True):
-            stacked = np.stack([np.broadcast_to(source(t), shape) for t in times])
-            recorded_input = (("time",) + dims, stacked)
-            input_values = stacked if per_trial else stacked.reshape(
-                (len(times),) + (1,) * len(batch_shape) + shape)
-        else:
-            constant = np.array(np.broadcast_to(value0, shape))
-            recorded_input = (dims, constant)
-            input_values = constant
-    energy = None
-    if energy_note == "recorded" and len(states):
-        energy = np.asarray(system.energy(states, input_values), dtype=np.float64)
-    observables = {}
-    if len(states):
-        observables = {k: (tuple(d), np.asarray(v)) for k, (d, v) in system.observables(states).items()}
-    return build_dataset(
-        system, states=states, times=times, batched=batched, energy=energy,
-        energy_note=energy_note, observables=observables, recorded_input=recorded_input,
-        converged=run["converged"], t_converged=run["t_converged"], attrs=attrs,
-    )

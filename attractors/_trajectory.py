@@ -7,6 +7,7 @@ back an identical Dataset: no pickles, nothing silently changed.
 
 from __future__ import annotations
 
+import base64
 import json
 import math
 
@@ -17,11 +18,19 @@ from ._version import __version__
 __all__ = ["decode_json_attr", "encode_json_attr", "parameters"]
 
 _ARRAY_KEY = "__ndarray__"
+#: Arrays larger than this are written as base64 of their bytes: exact like the
+#: list form, but ~70x faster for a 256 x 256 weight matrix (1 ms against 77 ms,
+#: measured in benchmarks/) and 2.5x smaller.
+_INLINE_LIMIT = 1024
 
 
 def _to_jsonable(value):
     if isinstance(value, np.ndarray):
-        return {_ARRAY_KEY: value.tolist(), "dtype": value.dtype.str, "shape": list(value.shape)}
+        header = {"dtype": value.dtype.str, "shape": list(value.shape)}
+        if value.size > _INLINE_LIMIT and value.dtype.kind in "biufc":
+            payload = base64.b64encode(np.ascontiguousarray(value).tobytes()).decode("ascii")
+            return {_ARRAY_KEY: payload, "encoding": "base64", **header}
+        return {_ARRAY_KEY: value.tolist(), **header}
     if isinstance(value, np.generic):
         return value.item()
     if isinstance(value, dict):
@@ -38,8 +47,11 @@ def _to_jsonable(value):
 def _from_jsonable(value):
     if isinstance(value, dict):
         if _ARRAY_KEY in value:
-            array = np.array(value[_ARRAY_KEY], dtype=np.dtype(value["dtype"]))
-            return array.reshape(value["shape"])
+            dtype = np.dtype(value["dtype"])
+            if value.get("encoding") == "base64":
+                raw = base64.b64decode(value[_ARRAY_KEY])
+                return np.frombuffer(raw, dtype=dtype).reshape(value["shape"]).copy()
+            return np.array(value[_ARRAY_KEY], dtype=dtype).reshape(value["shape"])
         return {k: _from_jsonable(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_from_jsonable(v) for v in value]

@@ -134,8 +134,12 @@ class ExplicitRungeKutta(Solver):
         if n_stages == 1:
             # Euler: the one-stage method, written out because it is the hot path
             # of most rate-network studies.
-            def step(t, x):
-                return x + dt * field(t, x, u(t))
+            if inputs is None:
+                def step(t, x):
+                    return x + dt * field(t, x, None)
+            else:
+                def step(t, x):
+                    return x + dt * field(t, x, inputs(t))
 
             return step
         # Products of dt with the non-zero coefficients, computed once.

@@ -44,3 +44,18 @@ def test_parameters_decode_exactly():
     np.testing.assert_array_equal(decoded["matrix"], matrix)  # bit for bit, via repr
     np.testing.assert_array_equal(decoded["offset"], [0.1, 1e-300])
     assert LinearSystem(**decoded).params.keys() == {"matrix", "offset"}
+
+
+def test_large_array_parameters_round_trip_exactly_through_netcdf(tmp_path):
+    # Above 1,024 elements arrays are stored as base64 of their bytes (fast for
+    # weight matrices); both that and the list form must decode bit for bit.
+    rng = np.random.default_rng(0)
+    matrix = -np.eye(40) + rng.standard_normal((40, 40)) / 40
+    matrix[0, 1] = np.nextafter(matrix[0, 1], 1.0)  # values whose repr is long
+    run = attractors.simulate(LinearSystem(matrix), n_trials=2, t_span=0.1, dt=0.05, seed=0)
+    assert '"encoding": "base64"' in run.attrs["parameters"]
+    loaded = roundtrip(run, tmp_path / "large.nc")
+    decoded = attractors.parameters(loaded)
+    assert decoded["matrix"].dtype == np.float64 and decoded["matrix"].flags.writeable
+    np.testing.assert_array_equal(decoded["matrix"], matrix)
+    np.testing.assert_array_equal(decoded["offset"], np.zeros(40))  # small: list form
