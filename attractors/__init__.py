@@ -17,6 +17,15 @@ from ._validate import ParameterError
 from ._version import __version__
 
 __all__ = [
+    "CANN1D",
+    "CANN2D",
+    "ContinuousHopfield",
+    "DenseAssociativeMemory",
+    "GridCellSheet",
+    "HopfieldNetwork",
+    "ModernHopfield",
+    "RateNetwork",
+    "RingAttractor",
     "BlowUpWarning",
     "ContinuousSystem",
     "DiscreteSystem",
@@ -26,21 +35,37 @@ __all__ = [
     "__version__",
     "check_energy",
     "inputs",
+    "learning",
     "models",
+    "patterns",
     "parameters",
     "simulate",
     "solvers",
     "testing",
 ]
 
-_LAZY_SUBMODULES = {"models", "testing", "plot"}
+# Submodules and models load on first use, so `import attractors` stays fast
+# (numpy only) however many model families the library grows.
+_LAZY_SUBMODULES = {"models", "testing", "plot", "learning", "patterns", "analysis"}
+_LAZY_MODELS = {
+    "HopfieldNetwork", "RateNetwork", "ContinuousHopfield", "DenseAssociativeMemory",
+    "ModernHopfield", "RingAttractor", "CANN1D", "CANN2D", "GridCellSheet",
+}
 
 
 def __getattr__(name):
-    if name in _LAZY_SUBMODULES:
-        import importlib
+    import importlib
 
+    if name in _LAZY_SUBMODULES:
         module = importlib.import_module(f".{name}", __name__)
         globals()[name] = module
         return module
+    if name in _LAZY_MODELS:
+        value = getattr(importlib.import_module(".models", __name__), name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'attractors' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | _LAZY_SUBMODULES | _LAZY_MODELS)

@@ -1,12 +1,69 @@
-"""Model families.  Each is a :class:`~attractors.DynamicalSystem`."""
+"""Model families.  Each is a :class:`~attractors.DynamicalSystem`.
+
+Model modules are imported on first use (``attractors.models.RingAttractor``
+loads only the ring module), so importing the package stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
 
 from ._toy import ContractionMap, DoubleWell, LinearSystem, OrnsteinUhlenbeck
 
-__all__ = ["REGISTRY", "ContractionMap", "DoubleWell", "LinearSystem", "OrnsteinUhlenbeck"]
-
-#: Models the command line can build from parameters alone (``attractors simulate NAME``).
-REGISTRY = {
-    "double-well": DoubleWell,
-    "ornstein-uhlenbeck": OrnsteinUhlenbeck,
-    "contraction-map": ContractionMap,
+#: Where each model lives: name -> private module of its family.
+_MODULES = {
+    "HopfieldNetwork": "._hopfield",
+    "RateNetwork": "._rate",
+    "ContinuousHopfield": "._continuous_hopfield",
+    "DenseAssociativeMemory": "._dense",
+    "ModernHopfield": "._modern",
+    "RingAttractor": "._ring",
+    "CANN1D": "._cann",
+    "CANN2D": "._cann",
+    "GridCellSheet": "._sheet",
 }
+
+#: Models the command line can build from parameters alone (``attractors simulate NAME``):
+#: name -> (module, class).  Each family adds its entries here.
+_REGISTRY_PATHS = {
+    "double-well": ("._toy", "DoubleWell"),
+    "ornstein-uhlenbeck": ("._toy", "OrnsteinUhlenbeck"),
+    "contraction-map": ("._toy", "ContractionMap"),
+}
+
+__all__ = ["REGISTRY", "ContractionMap", "DoubleWell", "LinearSystem", "OrnsteinUhlenbeck",
+           *_MODULES]
+
+
+class _Registry(dict):
+    """name -> model class, importing each family's module only when asked for."""
+
+    def __getitem__(self, name):
+        module, cls = _REGISTRY_PATHS[name]
+        return getattr(importlib.import_module(module, __name__), cls)
+
+    def __iter__(self):
+        return iter(_REGISTRY_PATHS)
+
+    def __contains__(self, name):
+        return name in _REGISTRY_PATHS
+
+    def __len__(self):
+        return len(_REGISTRY_PATHS)
+
+    def keys(self):
+        return _REGISTRY_PATHS.keys()
+
+    def items(self):
+        return [(name, self[name]) for name in _REGISTRY_PATHS]
+
+
+REGISTRY = _Registry()
+
+
+def __getattr__(name):
+    if name in _MODULES:
+        value = getattr(importlib.import_module(_MODULES[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'attractors.models' has no attribute {name!r}")
