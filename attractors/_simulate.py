@@ -58,16 +58,18 @@ def _time_grid(system, t_span, n_steps, dt, solver):
     if t_span is None and n_steps is None:
         raise ParameterError("give the length of the run: t_span=(t0, t1) or n_steps")
     if discrete:
-        if dt not in (None, 1):
+        step = check_positive(f"{system.name}.time_step", system.time_step)
+        if dt is not None and dt != step:
             raise ParameterError(
-                f"dt must be 1 (or left out) for the discrete-time {system.name}, got {dt!r}"
+                f"dt must be {step:g} (or left out) for the discrete-time {system.name}, "
+                f"whose update() advances time by {step:g}; got {dt!r}"
             )
         if solver is not None:
             raise ParameterError(
                 f"{system.name} is a map (DiscreteSystem) advanced by its own update(); "
                 f"solver must be None, got {describe(solver)}"
             )
-        dt = 1.0
+        dt = step
     elif dt is None:
         if solver is not None and get_solver(solver).adaptive:
             raise ParameterError("dt is required: it sets the time grid an adaptive solver reports on")
@@ -77,6 +79,7 @@ def _time_grid(system, t_span, n_steps, dt, solver):
 
     if n_steps is not None:
         return 0.0, dt, check_integer("n_steps", n_steps, minimum=1)
+    # Discrete time: t_span is in time units, so it is a whole number of updates.
     if isinstance(t_span, numbers.Real):
         t_span = (0.0, t_span)
     try:

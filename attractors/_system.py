@@ -224,6 +224,15 @@ class DiscreteSystem(DynamicalSystem):
     time_kind: ClassVar[str] = "map"
     time_unit: ClassVar[str] = "step"
 
+    @property
+    def time_step(self) -> float:
+        """The time one :meth:`update` advances, in ``time_unit`` (default 1).
+
+        A model that records within its natural time unit (a Hopfield network
+        updating N/k units per call, with time counted in sweeps) returns 1/k.
+        """
+        return 1.0
+
     @abc.abstractmethod
     def update(
         self, x: np.ndarray, rng: np.random.Generator, inputs: np.ndarray | None = None
