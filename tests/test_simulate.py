@@ -237,7 +237,7 @@ def test_bad_system_and_discrete_arguments():
         attractors.simulate("hopfield", [1.0], t_span=1.0, dt=0.1)
     with pytest.raises(ParameterError, match="solver must be None"):
         attractors.simulate(ContractionMap(), n_steps=3, solver="rk4")
-    with pytest.raises(ParameterError, match="dt must be 1 \(or left out\)"):
+    with pytest.raises(ParameterError, match=r"dt must be 1 \(or left out\)"):
         attractors.simulate(ContractionMap(), n_steps=3, dt=0.5)
 
     class NoUnits(attractors.ContinuousSystem):
