@@ -77,6 +77,10 @@ def run_adaptive(system, solver, x0, t0, dt, record_steps, source, stop, tol, ba
     if stop:
         speed = np.stack([np.max(np.abs(field(t, x, u(t))), axis=-1) for t, x in zip(times, states)])
         at_rest = speed <= tol
+        if solution.status == 1:
+            # The last record is the event's root, located only to solve_ivp's root
+            # tolerance: it may sit a few ulps above ``tol``.  It is at rest by definition.
+            at_rest[-1] |= speed[-1] <= tol * (1 + 1e-9)
         # The time from which every later record stays at rest.
         settled = np.flip(np.logical_and.accumulate(np.flip(at_rest, axis=0), axis=0), axis=0)
         converged = at_rest[-1]
