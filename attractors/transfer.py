@@ -312,7 +312,7 @@ _GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(16)
 def _log_softplus(y):
     """ln(ln(1 + e^y)) for any finite y (ln(softplus) ~ y - e^y/2 below -30)."""
     y = np.asarray(y, dtype=np.float64)
-    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore", under="ignore"):
         direct = np.log(np.logaddexp(0.0, y))
     return np.where(y > -30.0, direct, y - 0.5 * np.exp(np.minimum(y, -30.0)))
 
