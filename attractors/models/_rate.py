@@ -1,0 +1,190 @@
+r"""Firing-rate networks: :math:`\tau\,\dot u = -u + W \phi(u) + b + I(t)`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .._system import ContinuousSystem
+from .._validate import ParameterError, check_finite_array, describe
+from ..transfer import TransferFunction, get_transfer
+
+__all__ = ["RateNetwork"]
+
+
+def square_weights(value, name: str = "weights") -> np.ndarray:
+    """Validate a finite square float64 weight matrix (a copy, read-only)."""
+    matrix = np.array(check_finite_array(name, value, dtype=np.float64), dtype=np.float64)
+    if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1] or matrix.shape[0] < 1:
+        raise ParameterError(f"{name} must be a square (N, N) matrix with N >= 1, got shape {matrix.shape}")
+    matrix.setflags(write=False)
+    return matrix
+
+
+def per_unit(name: str, value, n_units: int, *, positive: bool):
+    """A scalar or one value per unit: returned as float or read-only (n_units,) array."""
+    array = check_finite_array(name, value, dtype=np.float64)
+    if array.ndim == 0:
+        if positive and not array > 0:
+            raise ParameterError(f"{name} must be > 0, got {float(array)!r}")
+        return float(array)
+    if array.shape != (n_units,):
+        raise ParameterError(
+            f"{name} must be a number or have shape ({n_units},), one value per unit, "
+            f"got shape {array.shape}")
+    if positive and np.any(array <= 0):
+        raise ParameterError(f"{name} must be > 0 for every unit, got {describe(array)}")
+    array = array.copy()
+    array.setflags(write=False)
+    return array
+
+
+def is_symmetric(matrix: np.ndarray) -> bool:
+    """Symmetric to round-off: |W - W^T| <= 1e-12 max|W| (weights summed in another order)."""
+    scale = float(np.max(np.abs(matrix), initial=0.0))
+    return bool(np.all(np.abs(matrix - matrix.T) <= 1e-12 * scale))
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class RateNetwork(ContinuousSystem):
+    r"""A recurrent network of rate units with any weights and transfer function.
+
+    .. math::
+
+        \tau_i \frac{du_i}{dt} = -u_i + \sum_j W_{ij}\,\phi(u_j) + b_i + I_i(t),
+        \qquad r_i = \phi(u_i) ,
+
+    with :math:`u` the input (state, recorded as ``state``) and :math:`r` the
+    rate (recorded as the observable ``rate``).
+
+    **Energy.**  For symmetric :math:`W` and a non-decreasing :math:`\phi`, and
+    constant input, the function (Cohen & Grossberg 1983; Hopfield 1984, in
+    terms of :math:`u`)
+
+    .. math::
+
+        E(u) = -\tfrac12\, \phi(u)^\top W \phi(u) - (b + I)^\top \phi(u)
+               + \sum_i \Big( u_i\,\phi(u_i) - \int_0^{u_i} \phi(s)\,ds \Big)
+
+    is a Lyapunov function: since
+    :math:`\partial E / \partial u_i = -\phi'(u_i)\,\tau_i \dot u_i`,
+
+    .. math:: \frac{dE}{dt} = -\sum_i \tau_i\, \phi'(u_i)\, \dot u_i^{\,2} \le 0 ,
+
+    for per-unit :math:`\tau_i` too.  (The last sum is
+    :math:`\int_{\phi(0)}^{\phi(u_i)} \phi^{-1}`, Hopfield's integral term.)
+    :meth:`energy` returns it exactly when both conditions hold and otherwise
+    raises :class:`NotImplementedError` saying which fails: with asymmetric
+    weights or a non-monotone :math:`\phi` a network can oscillate or be
+    chaotic (Sompolinsky, Crisanti & Sommers 1988), and no energy exists.
+
+    Parameters
+    ----------
+    weights : array_like, shape (N, N)
+        :math:`W`, the weight from unit j to unit i in ``weights[i, j]``.
+    transfer : str, dict or TransferFunction
+        :math:`\phi`: ``"tanh"`` (default), ``"logistic"``,
+        ``"threshold_linear"``, ``"power_law"``, ``"zhang"``, an instance from
+        :mod:`attractors.transfer`, or ``{"name": ..., **params}``.
+    tau : float or array_like, shape (N,)
+        Time constant(s) :math:`\tau_i > 0` (in the unit of the time axis).
+    bias : float or array_like, shape (N,)
+        Constant drive :math:`b`.
+
+    References
+    ----------
+    M. A. Cohen and S. Grossberg, IEEE Trans. Syst. Man Cybern. 13, 815 (1983).
+    J. J. Hopfield, PNAS 81, 3088 (1984).
+    H. Sompolinsky, A. Crisanti and H.-J. Sommers, PRL 61, 259 (1988).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import attractors
+    >>> from attractors.models._rate import RateNetwork
+    >>> net = RateNetwork([[0.0, -2.0], [-2.0, 0.0]], transfer="tanh", bias=0.1)
+    >>> run = attractors.simulate(net, [0.5, -0.2], t_span=20.0, dt=0.05, solver="rk4")
+    >>> bool(attractors.check_energy(run).sizes["violation"] == 0)
+    True
+    >>> np.round(run.rate.isel(time=-1).values, 3)  # mutual inhibition: unit 0 wins
+    array([ 0.964, -0.95 ])
+    """
+
+    weights: Any
+    transfer: Any = "tanh"
+    tau: Any = 1.0
+    bias: Any = 0.0
+
+    def __post_init__(self):
+        weights = square_weights(self.weights)
+        n = weights.shape[0]
+        object.__setattr__(self, "weights", weights)
+        object.__setattr__(self, "transfer", get_transfer(self.transfer))
+        object.__setattr__(self, "tau", per_unit("tau", self.tau, n, positive=True))
+        object.__setattr__(self, "bias", per_unit("bias", self.bias, n, positive=False))
+        object.__setattr__(self, "_weights_t", weights.T)
+        object.__setattr__(self, "_has_bias", bool(np.any(np.asarray(self.bias) != 0)))
+        object.__setattr__(self, "_symmetric", is_symmetric(weights))
+
+    @property
+    def n_units(self) -> int:
+        return self.weights.shape[0]
+
+    @property
+    def params(self) -> dict:
+        return {"weights": self.weights, "transfer": self.transfer.params,
+                "tau": self.tau, "bias": self.bias}
+
+    def vector_field(self, t, x, inputs=None):
+        drive = self.transfer(x) @ self._weights_t
+        drive -= x
+        if self._has_bias:
+            drive += self.bias
+        if inputs is not None:
+            drive = drive + inputs
+        return drive / self.tau
+
+    def jacobian(self, t, x, inputs=None):
+        r""":math:`J_{ij} = (-\delta_{ij} + W_{ij}\,\phi'(u_j)) / \tau_i`."""
+        slope = np.asarray(self.transfer.derivative(x), dtype=np.float64)
+        jac = self.weights * slope[..., None, :]
+        diagonal = np.einsum("...ii->...i", jac)
+        diagonal -= 1.0
+        return jac / np.reshape(self.tau, (-1, 1)) if np.ndim(self.tau) else jac / self.tau
+
+    def leak_rate(self):
+        r"""The leak :math:`1/\tau_i` (for :class:`~attractors.solvers.ExponentialEuler`)."""
+        return 1.0 / np.asarray(self.tau, dtype=np.float64)
+
+    def lyapunov_conditions(self) -> list[str]:
+        """The conditions for an energy that fail (empty when :meth:`energy` is defined)."""
+        failed = []
+        if not self._symmetric:
+            asymmetry = float(np.max(np.abs(self.weights - self.weights.T)))
+            failed.append(f"the weights are not symmetric (max |W - W^T| = {asymmetry:.3g})")
+        if not self.transfer.monotone:
+            failed.append(f"the transfer function {self.transfer!r} is not monotone increasing")
+        else:
+            try:
+                self.transfer.integral(np.zeros(1))
+            except NotImplementedError:
+                failed.append(f"the transfer function {self.transfer!r} gives no integral")
+        return failed
+
+    def energy(self, x, inputs=None):
+        failed = self.lyapunov_conditions()
+        if failed:
+            raise NotImplementedError(
+                f"{self.name} has an energy (Lyapunov function) only for symmetric weights and a "
+                f"monotone increasing transfer function; here {' and '.join(failed)}")
+        x = np.asarray(x, dtype=np.float64)
+        rate = self.transfer(x)
+        drive = self.bias if inputs is None else self.bias + inputs
+        recurrent = 0.5 * np.sum((rate @ self._weights_t) * rate, axis=-1)
+        integral_term = np.sum(x * rate - self.transfer.integral(x), axis=-1)
+        return -recurrent - np.sum(drive * rate, axis=-1) + integral_term
+
+    def observables(self, x):
+        return {"rate": (("unit",), self.transfer(np.asarray(x)))}

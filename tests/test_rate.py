@@ -1,0 +1,157 @@
+"""RateNetwork: Jacobian, Lyapunov function, closed-form relaxation, conformance and bad input."""
+
+import numpy as np
+import pytest
+
+import attractors
+from attractors import solvers
+from attractors._validate import ParameterError
+from attractors.models._rate import RateNetwork
+from attractors.testing import check_system
+from attractors.transfer import CustomTransfer, ThresholdLinear, ZhangSigmoid
+
+
+def symmetric_weights(n, gain, seed):
+    """GOE weights, entries N(0, gain^2 / n): spectrum on [-2 gain, 2 gain] for large n."""
+    a = np.random.default_rng(seed).standard_normal((n, n)) * gain / np.sqrt(n)
+    return (a + a.T) / np.sqrt(2)
+
+
+N = 12
+TAU = np.linspace(0.5, 2.0, N)  # per-unit time constants
+NETWORKS = {
+    "tanh": RateNetwork(symmetric_weights(N, 2.0, 0), "tanh", tau=TAU, bias=0.1),
+    "logistic": RateNetwork(symmetric_weights(N, 4.0, 1), {"name": "logistic", "gain": 2.0}, tau=TAU),
+    # gain 0.4: spectral radius ~0.8 < 1, so the unbounded threshold-linear net stays bounded.
+    "threshold-linear": RateNetwork(symmetric_weights(N, 0.4, 2), ThresholdLinear(1.0, -0.2),
+                                    tau=TAU, bias=0.3),
+    "zhang": RateNetwork(symmetric_weights(N, 0.01, 3), ZhangSigmoid(), tau=TAU, bias=-0.4),
+}
+ASYMMETRIC = RateNetwork(np.random.default_rng(4).standard_normal((N, N)) * 1.5 / np.sqrt(N))
+
+
+@pytest.mark.parametrize("net", [*NETWORKS.values(), ASYMMETRIC], ids=[*NETWORKS, "asymmetric"])
+def test_jacobian_matches_finite_differences(net):
+    x = np.random.default_rng(5).standard_normal((3, N)) * 0.5
+    h = 1e-6
+    numeric = np.stack([(net.vector_field(0, x + h * e, None) - net.vector_field(0, x - h * e, None))
+                        / (2 * h) for e in np.eye(N)], axis=-1)
+    jac = net.jacobian(0, x)
+    assert jac.shape == (3, N, N)
+    # Central differences: error h^2 |F'''| / 6 + eps |F| / h; |F| and F''' are
+    # O(10) for Zhang's rates (tens of spikes/s, slope 36 at u = 0), O(1) otherwise.
+    scale = np.max(np.abs(jac)) + 1
+    np.testing.assert_allclose(jac / scale, numeric / scale, atol=1e-8)
+
+
+@pytest.mark.parametrize("net", NETWORKS.values(), ids=NETWORKS.keys())
+def test_energy_descent_rate_is_the_lyapunov_identity(net):
+    # dE/dt = grad E . F = -sum_i tau_i phi'(u_i) F_i^2 (the derivation in the
+    # docstring), checked by a central difference of E along F with per-unit tau.
+    u = np.random.default_rng(6).standard_normal((4, N)) * 0.3
+    F = net.vector_field(0, u)
+    h = 1e-6
+    numeric = (net.energy(u + h * F) - net.energy(u - h * F)) / (2 * h)
+    exact = -np.sum(net.tau * net.transfer.derivative(u) * F**2, axis=-1)
+    np.testing.assert_allclose(numeric, exact, rtol=1e-6, atol=1e-8 * np.max(np.abs(exact)))
+
+
+SOLVERS = {
+    "euler": "euler", "heun": "heun", "rk4": "rk4", "exponential_euler": "exponential_euler",
+    "RK45": solvers.Adaptive("RK45", rtol=1e-10, atol=1e-12),
+}
+
+
+@pytest.mark.parametrize("solver", SOLVERS.values(), ids=SOLVERS.keys())
+@pytest.mark.parametrize("name", NETWORKS)
+def test_energy_never_increases_with_every_solver(name, solver):
+    # dt = 0.01 is far below the stability limit 2 min(tau) / |1 - lambda(W Phi')|
+    # of these networks (tau >= 0.5, |W phi'| <= 4): Euler's second-order term
+    # dt^2 F.H.F/2 stays below the first-order decrease dt tau phi' F^2.
+    net = NETWORKS[name]
+    dt = 0.01 if name != "zhang" else 0.002  # Zhang's slope reaches 36 at threshold
+    run = attractors.simulate(net, n_trials=4, seed=1, t_span=4.0, dt=dt, solver=solver)
+    assert run.attrs["energy"] == "recorded"
+    attractors.check_energy(run, strict=True)
+    assert np.all(run.energy.isel(time=-1) < run.energy.isel(time=0))  # and it did descend
+
+
+def test_energy_refused_with_the_failing_condition():
+    with pytest.raises(NotImplementedError, match="not symmetric"):
+        ASYMMETRIC.energy(np.zeros(N))
+    sine = RateNetwork(symmetric_weights(N, 1.0, 0), CustomTransfer(np.sin, np.cos))
+    with pytest.raises(NotImplementedError, match="not monotone increasing"):
+        sine.energy(np.zeros(N))
+    both = RateNetwork(ASYMMETRIC.weights, CustomTransfer(np.sin, np.cos))
+    with pytest.raises(NotImplementedError, match="not symmetric .* and .* not monotone"):
+        both.energy(np.zeros(N))
+    no_integral = RateNetwork(symmetric_weights(N, 1.0, 0), CustomTransfer(np.tanh, monotone=True))
+    with pytest.raises(NotImplementedError, match="gives no integral"):
+        no_integral.energy(np.zeros(N))
+    run = attractors.simulate(ASYMMETRIC, np.zeros(N), n_steps=3, dt=0.01)
+    assert "energy" not in run and "not symmetric" in run.attrs["energy"]
+    # A user's monotone function with an integral gets the energy.
+    custom = RateNetwork(symmetric_weights(N, 1.0, 0),
+                         CustomTransfer(np.arctan, lambda u: 1 / (1 + u**2),
+                                        lambda u: u * np.arctan(u) - 0.5 * np.log1p(u**2),
+                                        monotone=True))
+    attractors.check_energy(attractors.simulate(custom, n_trials=2, seed=0, t_span=3.0, dt=0.01),
+                            strict=True)
+
+
+def test_uncoupled_units_relax_with_their_own_time_constant():
+    # W = 0: tau_i du_i/dt = -u_i + b_i has u_i(t) = b_i + (u_i(0) - b_i) exp(-t / tau_i).
+    bias = np.linspace(-1, 1, N)
+    net = RateNetwork(np.zeros((N, N)), tau=TAU, bias=bias)
+    u0 = np.ones(N)
+    run = attractors.simulate(net, u0, t_span=2.0, dt=0.01, solver="rk4")
+    exact = bias + (u0 - bias) * np.exp(-run.time.values[:, None] / TAU)
+    # RK4 global error ~ (dt / tau)^4 / 120 * t / tau ~ 1e-9 for tau >= 0.5.
+    np.testing.assert_allclose(run.state.values, exact, atol=1e-9)
+    # Exponential Euler integrates this linear leak exactly (to round-off).
+    run = attractors.simulate(net, u0, t_span=2.0, dt=0.1, solver="exponential_euler")
+    exact = bias + (u0 - bias) * np.exp(-run.time.values[:, None] / TAU)
+    np.testing.assert_allclose(run.state.values, exact, atol=1e-13)
+
+
+def test_rate_observable_and_inputs():
+    net = NETWORKS["threshold-linear"]
+    current = np.linspace(0, 1, N)
+    run = attractors.simulate(net, np.zeros(N), t_span=1.0, dt=0.01, inputs=current, solver="rk4")
+    np.testing.assert_array_equal(run.rate.values, net.transfer(run.state.values))
+    # A constant input is the same as extra bias (same arithmetic up to one addition).
+    shifted = RateNetwork(net.weights, net.transfer, tau=net.tau, bias=net.bias + current)
+    again = attractors.simulate(shifted, np.zeros(N), t_span=1.0, dt=0.01, solver="rk4")
+    np.testing.assert_allclose(run.state.values, again.state.values, rtol=1e-13, atol=1e-14)
+
+
+def test_parameters_round_trip_through_the_trajectory():
+    net = NETWORKS["zhang"]
+    run = attractors.simulate(net, n_trials=2, seed=0, n_steps=3, dt=0.01)
+    rebuilt = RateNetwork(**attractors.parameters(run))
+    assert rebuilt.transfer == net.transfer
+    np.testing.assert_array_equal(rebuilt.weights, net.weights)
+    np.testing.assert_array_equal(rebuilt.tau, net.tau)
+
+
+@pytest.mark.parametrize("solver", ["euler", "rk4", "exponential_euler",
+                                    solvers.Adaptive("RK45", rtol=1e-8, atol=1e-10)],
+                         ids=["euler", "rk4", "exponential_euler", "RK45"])
+@pytest.mark.parametrize("net", [NETWORKS["tanh"], NETWORKS["zhang"], ASYMMETRIC],
+                         ids=["tanh", "zhang", "asymmetric"])
+def test_conformance(net, solver):
+    check_system(net, solver=solver, dt=0.002)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"weights": np.ones((2, 3))}, "square"),
+    ({"weights": [[0.0, np.nan], [1.0, 0.0]]}, "finite"),
+    ({"weights": np.eye(2), "tau": -1.0}, "tau must be > 0"),
+    ({"weights": np.eye(2), "tau": [1.0, 0.0]}, "tau must be > 0 for every unit"),
+    ({"weights": np.eye(2), "tau": [1.0, 2.0, 3.0]}, r"shape \(2,\)"),
+    ({"weights": np.eye(2), "bias": np.zeros(3)}, r"bias must be a number or have shape \(2,\)"),
+    ({"weights": np.eye(2), "transfer": "sigmoid"}, "transfer must be one of"),
+])
+def test_bad_input(kwargs, match):
+    with pytest.raises(ParameterError, match=match):
+        RateNetwork(**kwargs)
