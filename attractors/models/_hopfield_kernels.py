@@ -1,0 +1,189 @@
+r"""Compiled inner loops of the discrete Hopfield network (numba, cached).
+
+Everything here works in *coupling units*: the network's weights are
+:math:`W = c\,C` with a stored coupling matrix ``C`` (float64, float32 or an
+integer type holding the exact Hebb matrix :math:`J = N W`) and a scale
+:math:`c` (1, or :math:`1/N` for exact Hebb weights).  Thresholds, temperature
+and energy are divided by :math:`c` before they reach these kernels, so integer
+couplings give integer local fields, held exactly in float64 (every partial sum
+is an integer below :math:`2^{53}`), and a tie (zero field) is decided without
+round-off.
+
+Asynchronous updates keep the local field :math:`h = C s` of every unit up to
+date: when unit :math:`i` changes by :math:`\Delta s_i`, :math:`h \mathrel{+}=
+\Delta s_i C_{i\cdot}` (a row of the symmetric ``C``, contiguous in memory), so a
+sweep costs :math:`O(N)` plus :math:`O(N)` per unit that changes, instead of
+:math:`O(N^2)`.  The energy is updated with every change,
+
+.. math:: \Delta E = -\Delta s_i\,(h_i - \theta_i) - \tfrac12 C_{ii}\,\Delta s_i^2 ,
+
+never recomputed.  Trials run in parallel (``prange``); each trial draws its
+random numbers from its own SplitMix64 stream seeded per sweep by the caller, so
+results do not depend on the number of threads.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+__all__ = ["run_chunk", "run_sweeps", "shuffle_orders"]
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+_S30 = np.uint64(30)
+_S27 = np.uint64(27)
+_S31 = np.uint64(31)
+_S11 = np.uint64(11)
+_TO_UNIT = 1.0 / 9007199254740992.0  # 2**-53
+
+
+@njit(cache=True, inline="always")
+def _splitmix(state):
+    """SplitMix64 (Steele, Lea & Flood 2014): the next state and a 64-bit output."""
+    state = state + _GOLDEN
+    z = state
+    z = (z ^ (z >> _S30)) * _MIX1
+    z = (z ^ (z >> _S27)) * _MIX2
+    return state, z ^ (z >> _S31)
+
+
+@njit(cache=True, inline="always")
+def _uniform(state):
+    """A double in [0, 1) from the top 53 bits of the next output."""
+    state, z = _splitmix(state)
+    return state, np.float64(z >> _S11) * _TO_UNIT
+
+
+@njit(cache=True)
+def _shuffle(perm, base, state):
+    """perm <- a uniformly random permutation of ``base`` (Fisher-Yates)."""
+    n = base.shape[0]
+    for k in range(n):
+        perm[k] = base[k]
+    for k in range(n - 1, 0, -1):
+        state, u = _uniform(state)
+        j = np.int64(u * (k + 1))
+        if j > k:  # u * (k + 1) rounds up to k + 1 only for u within 2**-53 of 1
+            j = k
+        tmp = perm[k]
+        perm[k] = perm[j]
+        perm[j] = tmp
+    return state
+
+
+@njit(cache=True)
+def _update_units(C, diag, s, h, theta, perm, lo, hi, low, gain, temperature, state):
+    """Update units ``perm[lo:hi]`` of one trial in that order.
+
+    Returns (number of units that changed, energy change, random state).
+    Deterministic rule (temperature 0): the unit goes to the high state if its
+    field ``h_i - theta_i`` is positive, to the low state if negative, and keeps
+    its state at zero.  Glauber rule: high with probability
+    ``1 / (1 + exp(-gain * field / temperature))``.
+    """
+    n = h.shape[0]
+    changed = 0
+    d_energy = 0.0
+    for k in range(lo, hi):
+        i = perm[k]
+        field = h[i] - theta[i]
+        old = s[i]
+        if temperature == 0.0:
+            if field > 0.0:
+                new = 1
+            elif field < 0.0:
+                new = low
+            else:
+                new = old
+        else:
+            state, u = _uniform(state)
+            if u * (1.0 + np.exp(-gain * field / temperature)) < 1.0:
+                new = 1
+            else:
+                new = low
+        if new != old:
+            ds = np.float64(new - old)
+            d_energy += -ds * field - 0.5 * diag[i] * ds * ds
+            s[i] = new
+            row = C[i]
+            for j in range(n):
+                h[j] += ds * row[j]
+            changed += 1
+    return changed, d_energy, state
+
+
+@njit(cache=True, parallel=True)
+def run_sweeps(C, diag, s, h, theta, base, seeds, random_order, low, gain, temperature,
+               max_sweeps, stop_when_still, energy, trace, sweeps, converged):
+    """Run whole sweeps on every trial (in parallel over trials).
+
+    Parameters (arrays are modified in place)
+    -----------------------------------------
+    C : (N, N) couplings; diag : (N,) float64, its diagonal.
+    s : (B, N) int8 states; h : (B, N) float64 fields ``C s``.
+    theta : (B, N) float64 thresholds (minus inputs), in coupling units.
+    base : (N,) int64 update order (shuffled afresh each sweep if random_order).
+    seeds : (S, B) uint64, the seed of sweep ``k`` of trial ``b`` (S >= max_sweeps
+        when random numbers are needed, else S may be 0).
+    energy : (B,) float64, the energy of ``s`` on entry (coupling units), updated.
+    trace : (B, T) float64; when T > 0, trace[b, k] is the energy after sweep k
+        (trace[b, 0] must hold the initial energy).
+    sweeps : (B,) int64 out, sweeps that changed the state before the first
+        quiet sweep (or the number run, when none was quiet).
+    converged : (B,) bool out, whether a whole sweep changed nothing.
+    """
+    n_trials, n = s.shape
+    needs_random = random_order or temperature != 0.0
+    for b in prange(n_trials):
+        perm = base.copy()
+        quiet = False
+        k = 0
+        while k < max_sweeps:
+            state = np.uint64(0)
+            if needs_random:
+                state = seeds[k, b]
+            if random_order:
+                state = _shuffle(perm, base, state)
+            changed, d_energy, state = _update_units(
+                C, diag, s[b], h[b], theta[b], perm, 0, n, low, gain, temperature, state)
+            energy[b] += d_energy
+            if trace.shape[1] > 0:
+                trace[b, k + 1] = energy[b]
+            if changed == 0:
+                quiet = True
+                if stop_when_still:
+                    break
+            else:
+                quiet = False
+            k += 1
+        sweeps[b] = k
+        converged[b] = quiet
+    return None
+
+
+@njit(cache=True)
+def shuffle_orders(perms, base, seeds, random_order):
+    """Fill ``perms[b]`` with this sweep's update order of trial b; return the random states."""
+    states = seeds.copy()
+    for b in range(perms.shape[0]):
+        if random_order:
+            states[b] = _shuffle(perms[b], base, seeds[b])
+        else:
+            for k in range(base.shape[0]):
+                perms[b, k] = base[k]
+    return states
+
+
+@njit(cache=True, parallel=True)
+def run_chunk(C, diag, s, h, theta, perms, lo, hi, states, low, gain, temperature):
+    """Update units ``perms[b, lo:hi]`` of every trial b (part of a sweep); returns changes."""
+    n_trials = s.shape[0]
+    changed = np.zeros(n_trials, dtype=np.int64)
+    for b in prange(n_trials):
+        c, _, st = _update_units(C, diag, s[b], h[b], theta[b], perms[b], lo, hi, low, gain,
+                                 temperature, states[b])
+        states[b] = st
+        changed[b] = c
+    return changed
