@@ -41,12 +41,14 @@ __all__ = [
     "parameters",
     "simulate",
     "solvers",
+    "sweep",
     "testing",
 ]
 
 # Submodules and models load on first use, so `import attractors` stays fast
 # (numpy only) however many model families the library grows.
-_LAZY_SUBMODULES = {"models", "testing", "plot", "learning", "patterns", "analysis"}
+_LAZY_SUBMODULES = {"models", "testing", "plot", "learning", "patterns", "analysis", "protocols"}
+_LAZY_FUNCTIONS = {"sweep": "._sweep"}
 _LAZY_MODELS = {
     "HopfieldNetwork", "RateNetwork", "ContinuousHopfield", "DenseAssociativeMemory",
     "ModernHopfield", "RingAttractor", "CANN1D", "CANN2D", "GridCellSheet",
@@ -60,6 +62,10 @@ def __getattr__(name):
         module = importlib.import_module(f".{name}", __name__)
         globals()[name] = module
         return module
+    if name in _LAZY_FUNCTIONS:
+        value = getattr(importlib.import_module(_LAZY_FUNCTIONS[name], __name__), name)
+        globals()[name] = value
+        return value
     if name in _LAZY_MODELS:
         value = getattr(importlib.import_module(".models", __name__), name)
         globals()[name] = value
@@ -68,4 +74,4 @@ def __getattr__(name):
 
 
 def __dir__():
-    return sorted(set(globals()) | _LAZY_SUBMODULES | _LAZY_MODELS)
+    return sorted(set(globals()) | _LAZY_SUBMODULES | _LAZY_MODELS | set(_LAZY_FUNCTIONS))

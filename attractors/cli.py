@@ -65,6 +65,74 @@ def _add_simulate(subparsers):
     return parser
 
 
+def _add_sweep(subparsers):
+    parser = subparsers.add_parser(
+        "sweep", help="run a built-in protocol over a parameter grid (locally or on a dask cluster)",
+        description="Run PROTOCOL at every point of a parameter grid, for --trials seeded trials "
+                    "each, and write the labelled result to a netCDF file.  With --store, every "
+                    "finished point is saved as it completes and a rerun computes only the "
+                    "missing points.  Example: attractors sweep capacity --grid "
+                    "load=0.05,0.1,0.15,0.2 --fixed n_units=1000 --trials 10 --out capacity.nc")
+    parser.add_argument("protocol", choices=["capacity", "ring-diffusion"], help="the protocol")
+    parser.add_argument("--grid", action="append", default=[], metavar="NAME=V1,V2,...",
+                        help="a swept parameter and its values (repeatable)")
+    parser.add_argument("--fixed", action="append", default=[], metavar="NAME=VALUE",
+                        help="a parameter held fixed (repeatable)")
+    parser.add_argument("--trials", type=int, default=1, help="trials per point (default: %(default)s)")
+    parser.add_argument("--seed", type=int, default=0, help="root seed (default: %(default)s)")
+    parser.add_argument("--scheduler", default=None,
+                        help="'processes', a number of local worker processes, or a dask "
+                             "scheduler address tcp://HOST:PORT (default: this process)")
+    parser.add_argument("--store", default=None, help="folder for per-point results (resumable)")
+    parser.add_argument("--out", required=True, help="output netCDF file (.nc)")
+    parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+
+
+def _literal(text: str):
+    """A command-line value: int, float, true/false/none, or the string itself."""
+    lowered = text.strip().lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    if lowered == "none":
+        return None
+    for convert in (int, float):
+        try:
+            return convert(text)
+        except ValueError:
+            pass
+    return text
+
+
+def _pairs(items, option, *, many):
+    from ._validate import ParameterError
+
+    values = {}
+    for item in items:
+        name, sep, text = item.partition("=")
+        if not sep or not name.strip() or not text.strip():
+            raise ParameterError(f"{option} must look like NAME={'V1,V2,...' if many else 'VALUE'}, "
+                                 f"got {item!r}")
+        name = name.strip().replace("-", "_")
+        values[name] = [_literal(v) for v in text.split(",")] if many else _literal(text)
+    return values
+
+
+def _run_sweep(args):
+    from ._sweep import sweep
+
+    grid = _pairs(args.grid, "--grid", many=True)
+    fixed = _pairs(args.fixed, "--fixed", many=False)
+    scheduler = args.scheduler
+    if scheduler is not None and scheduler.isdigit():
+        scheduler = int(scheduler)
+    result = sweep(args.protocol, grid, trials=args.trials, seed=args.seed, fixed=fixed,
+                   scheduler=scheduler, store=args.store, progress=not args.no_progress)
+    result.to_netcdf(args.out)
+    print(f"sweep {args.protocol}: {result.attrs['computed_points']} point(s) computed, "
+          f"wrote {args.out}")
+    return 0
+
+
 def _model_arguments(cls, argv):
     """Parse ``--name value`` pairs for the dataclass fields of ``cls``."""
     parser = argparse.ArgumentParser(prog=f"attractors simulate {cls.__name__}", add_help=False)
@@ -113,6 +181,7 @@ def main(argv=None) -> int:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     _add_gallery(subparsers)
     _add_simulate(subparsers)
+    _add_sweep(subparsers)
 
     model_args = {}
     if len(argv) >= 2 and argv[0] == "simulate" and argv[1] in _model_registry():
@@ -128,6 +197,8 @@ def main(argv=None) -> int:
     try:
         if args.command == "gallery":
             return _run_gallery(args)
+        if args.command == "sweep":
+            return _run_sweep(args)
         return _run_simulate(args, model_args)
     except (ParameterError, ValueError, FileNotFoundError, MemoryError) as error:
         print(f"attractors {args.command}: error: {error}", file=sys.stderr)

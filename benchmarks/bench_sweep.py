@@ -1,0 +1,91 @@
+"""Benchmark: the capacity sweep of issue 8, on one and on two worker processes.
+
+Run from the repository root::
+
+    python3 benchmarks/bench_sweep.py             # N = 1000, 10 loads x 10 trials
+    python3 benchmarks/bench_sweep.py --n-units 500 --trials 4   # a quick look
+
+Workload: ``attractors.sweep("capacity", ...)`` with N = 1000, loads 0.02,
+0.04, ..., 0.20 (10 loads), 10 trials each (100 points); every stored pattern is
+recalled from a cue with 10% of its bits flipped (asynchronous dynamics, Hebbian
+weights as exact integers).  It runs the sweep three ways, one after another,
+and checks they give identical results:
+
+1. ``inline``: in this process (after one warm-up point, so the numba cache is
+   loaded and the one-off import costs are not counted);
+2. ``1 worker``: ``scheduler=1``, one local worker process;
+3. ``2 workers``: ``scheduler=2``.
+
+Targets: the whole sweep in at most 15 s (the inline run, or the 2-worker run
+if faster), and ``1 worker / 2 workers >= 1.7``.  Each point uses one BLAS
+thread (set here, before numpy loads), so the scaling measured is that of the
+scheduler, not of BLAS.  Worker start-up is part of the measured time.
+Numbers are printed and written to ``benchmarks/results/sweep.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import numpy as np  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+import attractors  # noqa: E402
+from attractors.protocols import capacity  # noqa: E402
+
+RESULTS = REPO / "benchmarks" / "results" / "sweep.json"
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n-units", type=int, default=1000)
+    parser.add_argument("--trials", type=int, default=10)
+    parser.add_argument("--loads", type=int, default=10, help="number of loads 0.02, 0.04, ...")
+    args = parser.parse_args(argv)
+
+    grid = {"load": [round(0.02 * (k + 1), 2) for k in range(args.loads)]}
+    fixed = {"n_units": args.n_units}
+    capacity(args.n_units, 0.05, rng=np.random.default_rng(0))  # warm-up: numba cache, imports
+
+    times, results = {}, {}
+    for label, scheduler in (("inline", None), ("1 worker", 1), ("2 workers", 2)):
+        start = time.perf_counter()
+        results[label] = attractors.sweep("capacity", grid, fixed=fixed, trials=args.trials,
+                                          seed=0, scheduler=scheduler)
+        times[label] = time.perf_counter() - start
+        print(f"{label:<10} {times[label]:7.2f} s", flush=True)
+    for label in ("1 worker", "2 workers"):
+        if not results[label].equals(results["inline"]):
+            print(f"FAILED: {label} gave a different result from the inline run")
+            return 1
+    n_points = len(grid["load"]) * args.trials
+    speedup = times["1 worker"] / times["2 workers"]
+    best = min(times["inline"], times["2 workers"])
+    print(f"\n{n_points} points (N = {args.n_units}); per point inline "
+          f"{1e3 * times['inline'] / n_points:.0f} ms")
+    print(f"whole sweep (best of inline / 2 workers): {best:.2f} s   target <= 15 s   "
+          f"{'ok' if best <= 15 else 'MISSED'}")
+    print(f"speed-up 1 -> 2 workers: {speedup:.2f}x   target >= 1.7   "
+          f"{'ok' if speedup >= 1.7 else 'MISSED'}")
+    overlap = results["inline"]["overlap"].mean("trial").values
+    print("mean final overlap by load:", " ".join(f"{m:.3f}" for m in overlap))
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(json.dumps({"n_units": args.n_units, "trials": args.trials,
+                                   "loads": grid["load"], "seconds": times,
+                                   "speedup_2_workers": speedup,
+                                   "cpu_count": os.cpu_count()}, indent=1))
+    return 0 if best <= 15 and speedup >= 1.7 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
