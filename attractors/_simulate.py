@@ -319,6 +319,10 @@ def _run_fixed_step(system, solver, x, t0, dt, record_steps, source, rng, stop, 
         still = speed <= tol
         t_converged[still] = t0
     block_records = max(1, _BLOCK_STEPS // max(1, record_at[1] - record_at[0]))
+    per_unit = int(round(1.0 / dt)) if discrete and dt < 1 else 1
+    if abs(per_unit * dt - 1.0) > 1e-9:  # the update is no whole fraction of the time unit
+        per_unit = 1
+    unit_start = x
 
     k, r = 0, 1
     status, message = "completed", f"ran {int(record_steps[-1])} steps"
@@ -332,14 +336,22 @@ def _run_fixed_step(system, solver, x, t0, dt, record_steps, source, rng, stop, 
                 while k < target:
                     t = t0 + k * dt
                     x_next = step(t, x)
-                    if tol:
-                        now = np.abs(x_next - x).max(axis=-1) <= tol
-                    else:
-                        now = ~(x_next != x).any(axis=-1)
-                    # x is a fixed point (reached at t) if the update left it unchanged.
-                    t_converged[now & ~still] = t
-                    t_converged[~now] = np.nan
-                    still = now
+                    # A map whose update advances 1/per of its time unit (a Hopfield
+                    # sweep split into parts) is at a fixed point only when a whole
+                    # time unit changed nothing: test at unit boundaries, against the
+                    # state at the start of the unit.
+                    if per_unit == 1 or (k + 1) % per_unit == 0:
+                        if tol:
+                            now = np.abs(x_next - unit_start).max(axis=-1) <= tol
+                        else:
+                            now = ~(x_next != unit_start).any(axis=-1)
+                        # unit_start is a fixed point (reached at t_start) if the time
+                        # unit from it left it unchanged.
+                        t_start = t0 + (k + 1 - per_unit) * dt
+                        t_converged[now & ~still] = t_start
+                        t_converged[~now] = np.nan
+                        still = now
+                        unit_start = x_next
                     x = x_next
                     k += 1
                     if stop and still.all():
