@@ -27,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-__all__ = ["run_chunk", "run_sweeps", "shuffle_orders"]
+__all__ = ["run_chunk", "run_sweeps", "run_sweeps_serial", "shuffle_orders"]
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -114,10 +114,41 @@ def _update_units(C, diag, s, h, theta, perm, lo, hi, low, gain, temperature, st
     return changed, d_energy, state
 
 
+@njit(cache=True)
+def _trial_sweeps(C, diag, s, h, theta, base, seeds, b, random_order, low, gain, temperature,
+                  max_sweeps, stop_when_still, energy, trace, sweeps, converged):
+    """Sweeps of trial ``b``: see :func:`run_sweeps`."""
+    n = s.shape[1]
+    needs_random = random_order or temperature != 0.0
+    perm = base.copy()
+    quiet = False
+    k = 0
+    while k < max_sweeps:
+        state = np.uint64(0)
+        if needs_random:
+            state = seeds[k, b]
+        if random_order:
+            state = _shuffle(perm, base, state)
+        changed, d_energy, state = _update_units(
+            C, diag, s[b], h[b], theta[b], perm, 0, n, low, gain, temperature, state)
+        energy[b] += d_energy
+        if trace.shape[1] > 0:
+            trace[b, k + 1] = energy[b]
+        if changed == 0:
+            quiet = True
+            if stop_when_still:
+                break
+        else:
+            quiet = False
+        k += 1
+    sweeps[b] = k
+    converged[b] = quiet
+
+
 @njit(cache=True, parallel=True)
 def run_sweeps(C, diag, s, h, theta, base, seeds, random_order, low, gain, temperature,
                max_sweeps, stop_when_still, energy, trace, sweeps, converged):
-    """Run whole sweeps on every trial (in parallel over trials).
+    """Run whole sweeps on every trial, in parallel over trials.
 
     Parameters (arrays are modified in place)
     -----------------------------------------
@@ -134,33 +165,18 @@ def run_sweeps(C, diag, s, h, theta, base, seeds, random_order, low, gain, tempe
         quiet sweep (or the number run, when none was quiet).
     converged : (B,) bool out, whether a whole sweep changed nothing.
     """
-    n_trials, n = s.shape
-    needs_random = random_order or temperature != 0.0
-    for b in prange(n_trials):
-        perm = base.copy()
-        quiet = False
-        k = 0
-        while k < max_sweeps:
-            state = np.uint64(0)
-            if needs_random:
-                state = seeds[k, b]
-            if random_order:
-                state = _shuffle(perm, base, state)
-            changed, d_energy, state = _update_units(
-                C, diag, s[b], h[b], theta[b], perm, 0, n, low, gain, temperature, state)
-            energy[b] += d_energy
-            if trace.shape[1] > 0:
-                trace[b, k + 1] = energy[b]
-            if changed == 0:
-                quiet = True
-                if stop_when_still:
-                    break
-            else:
-                quiet = False
-            k += 1
-        sweeps[b] = k
-        converged[b] = quiet
-    return None
+    for b in prange(s.shape[0]):
+        _trial_sweeps(C, diag, s, h, theta, base, seeds, b, random_order, low, gain,
+                      temperature, max_sweeps, stop_when_still, energy, trace, sweeps, converged)
+
+
+@njit(cache=True)
+def run_sweeps_serial(C, diag, s, h, theta, base, seeds, random_order, low, gain, temperature,
+                      max_sweeps, stop_when_still, energy, trace, sweeps, converged):
+    """:func:`run_sweeps` on one thread (small batches, where starting threads costs more)."""
+    for b in range(s.shape[0]):
+        _trial_sweeps(C, diag, s, h, theta, base, seeds, b, random_order, low, gain,
+                      temperature, max_sweeps, stop_when_still, energy, trace, sweeps, converged)
 
 
 @njit(cache=True)
@@ -176,12 +192,15 @@ def shuffle_orders(perms, base, seeds, random_order):
     return states
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True)
 def run_chunk(C, diag, s, h, theta, perms, lo, hi, states, low, gain, temperature):
-    """Update units ``perms[b, lo:hi]`` of every trial b (part of a sweep); returns changes."""
+    """Update units ``perms[b, lo:hi]`` of every trial b (part of a sweep); returns changes.
+
+    Serial: a part of a sweep is little work, so starting threads would cost more.
+    """
     n_trials = s.shape[0]
     changed = np.zeros(n_trials, dtype=np.int64)
-    for b in prange(n_trials):
+    for b in range(n_trials):
         c, _, st = _update_units(C, diag, s[b], h[b], theta[b], perms[b], lo, hi, low, gain,
                                  temperature, states[b])
         states[b] = st
