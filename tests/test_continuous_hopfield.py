@@ -21,6 +21,9 @@ NETWORKS = {
     "logistic": ContinuousHopfield.from_patterns(PATTERNS, gain=4.0, output="logistic",
                                                  resistance=RESISTANCE),
     "storkey-bias": ContinuousHopfield.from_patterns(PATTERNS, "storkey", gain=2.0, bias=0.05),
+    # Below the critical gain 1 / lambda_max(W) ~ 1.05 the outputs decay to 0 and
+    # -V.W.V/2 alone rises: only the integral term makes E fall (a check with power).
+    "tanh-subcritical": ContinuousHopfield.from_patterns(PATTERNS, gain=0.8),
 }
 
 

@@ -21,6 +21,9 @@ N = 12
 TAU = np.linspace(0.5, 2.0, N)  # per-unit time constants
 NETWORKS = {
     "tanh": RateNetwork(symmetric_weights(N, 2.0, 0), "tanh", tau=TAU, bias=0.1),
+    # Spectral radius ~0.6 < 1: every trial decays towards one fixed point and
+    # -r.W.r/2 - b.r alone would rise; only the integral term makes E fall.
+    "tanh-weak": RateNetwork(symmetric_weights(N, 0.3, 7), "tanh", tau=TAU, bias=0.1),
     "logistic": RateNetwork(symmetric_weights(N, 4.0, 1), {"name": "logistic", "gain": 2.0}, tau=TAU),
     # gain 0.4: spectral radius ~0.8 < 1, so the unbounded threshold-linear net stays bounded.
     "threshold-linear": RateNetwork(symmetric_weights(N, 0.4, 2), ThresholdLinear(1.0, -0.2),
