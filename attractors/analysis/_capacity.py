@@ -204,7 +204,8 @@ def capacity_curve(n_units, loads, *, n_trials=5, rule="hebb", cue_noise=0.0, un
     Returns
     -------
     xarray.Dataset
-        Dims ``load`` (the realised :math:`P/N`), ``trial`` and ``pattern``
+        Dims ``load`` (the realised :math:`P/N`; read it as ``curve["load"]``,
+        since ``curve.load`` is the Dataset method), ``trial`` and ``pattern``
         (padded with NaN to the largest :math:`P`).  Variables ``overlap``
         (load, trial, pattern), ``mean_overlap``, ``fixed_fraction``,
         ``recalled_fraction``, ``mean_sweeps`` (load, trial), ``n_patterns``
