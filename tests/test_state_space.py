@@ -1,7 +1,6 @@
 """Exhaustive state space against brute force (Python loops over states) on tiny
 networks, and against cases checked by hand."""
 
-
 import numpy as np
 import pytest
 
@@ -196,3 +195,34 @@ def test_larger_network_is_vectorised():
 def test_bad_input(call, words):
     with pytest.raises(ParameterError, match=words):
         call()
+
+
+@pytest.mark.parametrize("units", ["spin", "binary"])
+def test_from_a_hopfield_network(units):
+    from attractors.models._hopfield import HopfieldNetwork
+
+    rng = np.random.default_rng(5)
+    xi = np.where(rng.random((3, 9)) < 0.5, -1, 1)
+    stored = xi if units == "spin" else (xi + 1) // 2
+    network = HopfieldNetwork.from_patterns(stored, exact=True, units=units)
+    space = state_space(network)
+    assert space.attrs["dynamics"] == "async" and space.attrs["model"] == "HopfieldNetwork"
+    # Same tables as the brute force on the integer J = N W (ties decided exactly; the
+    # float matrix J / 9 would break some ties by round-off).
+    energy, successor, _, _ = brute_force(network.weights.tolist(), [0] * 9, units, "async")
+    np.testing.assert_array_equal(space.successor, successor)
+    np.testing.assert_allclose(space.energy, np.array(energy) / 9, atol=1e-12)
+    # The network's own energy agrees on every state.
+    np.testing.assert_allclose(space.energy, network.energy(space.configuration.values),
+                               atol=1e-12)
+    # Overlaps of the attractors with the stored patterns (in the 2s - 1 convention).
+    sigma = space.configuration.values[space.attractor_state.values].astype(float)
+    sigma = sigma if units == "spin" else 2 * sigma - 1
+    np.testing.assert_allclose(space.attractor_overlap, sigma @ xi.T / 9)
+    # Every stored pattern that is a fixed point appears with overlap 1.
+    stable = np.all(network.local_field(stored) * xi > 0, axis=1)
+    best = space.attractor_overlap.max("attractor").values
+    np.testing.assert_allclose(best[stable], 1.0)
+    with pytest.raises(ParameterError, match="glauber"):
+        state_space(HopfieldNetwork(network.weights, weight_scale=1 / 9, dynamics="glauber",
+                                    temperature=0.5))

@@ -316,7 +316,9 @@ def state_space(network, *, thresholds=None, units=None, dynamics=None) -> xr.Da
         xi = np.asarray(patterns, dtype=np.float64)
         spins = config[representatives].astype(np.float64)
         if units == "binary":
-            xi, spins = 2 * xi - 1, 2 * spins - 1
+            spins = 2 * spins - 1
+            if np.all((xi == 0) | (xi == 1)):  # patterns given as 0/1 rather than spins
+                xi = 2 * xi - 1
         data["attractor_overlap"] = (("attractor", "pattern"), spins @ xi.T / n_units)
         coords["pattern"] = np.arange(xi.shape[0])
     space = xr.Dataset(data, coords=coords)
