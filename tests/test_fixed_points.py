@@ -1,0 +1,224 @@
+"""find_fixed_points against closed forms: every fixed point (saddles and unstable
+ones included), the eigenvalues of the Jacobian there, slow points, and the
+exhaustive state space of small discrete networks."""
+
+import numpy as np
+import pytest
+from scipy.optimize import brentq
+
+import attractors
+from attractors._validate import ParameterError
+from attractors.analysis._fixed_points import (
+    classify_stability,
+    find_fixed_points,
+    jacobian_matrix,
+    states_from_trajectory,
+)
+from attractors.analysis._state_space import state_space
+from attractors.models._hopfield import HopfieldNetwork
+from attractors.models._rate import RateNetwork
+from attractors.models._toy import LinearSystem
+
+ANGLE = 0.4
+ROTATION = np.array([[np.cos(ANGLE), -np.sin(ANGLE)], [np.sin(ANGLE), np.cos(ANGLE)]])
+
+
+class RotatedWells(attractors.ContinuousSystem):
+    """Two uncoupled double wells y' = y - y**3 seen in rotated coordinates x = R y.
+
+    User-written, no Jacobian: the analysis falls back to finite differences.
+    Fixed points R p for p in {-1, 0, 1}^2; Jacobian R diag(1 - 3 p**2) R^T, so
+    eigenvalues -2 at |p_i| = 1 and +1 at p_i = 0.
+    """
+
+    n_units = 2
+
+    def vector_field(self, t, x, inputs=None):
+        y = x @ ROTATION  # R^T x, row-wise
+        return (y - y**3) @ ROTATION.T
+
+
+def grid_starts(extent, n):
+    axis = np.linspace(-extent, extent, n)
+    return np.stack(np.meshgrid(axis, axis), axis=-1).reshape(-1, 2)
+
+
+def test_rotated_double_wells_all_nine_points_and_eigenvalues():
+    fp = find_fixed_points(RotatedWells(), grid_starts(2.0, 11))
+    assert fp.attrs["jacobian_method"] == "finite_differences"
+    assert fp.sizes["fixed_point"] == 9
+    p = np.array([(a, b) for a in (-1, 0, 1) for b in (-1, 0, 1)], dtype=float)
+    expected = p @ ROTATION.T
+    found = fp.state.values
+    # Newton polishing takes a regular zero to round-off: |F| ~ 1e-16, and with
+    # |J^-1| <= 1 the position error is as small; 1e-12 leaves a wide margin.
+    distance = np.min(np.linalg.norm(found[:, None] - expected[None], axis=-1), axis=0)
+    assert np.all(distance < 1e-12)
+    assert np.all(fp.speed.values < 1e-12)
+    for point, values, label in zip(found, fp.eigenvalues.values, fp.stability.values):
+        y = ROTATION.T @ point
+        exact = np.sort(1.0 - 3.0 * np.round(y) ** 2)[::-1]
+        # Central differences: error ~ eps**(2/3) |F'''| ~ 1e-10.
+        np.testing.assert_allclose(values.real, exact, atol=1e-8)
+        assert np.all(np.abs(values.imag) < 1e-8)  # J is symmetric here: real spectrum
+        n_zero = int(np.sum(np.round(np.abs(y)) == 0))
+        assert label == {0: "stable", 1: "saddle", 2: "unstable"}[n_zero]
+    assert sorted(fp.stability.values.tolist()) == ["saddle"] * 4 + ["stable"] * 4 + ["unstable"]
+    assert fp.n_found.sum() == 121
+
+
+def test_eigenvectors_diagonalise_the_jacobian():
+    fp = find_fixed_points(RotatedWells(), grid_starts(2.0, 7))
+    J, V, lam = fp.jacobian.values, fp.eigenvectors.values, fp.eigenvalues.values
+    np.testing.assert_allclose(J @ V, V * lam[:, None, :], atol=1e-10)
+    np.testing.assert_allclose(np.linalg.norm(V, axis=1), 1.0, atol=1e-12)
+
+
+def test_linear_system_saddle_and_analytic_jacobian():
+    A = np.array([[1.0, 2.0], [0.0, -3.0]])
+    b = np.array([0.5, -1.0])
+    system = LinearSystem(A, b)
+    fp = find_fixed_points(system, np.random.default_rng(0).normal(size=(20, 2)) * 5)
+    assert fp.attrs["jacobian_method"] == "analytic"
+    assert fp.sizes["fixed_point"] == 1
+    np.testing.assert_allclose(fp.state.values[0], -np.linalg.solve(A, b), atol=1e-13)
+    np.testing.assert_allclose(fp.eigenvalues.values[0].real, [1.0, -3.0], atol=1e-13)
+    assert fp.stability.values[0] == "saddle"
+    assert fp.n_unstable_modes.values[0] == 1
+    assert fp.n_found.values[0] == 20
+    numeric = jacobian_matrix(system, [0.3, 0.7], method="finite_differences")
+    np.testing.assert_allclose(numeric, A, atol=1e-9)  # exact for a linear field up to round-off
+
+
+def test_two_unit_rate_network_closed_forms():
+    """tau u' = -u + W tanh(u), W = [[a, -c], [-c, a]].
+
+    On the diagonal u0 = u1 = u: u = (a - c) tanh u; on the antidiagonal u0 = -u1 = u:
+    u = (a + c) tanh u.  With s = sech^2 u the Jacobian -I + W s has eigenvalues
+    (a - c) s - 1 (along (1, 1)) and (a + c) s - 1 (along (1, -1)).  For a = 2.5, c = 1
+    there are 9 points: the origin, 2 + 2 on the diagonals, and 4 asymmetric saddles.
+    """
+    a, c = 2.5, 1.0
+    net = RateNetwork([[a, -c], [-c, a]], transfer="tanh")
+    fp = find_fixed_points(net, grid_starts(4.0, 9))
+    assert fp.sizes["fixed_point"] == 9
+    states = fp.state.values
+    for gain, sign in ((a - c, 1.0), (a + c, -1.0)):
+        u = brentq(lambda v: v - gain * np.tanh(v), 0.5, 10.0, xtol=1e-15)
+        for point in (np.array([u, sign * u]), -np.array([u, sign * u])):
+            k = np.argmin(np.linalg.norm(states - point, axis=-1))
+            assert np.linalg.norm(states[k] - point) < 1e-12
+            s = 1.0 / np.cosh(u) ** 2
+            exact = sorted([(a - c) * s - 1.0, (a + c) * s - 1.0], reverse=True)
+            np.testing.assert_allclose(fp.eigenvalues.values[k].real, exact, atol=1e-12)
+            assert fp.stability.values[k] == "stable"
+    origin = np.argmin(np.linalg.norm(states, axis=-1))
+    np.testing.assert_allclose(fp.eigenvalues.values[origin].real, [a + c - 1, a - c - 1],
+                               atol=1e-13)
+    assert fp.stability.values[origin] == "unstable"
+    saddles = states[fp.stability.values == "saddle"]
+    assert len(saddles) == 4
+    # The saddles are off both diagonals and come in the symmetry orbit (u0, u1) ->
+    # (u1, u0), (-u0, -u1) of the network.
+    assert np.all(np.abs(np.abs(saddles[:, 0]) - np.abs(saddles[:, 1])) > 0.1)
+    for point in saddles:
+        for image in (point[::-1], -point):
+            assert np.min(np.linalg.norm(saddles - image, axis=-1)) < 1e-10
+    # The energy is defined (symmetric W): minima are lower than the saddles.
+    assert np.max(fp.energy.values[fp.stability.values == "stable"]) < np.min(
+        fp.energy.values[fp.stability.values == "saddle"])
+
+
+class Ghost(attractors.ContinuousSystem):
+    """x' = x**2 + eps: no fixed point, a slow point at x = 0 with q = eps**2 / 2."""
+
+    n_units = 1
+    eps = 1e-4
+
+    def vector_field(self, t, x, inputs=None):
+        return x**2 + self.eps
+
+
+def test_slow_point_reported_as_such():
+    fp = find_fixed_points(Ghost(), np.linspace(-0.5, 0.5, 6)[:, None], max_iter=400)
+    assert fp.sizes["fixed_point"] >= 1
+    assert not np.any(fp.is_fixed_point.values)
+    assert set(fp.kind.values) == {"slow point"}
+    # q is minimal at x = 0, where q = eps**2 / 2 = 5e-9; the Gauss-Newton iteration
+    # approaches a zero-residual-free minimum only linearly, so the position is within
+    # ~ sqrt of the q accuracy: 1e-4 is generous but distinguishes it from any other x.
+    np.testing.assert_allclose(fp.state.values[:, 0], 0.0, atol=1e-4)
+    np.testing.assert_allclose(fp.q.values, 0.5 * Ghost.eps**2, rtol=1e-3)
+    # A tighter max_q drops it.
+    assert find_fixed_points(Ghost(), [[0.3]], max_q=1e-10).sizes["fixed_point"] == 0
+
+
+def test_starts_from_a_trajectory(bistable):
+    run = attractors.simulate(bistable, n_trials=8, t_span=5.0, dt=0.1, seed=3)
+    starts = states_from_trajectory(run, 20, seed=1)
+    assert starts.shape == (20, 2)
+    np.testing.assert_array_equal(starts, states_from_trajectory(run, 20, seed=1))
+    fp = find_fixed_points(bistable, run, n_samples=30, seed=2)
+    assert fp.attrs["n_starts"] == 30
+    # Antisymmetric points x = -y: x - x^3 + 0.75 x = 0, x^2 = 1.75; Jacobian
+    # [[1 - 3x^2, -0.75], [-0.75, 1 - 3x^2]] with eigenvalues -4.25 +- 0.75: stable.
+    # Trajectories end there, so the starts drawn from them find them.
+    corner = np.sqrt(1.75) * np.array([1.0, -1.0])
+    stable = fp.state.values[fp.stability.values == "stable"]
+    hits = [k for k, s in enumerate(stable) if min(np.abs(s - corner).max(),
+                                                    np.abs(s + corner).max()) < 1e-12]
+    assert hits
+    lam = fp.eigenvalues.values[fp.stability.values == "stable"][hits[0]].real
+    np.testing.assert_allclose(lam, [-3.5, -5.0], atol=1e-8)  # finite differences: ~1e-10
+
+
+def test_classify_stability_labels_and_discrete():
+    labels = classify_stability([[-1, -1e-9], [2e-6, -1], [0.5, 0.0]])
+    assert labels.tolist() == ["marginal", "saddle", "unstable"]
+    assert classify_stability([[0.5, -0.5], [1.5, 0.2]], discrete=True).tolist() == [
+        "stable", "saddle"]
+
+
+@pytest.mark.parametrize("dynamics", ["sync", "async"])
+def test_discrete_attractors_equal_the_exhaustive_state_space(dynamics):
+    rng = np.random.default_rng(1)
+    patterns = rng.choice([-1, 1], (3, 10))
+    net = HopfieldNetwork.from_patterns(patterns, dynamics=dynamics)
+    fp = find_fixed_points(net, seed=0, max_steps=60)
+    space = state_space(net)
+    assert fp.attrs["exhaustive"] == 1 and fp.attrs["n_unresolved"] == 0
+    assert fp.sizes["fixed_point"] == space.sizes["attractor"]
+    np.testing.assert_array_equal(np.sort(fp.period.values), np.sort(space.period.values))
+    ours = {tuple(s): int(n) for s, n in zip(fp.state.values.astype(int), fp.n_found.values)}
+    for p, cycle, size in zip(space.period.values, space.cycle.values, space.basin_size.values):
+        states = space.configuration.values[cycle[:p]]
+        matches = [tuple(s) for s in states if tuple(s) in ours]
+        assert len(matches) == 1  # one canonical representative per cycle
+        if dynamics == "sync":  # deterministic map: the basins are the same sets
+            assert ours[matches[0]] == size
+    np.testing.assert_allclose(np.sort(fp.energy.values[fp.period.values == 1]),
+                               np.sort(space.attractor_energy.values[space.period.values == 1]))
+
+
+def test_discrete_sampling_finds_the_stored_patterns():
+    rng = np.random.default_rng(5)
+    patterns = rng.choice([-1, 1], (3, 60))
+    net = HopfieldNetwork.from_patterns(patterns)
+    cues = np.concatenate([patterns, -patterns])
+    fp = find_fixed_points(net, cues, seed=0)
+    assert fp.attrs["exhaustive"] == 0
+    assert fp.sizes["fixed_point"] == 6  # three patterns and their reversals, at load 0.05
+    assert set(map(tuple, fp.state.values.astype(int))) == set(map(tuple, cues))
+
+
+def test_bad_input_raises_before_work():
+    with pytest.raises(ParameterError, match="initial_states"):
+        find_fixed_points(RotatedWells(), np.zeros((3, 5)))
+    with pytest.raises(ParameterError, match="jacobian"):
+        find_fixed_points(RotatedWells(), np.zeros((3, 2)), jacobian="analytic")
+    with pytest.raises(ParameterError, match="exhaustive"):
+        find_fixed_points(RotatedWells(), exhaustive=True)
+    with pytest.raises(ParameterError, match="tol"):
+        find_fixed_points(RotatedWells(), np.zeros((3, 2)), tol=-1.0)
+    with pytest.raises(ParameterError, match="system"):
+        find_fixed_points(np.eye(2))
