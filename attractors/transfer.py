@@ -70,9 +70,21 @@ def _real(name, value) -> float:
 
 
 def _log_cosh(x):
-    """ln cosh x without overflow: |x| + ln(1 + e^{-2|x|}) - ln 2."""
+    """ln cosh x to full relative precision: ln(1 + 2 sinh^2(x/2)) for |x| < 20
+    (no cancellation near 0, where ln cosh x ~ x^2/2), |x| + ln(1 + e^{-2|x|}) - ln 2
+    above (no overflow)."""
     ax = np.abs(x)
-    return ax + np.log1p(np.exp(-2.0 * ax)) - np.log(2.0)
+    small = np.minimum(ax, 20.0)
+    return np.where(ax < 20.0, np.log1p(2.0 * np.sinh(0.5 * small) ** 2),
+                    ax + np.log1p(np.exp(-2.0 * ax)) - np.log(2.0))
+
+
+def _softplus_minus_log2(x):
+    """ln(1 + e^x) - ln 2 to full relative precision: ln(1 + (e^x - 1)/2) for x < 30
+    (no cancellation near 0), x - ln 2 + ln(1 + e^{-x}) above (no overflow)."""
+    low = np.minimum(x, 30.0)
+    return np.where(x < 30.0, np.log1p(0.5 * np.expm1(low)),
+                    x - np.log(2.0) + np.log1p(np.exp(-np.maximum(x, 30.0))))
 
 
 class TransferFunction(abc.ABC):
@@ -161,7 +173,13 @@ class Tanh(TransferFunction):
         from scipy.special import xlogy
 
         v = np.asarray(v, dtype=np.float64)
-        return 0.5 * (xlogy(1 + v, 1 + v) + xlogy(1 - v, 1 - v)) / self.gain
+        # Near 0 the equal form V artanh V + ln(1 - V^2)/2 (~ V^2/2, no cancellation);
+        # near +-1 the entropy form, finite at V = +-1.
+        inner = np.minimum(np.abs(v), 0.5)
+        small = inner * np.arctanh(inner) + 0.5 * np.log1p(-inner**2)
+        with np.errstate(invalid="ignore"):
+            large = 0.5 * (xlogy(1 + v, 1 + v) + xlogy(1 - v, 1 - v))
+        return np.where(np.abs(v) < 0.5, small, large) / self.gain
 
 
 @dataclass(frozen=True, repr=False)
@@ -195,7 +213,7 @@ class Logistic(TransferFunction):
         return self.gain * v * (1 - v)
 
     def integral(self, u):
-        return (np.logaddexp(0.0, self.gain * np.asarray(u, dtype=np.float64)) - np.log(2.0)) / self.gain
+        return _softplus_minus_log2(self.gain * np.asarray(u, dtype=np.float64)) / self.gain
 
     def inverse(self, v):
         from scipy.special import logit

@@ -48,6 +48,7 @@ fixed_points = np.array(sorted(fixed_points, key=tuple))
 eigenvalues = np.linalg.eigvals(net.jacobian(0.0, fixed_points)).real
 kind = np.where(np.all(eigenvalues < 0, axis=1), "stable node",
                 np.where(np.all(eigenvalues > 0, axis=1), "unstable node", "saddle"))
+assert len(fixed_points) == 9 and np.sum(kind == "stable node") == 4  # the story below
 for point, values, label in zip(fixed_points, eigenvalues, kind):
     print(f"u* = ({point[0]:+.3f}, {point[1]:+.3f}): eigenvalues {np.sort(values)} -> {label}")
 

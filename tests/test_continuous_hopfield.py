@@ -160,3 +160,11 @@ def test_conformance(name, solver):
 def test_bad_input(call, match):
     with pytest.raises(ParameterError, match=match):
         call()
+
+
+def test_gallery_graded_hopfield_renders(tmp_path):
+    from attractors.cli import main
+
+    assert main(["gallery", "--quick", "--no-progress", "--out", str(tmp_path),
+                 "--only", "graded_hopfield"]) == 0
+    assert list(tmp_path.glob("graded_hopfield_*.png"))

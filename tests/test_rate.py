@@ -158,3 +158,13 @@ def test_conformance(net, solver):
 def test_bad_input(kwargs, match):
     with pytest.raises(ParameterError, match=match):
         RateNetwork(**kwargs)
+
+
+def test_gallery_phase_portrait_renders(tmp_path):
+    # The gallery script at its quick size: it finds the nine fixed points and
+    # raises if any trajectory's energy rose.
+    from attractors.cli import main
+
+    assert main(["gallery", "--quick", "--no-progress", "--out", str(tmp_path),
+                 "--only", "rate_phase_portrait"]) == 0
+    assert list(tmp_path.glob("rate_phase_portrait_*.png"))

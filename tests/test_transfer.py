@@ -130,3 +130,18 @@ def test_custom_transfer():
     with pytest.raises(NotImplementedError, match="no integral"):
         f.integral(0.5)
     assert f.params == {"name": "custom", "label": "sine", "monotone": False}
+
+
+def test_integrals_keep_relative_precision_near_zero():
+    # Energies of networks settling at the origin are O(u^2): the integrals must
+    # not lose it to cancellation.  Taylor series to sixth order (the rest is
+    # below 1e-22 relative at |x| <= 1e-3):
+    # ln cosh x = x^2/2 - x^4/12 + x^6/45, ln(1 + e^x) - ln 2 = x/2 + x^2/8 - x^4/192
+    # + x^6/2880, (1+V)ln(1+V)/2 + (1-V)ln(1-V)/2 = V^2/2 + V^4/12 + V^6/30.
+    x = np.array([1e-7, -3e-5, 1e-3])
+    np.testing.assert_allclose(Tanh(1.0).integral(x), x**2 / 2 - x**4 / 12 + x**6 / 45,
+                               rtol=1e-14)
+    np.testing.assert_allclose(Logistic(1.0).integral(x),
+                               x / 2 + x**2 / 8 - x**4 / 192 + x**6 / 2880, rtol=1e-14)
+    np.testing.assert_allclose(Tanh(1.0).integral_of_inverse(x),
+                               x**2 / 2 + x**4 / 12 + x**6 / 30, rtol=1e-14)
