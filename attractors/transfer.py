@@ -347,12 +347,12 @@ class ZhangSigmoid(TransferFunction):
 
     .. math:: \phi^{-1}(v) = \frac{1}{b}\ln\!\big(e^{(v/a)^{1/\beta}} - 1\big) - c .
 
-    Computed in logarithms, :math:`\phi = a\,e^{\beta \ln \mathrm{sp}}` with
-    :math:`\mathrm{sp} = \ln(1 + e^{b(u + c)})` from :func:`numpy.logaddexp`,
-    so neither overflows nor produces 0/0 for any finite input.
+    The soft-plus :math:`\mathrm{sp}(y) = \ln(1 + e^{y})`, :math:`y = b(u + c)`,
+    is computed as :math:`\max(y, 0) + \ln(1 + e^{-|y|})` and the slope in
+    logarithms, so neither overflows nor produces 0/0 for any finite input.
 
-    :math:`\int \phi` has no elementary form (it is an incomplete
-    Bose-Einstein-type integral); :meth:`integral` evaluates it by 16-point
+    :math:`\int \phi` has no elementary antiderivative;
+    :meth:`integral` evaluates it by 16-point
     Gauss-Legendre quadrature on panels :math:`[2^{k}, 2^{k+1}]` of the scaled
     variable :math:`y = b(u + c)`.  The integrand's only singularities lie at
     :math:`y = \pm i\pi(2m+1)`, so each panel sits inside a Bernstein ellipse of

@@ -168,3 +168,22 @@ def test_gallery_phase_portrait_renders(tmp_path):
     assert main(["gallery", "--quick", "--no-progress", "--out", str(tmp_path),
                  "--only", "rate_phase_portrait"]) == 0
     assert list(tmp_path.glob("rate_phase_portrait_*.png"))
+
+
+def test_random_networks_have_the_predicted_spectra():
+    # Circular law: eigenvalues of W ~ N(0, g^2/N) fill the disc of radius g; the
+    # largest modulus exceeds g by O(N^-1/2) (~5% at N = 400), so 10% is allowed.
+    # Symmetric: semicircle on [-2g, 2g], edge fluctuations O(N^-2/3) (~2%).
+    g = 1.5
+    net = RateNetwork.random(400, g, seed=3)
+    assert abs(np.max(np.abs(np.linalg.eigvals(net.weights))) / g - 1) < 0.1
+    sym = RateNetwork.random(400, g, symmetric=True, seed=3, transfer="logistic", tau=2.0)
+    assert abs(np.max(np.linalg.eigvalsh(sym.weights)) / (2 * g) - 1) < 0.05
+    assert sym.transfer.name == "logistic" and sym.tau == 2.0
+    sym.energy(np.zeros(400))  # symmetric: the energy exists
+    np.testing.assert_array_equal(RateNetwork.random(50, seed=1).weights,
+                                  RateNetwork.random(50, rng=np.random.default_rng(1)).weights)
+    with pytest.raises(ParameterError, match="n_units must be an integer >= 1"):
+        RateNetwork.random(0)
+    with pytest.raises(ParameterError, match="not both"):
+        RateNetwork.random(5, rng=np.random.default_rng(0), seed=0)

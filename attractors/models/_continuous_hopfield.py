@@ -26,7 +26,7 @@ class ContinuousHopfield(ContinuousSystem):
 
     with :math:`g(u) = \tanh(\lambda u)` (outputs in (-1, 1)) or the logistic
     :math:`g(u) = 1/(1 + e^{-\lambda u})` (outputs in (0, 1)).  For symmetric
-    :math:`W` and constant input the energy (Hopfield 1984, eq. 7)
+    :math:`W` and constant input the energy (Hopfield 1984)
 
     .. math::
 
@@ -43,7 +43,7 @@ class ContinuousHopfield(ContinuousSystem):
     As :math:`\lambda \to \infty` the integral term vanishes, :math:`E` becomes
     the energy of the discrete network and its minima sit at the corners
     :math:`V = \pm 1` that are stable states of the discrete network (Hopfield
-    1984, Fig. 2): a high-gain network keeps the discrete network's memories.
+    1984): a high-gain network keeps the discrete network's memories.
 
     Parameters
     ----------

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from .._system import ContinuousSystem
-from .._validate import ParameterError, check_finite_array, describe
+from .._validate import ParameterError, check_finite_array, check_integer, check_positive, describe
 from ..transfer import TransferFunction, get_transfer
 
 __all__ = ["RateNetwork"]
@@ -127,6 +127,49 @@ class RateNetwork(ContinuousSystem):
         object.__setattr__(self, "_weights_t", weights.T)
         object.__setattr__(self, "_has_bias", bool(np.any(np.asarray(self.bias) != 0)))
         object.__setattr__(self, "_symmetric", is_symmetric(weights))
+
+    @classmethod
+    def random(cls, n_units: int, gain: float = 1.5, *, symmetric: bool = False, rng=None,
+               seed=None, **kwargs) -> RateNetwork:
+        r"""A network with Gaussian random weights, :math:`W_{ij} \sim \mathcal N(0, g^2/N)`.
+
+        With ``transfer="tanh"`` and asymmetric weights this is the network of
+        Sompolinsky, Crisanti & Sommers (1988): the eigenvalues of :math:`W`
+        fill the disc of radius :math:`g` (the circular law), the origin loses
+        stability at :math:`g = 1` and the activity is chaotic above it.  With
+        ``symmetric=True``, :math:`W = (A + A^\top)/\sqrt 2` has the same
+        off-diagonal variance, eigenvalues on :math:`[-2g, 2g]` (Wigner's
+        semicircle) and an energy.
+
+        Parameters
+        ----------
+        n_units : int
+            N.
+        gain : float
+            :math:`g \ge 0`.
+        symmetric : bool
+            Symmetrise the weights.
+        rng, seed : numpy.random.Generator or int, optional
+            Where the weights come from (the same seed gives the same network).
+        **kwargs
+            ``transfer``, ``tau``, ``bias``.
+
+        Examples
+        --------
+        >>> net = RateNetwork.random(200, gain=1.5, seed=0)
+        >>> net.n_units, net.transfer
+        (200, Tanh(gain=1.0))
+        """
+        n_units = check_integer("n_units", n_units, minimum=1)
+        gain = check_positive("gain", gain, allow_zero=True)
+        if rng is None:
+            rng = np.random.default_rng(seed)
+        elif seed is not None:
+            raise ParameterError("give rng or seed, not both")
+        weights = rng.standard_normal((n_units, n_units)) * (gain / np.sqrt(n_units))
+        if symmetric:
+            weights = (weights + weights.T) / np.sqrt(2.0)
+        return cls(weights, **kwargs)
 
     @property
     def n_units(self) -> int:
