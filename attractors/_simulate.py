@@ -138,6 +138,7 @@ def simulate(
     rng=None,
     seed: int | None = None,
     progress: bool = False,
+    record_energy: bool = True,
 ):
     r"""Run a dynamical system and return its labelled trajectory.
 
@@ -186,6 +187,10 @@ def simulate(
         be repeated bit for bit.
     progress : bool
         Show a progress bar (tqdm).
+    record_energy : bool, default True
+        Record the energy where the model defines one.  Turn it off to save the
+        cost of evaluating it when only the states matter (the ``energy`` attr
+        then says "not recorded").
 
     Returns
     -------
@@ -251,11 +256,14 @@ def simulate(
                 f"{system.name}.vector_field returned shape {slope.shape} for a state of "
                 f"shape {x0.shape}; it must return dx/dt of the same shape"
             )
-    try:
-        np.asarray(system.energy(x0, u0))
-        energy_note = "recorded"
-    except NotImplementedError as reason:
-        energy_note = f"not defined: {reason}"
+    if not record_energy:
+        energy_note = "not recorded (record_energy=False)"
+    else:
+        try:
+            np.asarray(system.energy(x0, u0))
+            energy_note = "recorded"
+        except NotImplementedError as reason:
+            energy_note = f"not defined: {reason}"
     observables0 = {k: (tuple(d), np.asarray(v)) for k, (d, v) in system.observables(x0).items()}
     n_records = n_steps // record_every + 1 + (n_steps % record_every != 0)
     check_memory(n_records, x0, observables0, energy_note == "recorded")

@@ -261,3 +261,9 @@ def test_progress_bar_runs(capsys):
     run = attractors.simulate(DECAY, [1.0], t_span=1.0, dt=0.01, progress=True)
     assert run.attrs["status"] == "completed"
     assert "100" in capsys.readouterr().err  # tqdm writes to stderr
+
+
+def test_energy_recording_can_be_switched_off():
+    run = attractors.simulate(DECAY, [1.0], t_span=1.0, dt=0.1, record_energy=False)
+    assert "energy" not in run and run.attrs["energy"].startswith("not recorded")
+    assert "energy" in attractors.simulate(DECAY, [1.0], t_span=1.0, dt=0.1)
