@@ -88,24 +88,26 @@ def capacity(n_units: int, load: float, *, rng: np.random.Generator, rule: str =
 
 
 def ring_diffusion(n_units: int, noise: float, *, rng: np.random.Generator,
-                   duration: float = 500.0, dt: float = 0.5, n_trials: int = 20,
-                   settle: float = 50.0, **ring_options) -> dict:
+                   duration: float = 1000.0, dt: float = 0.5, n_trials: int = 20,
+                   **ring_options) -> dict:
     r"""Diffusion of a ring attractor's bump under additive noise.
 
-    A bump is formed at a random heading, the ring then runs for ``duration``
-    with white noise of strength ``noise`` added to every unit
-    (:class:`~attractors.solvers.EulerMaruyama`), and the decoded bump position
-    :math:`\phi(t)` (population vector, unwrapped) is compared with its start.
-    For a continuous attractor the position performs a random walk along the
-    ring, so its mean squared displacement grows linearly,
+    ``n_trials`` bumps start at the ring's stationary bump (heading 0) and run
+    for ``duration`` with white noise of amplitude ``noise`` added to every
+    unit's potential (:class:`~attractors.solvers.EulerMaruyama`).  The decoded
+    heading :math:`\phi(t)` (population vector, unwrapped) performs a random walk
+    along the ring, because the ring is a continuum of fixed points with no
+    restoring force along it; its mean squared displacement grows linearly,
 
     .. math::
 
-        \langle (\phi(t) - \phi(0))^2 \rangle = 2 D t,
+        \langle (\phi(t) - \phi(0))^2 
+angle = 2 D t,
 
-    and the diffusion coefficient :math:`D` is the least-squares slope over
-    :math:`2t` (Burak & Fiete 2012, PNAS 109:17645, for the scaling of
-    :math:`D` with :math:`N` and noise).
+    and the diffusion coefficient :math:`D` is the least-squares slope of the MSD
+    over :math:`2t` (through the origin).  :math:`D` grows like
+    :math:`\sigma^2` and falls like :math:`1/N` (Burak & Fiete 2012, PNAS
+    109:17645).
 
     Parameters
     ----------
@@ -114,53 +116,45 @@ def ring_diffusion(n_units: int, noise: float, *, rng: np.random.Generator,
     noise : float
         Noise amplitude :math:`\sigma` per unit (``EulerMaruyama(noise=...)``).
     rng : numpy.random.Generator
-        Draws the initial headings and the noise.
-    duration, dt, settle : float
-        Length of the noisy run, step, and the noise-free settling time first.
+        Draws the noise.
+    duration, dt : float
+        Length of the noisy run and its step (in the ring's time unit, ms).
     n_trials : int
-        Independent bumps simulated together (vectorised), averaged in the MSD.
+        Independent bumps simulated together (one vectorised batch).
     **ring_options
         Passed to :class:`~attractors.RingAttractor`.
 
     Returns
     -------
     dict
-        ``diffusion`` (:math:`D`, rad² per time unit), ``msd`` over ``lag`` (the
-        mean squared displacement curve), ``final_spread`` (circular std of the
-        final positions).
+        ``diffusion`` (:math:`D`, rad² per ms), ``msd`` over ``lag`` (the mean
+        squared displacement curve), ``final_spread`` (standard deviation of the
+        final headings).
     """
     import xarray as xr
 
-    from . import simulate
-    from .analysis._bump import bump_position, unwrap_heading
+    from ._simulate import simulate
     from .models._ring import RingAttractor
     from .solvers import EulerMaruyama
 
     n_units = check_integer("n_units", n_units, minimum=8)
     noise = check_positive("noise", noise, allow_zero=True)
     duration = check_positive("duration", duration)
+    dt = check_positive("dt", dt)
     n_trials = check_integer("n_trials", n_trials, minimum=2)
     ring = RingAttractor(n_units=n_units, **ring_options)
-    headings = rng.uniform(-np.pi, np.pi, n_trials)
-    x0 = ring.bump_state(headings) if hasattr(ring, "bump_state") else None
-    if x0 is None:
-        raise ParameterError("ring_diffusion needs RingAttractor.bump_state(headings)")
-    settled = simulate(ring, x0, t_span=settle, dt=dt, rng=rng)
-    start = settled["state"].isel(time=-1).values
-    run = simulate(ring, start, t_span=duration, dt=dt, solver=EulerMaruyama(noise=noise), rng=rng)
-    theta = ring.coords["theta"][1] if "theta" in ring.coords else None
-    rates = ring.rate(run["state"].values) if hasattr(ring, "rate") else run["state"].values
-    phi = unwrap_heading(bump_position(rates, theta), axis=0)  # (time, trial)
+    x0 = ring.stationary_state(0.0, n_trials=n_trials)
+    run = simulate(ring, x0, t_span=duration, dt=dt, solver=EulerMaruyama(noise=noise), rng=rng,
+                   record_energy=False)
+    phi = run["heading"].transpose("time", "trial").values
     displacement = phi - phi[0]
     msd = np.mean(displacement**2, axis=1)
     lag = run["time"].values - run["time"].values[0]
     diffusion = float(np.sum(msd * lag) / np.sum(2 * lag**2))
-    final = phi[-1]
-    spread = float(np.sqrt(-2 * np.log(np.abs(np.mean(np.exp(1j * final))))))
     return {
         "diffusion": diffusion,
         "msd": xr.DataArray(msd, dims="lag", coords={"lag": lag}),
-        "final_spread": spread,
+        "final_spread": float(np.std(displacement[-1])),
     }
 
 

@@ -170,3 +170,18 @@ def test_command_line_sweep_writes_the_same_result(tmp_path):
                                     trials=2, seed=0)
         np.testing.assert_array_equal(saved["overlap"].values, expected["overlap"].values)
     assert main(["sweep", "capacity", "--grid", "load", "--out", str(out)]) == 2
+
+
+def test_ring_diffusion_protocol_grows_with_noise_squared():
+    # A ring is a continuum of fixed points: noise makes the bump diffuse, D ~ sigma^2
+    # (Burak & Fiete 2012); with no noise it stays put to round-off.  Each D is a
+    # mean over 40 independent bumps (relative standard error ~ sqrt(2/40) ~ 0.22 for
+    # the MSD at long lags), so the ratio for sigma 0.02 -> 0.04, nominally 4, is
+    # checked within [2, 8] (about three standard errors either side, in log).
+    result = attractors.sweep("ring-diffusion", {"noise": [0.0, 0.02, 0.04]},
+                              fixed={"n_units": 64, "n_trials": 40, "duration": 400.0}, seed=3)
+    d = result["diffusion"].isel(trial=0)
+    assert abs(float(d.sel(noise=0.0))) < 1e-20
+    ratio = float(d.sel(noise=0.04) / d.sel(noise=0.02))
+    assert 2.0 < ratio < 8.0, ratio
+    assert result["msd"].dims == ("noise", "trial", "lag")
