@@ -97,12 +97,15 @@ def _tabulate(weights, scale, thresholds, units, dynamics):
         config[idx] = s
         if scale is None:
             coupling = s.astype(np.float64) @ weights.T
+            quadratic = np.einsum("si,si->s", coupling, s)
         else:
-            # Integer weights: the products are exact, then scaled once, so a tie
-            # (a zero field) is decided without round-off.
-            coupling = (s.astype(np.int64) @ weights.T.astype(np.int64)) * scale
+            # Integer weights: the products are exact and scaled once, so a tie (a
+            # zero field) is decided without round-off and equal energies are equal.
+            exact = s.astype(np.int64) @ weights.T.astype(np.int64)
+            quadratic = np.einsum("si,si->s", exact, s) * scale
+            coupling = exact * scale
         field = coupling - thresholds
-        energy[idx] = -0.5 * np.einsum("si,si->s", coupling, s) + s @ thresholds
+        energy[idx] = -0.5 * quadratic + s @ thresholds
         on = s == 1
         # Zero field keeps the state (the documented tie rule).
         changes = (on & (field < 0)) | (~on & (field > 0))
