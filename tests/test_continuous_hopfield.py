@@ -168,3 +168,13 @@ def test_gallery_graded_hopfield_renders(tmp_path):
     assert main(["gallery", "--quick", "--no-progress", "--out", str(tmp_path),
                  "--only", "graded_hopfield"]) == 0
     assert list(tmp_path.glob("graded_hopfield_*.png"))
+
+
+def test_parameters_round_trip_through_the_trajectory():
+    net = NETWORKS["logistic"]
+    run = attractors.simulate(net, n_trials=2, seed=0, n_steps=3, dt=0.01)
+    rebuilt = ContinuousHopfield(**attractors.parameters(run))
+    for name in ("weights", "bias", "resistance", "patterns"):
+        np.testing.assert_array_equal(getattr(rebuilt, name), getattr(net, name))
+    assert (rebuilt.gain, rebuilt.output) == (net.gain, net.output)
+    assert run.overlap.dims == ("time", "trial", "pattern")
