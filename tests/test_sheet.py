@@ -127,6 +127,26 @@ def test_path_integration_follows_a_trajectory(formed):
     assert gain > 0
 
 
+def test_recurrent_input_equals_the_dense_weights():
+    # W_ij = W0(x_i - x_j - l e_theta_j) written out unit by unit on a 16 x 16 torus
+    # (kernel below 1e-6 at half the torus, so the wrap convention does not matter).
+    from attractors.models._sheet import _UNIT_VECTORS
+
+    n, shift = 16, 1.5
+    sheet = GridCellSheet(n_side=n, wavelength=2.0, shift=shift)
+    x, y = sheet.coords["x"][1], sheet.coords["y"][1]
+
+    def wrap(d):
+        return (d + n / 2) % n - n / 2
+
+    weights = np.empty((n * n, n * n))
+    for j, label in enumerate(sheet.preferred_direction):
+        ex, ey = _UNIT_VECTORS[label]
+        weights[:, j] = sheet.kernel(wrap(x - x[j]) - shift * ex, wrap(y - y[j]) - shift * ey)
+    rates = np.random.default_rng(0).uniform(0, 1, (3, n * n))
+    np.testing.assert_allclose(sheet.recurrent_input(rates), rates @ weights.T, rtol=0, atol=1e-12)
+
+
 def test_pattern_displacement_of_a_rigid_shift():
     n = 32
     y, x = np.divmod(np.arange(n * n), n)

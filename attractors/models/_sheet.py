@@ -63,7 +63,8 @@ class GridCellSheet(ContinuousSystem):
     ``i * n_side + j`` is at :math:`(x, y) = (j, i)` (in units of the
     neuron spacing), with preferred direction N, E, W or S by its place in its
     2 x 2 block.  The recurrent input is four FFT convolutions on the torus
-    (one per direction population), :math:`O(n^2 \log n)` per step.  The input
+    (one per direction population, all four from one transform of the sheet),
+    :math:`O(n^2 \log n)` per step.  The input
     is the velocity :math:`\mathbf v = (v_x, v_y)` in m/s, shape ``(2,)`` (or
     one per trial); time is in ms.
 
@@ -152,13 +153,23 @@ class GridCellSheet(ContinuousSystem):
         offsets = np.arange(n)
         offsets = np.where(offsets > n // 2, offsets - n, offsets).astype(np.float64)
         dy, dx = np.meshgrid(offsets, offsets, indexing="ij")
-        spectra = []
-        for d in "NEWS":
+        # The four populations sit on the four sub-lattices (row % 2, col % 2) = (p, q),
+        # whose masks are (1 + (-1)^p (-1)^row)(1 + (-1)^q (-1)^col) / 4.  Multiplying by
+        # (-1)^row shifts the spectrum by n/2 rows, so one FFT of the whole sheet gives
+        # the four masked spectra, and the recurrent input is
+        #   F^-1[ G0 S + Gr S(ky + n/2) + Gc S(kx + n/2) + Grc S(ky + n/2, kx + n/2) ]
+        # with G the sign-weighted sums of the four shifted kernels' spectra / 4.
+        combined = np.zeros((4, n, n), dtype=np.complex128)
+        for (p, q), d in _BLOCK.items():
             ex, ey = _UNIT_VECTORS[d]
-            spectra.append(np.fft.rfft2(self.kernel(dx - self.shift * ex, dy - self.shift * ey)))
+            spectrum = np.fft.fft2(self.kernel(dx - self.shift * ex, dy - self.shift * ey)) / 4
+            for index, sign in enumerate((1, (-1) ** p, (-1) ** q, (-1) ** (p + q))):
+                combined[index] += sign * spectrum
+        half = n // 2 + 1
         object.__setattr__(self, "_fast", {
             "x": cols.astype(np.float64), "y": rows.astype(np.float64), "direction": direction,
-            "unit_vectors": unit_vectors, "masks": masks, "spectra": np.stack(spectra)})
+            "unit_vectors": unit_vectors, "combined": np.ascontiguousarray(combined[..., :half]),
+            "row_shift": (np.arange(n) + n // 2) % n, "col_shift": (np.arange(half) + n // 2) % n})
 
     @property
     def n_units(self) -> int:
@@ -241,11 +252,19 @@ class GridCellSheet(ContinuousSystem):
         return self.drive * (1.0 + self.alpha * (velocity @ self._fast["unit_vectors"].T))
 
     def recurrent_input(self, s):
-        r""":math:`\sum_j W_{ij} s_j`: one FFT convolution per direction population."""
+        r""":math:`\sum_j W_{ij} s_j`, by FFT on the torus (one forward, one inverse transform)."""
         s = np.asarray(s, dtype=np.float64)
+        fast = self._fast
         n = self.n_side
-        grid = s.reshape(s.shape[:-1] + (1, n, n)) * self._fast["masks"]
-        total = (np.fft.rfft2(grid) * self._fast["spectra"]).sum(axis=-3)
+        half = n // 2 + 1
+        spectrum = np.fft.fft2(s.reshape(s.shape[:-1] + (n, n)))
+        rows, cols = fast["row_shift"], fast["col_shift"]
+        shifted_rows = spectrum[..., rows, :]
+        g0, g_row, g_col, g_both = fast["combined"]
+        total = g0 * spectrum[..., :half]
+        total += g_row * shifted_rows[..., :half]
+        total += g_col * spectrum[..., cols]
+        total += g_both * shifted_rows[..., cols]
         return np.fft.irfft2(total, s=(n, n)).reshape(s.shape)
 
     def vector_field(self, t, x, inputs=None):
