@@ -178,6 +178,7 @@ def test_synchronous_orbits_have_period_one_or_two_and_lyapunov_never_increases(
     step1 = net.update(final, None)
     np.testing.assert_array_equal(step1[periods == 1], final[periods == 1])
     assert np.all(np.any(step1[periods == 2] != final[periods == 2], axis=1))
+    np.testing.assert_allclose(result.energy, net.energy(final), rtol=1e-12)
     np.testing.assert_array_equal(net.update(step1, None)[periods == 2], final[periods == 2])
     # Two-step Lyapunov function along the recorded orbits: integer couplings, so
     # "never increases" is exact.

@@ -41,10 +41,12 @@ __all__ = ["HopfieldNetwork", "doubled_network"]
 _UNITS = ("spin", "binary")
 _DYNAMICS = ("async", "sync", "glauber")
 _INT_TYPES = (np.int8, np.int16, np.int32, np.int64)
-#: Rows of an integer coupling matrix converted to float64 at a time (about 64 MB).
-_BLOCK_BYTES = 1 << 26
+#: Bytes of the row blocks in which N x N matrices are converted or checked (16 MB).
+_BLOCK_BYTES = 1 << 24
 #: Unit updates (trials x units x sweeps) above which a call runs trials on threads.
 _PARALLEL_WORK = 100_000
+#: Largest float copy of integer couplings kept for matrix products (256 MB).
+_COPY_BYTES = 1 << 28
 
 
 def _kernels():
@@ -53,20 +55,31 @@ def _kernels():
     return _hopfield_kernels
 
 
-def _check_symmetric(matrix: np.ndarray) -> None:
-    """Raise unless ``matrix`` is symmetric (exactly for integers, to round-off for floats)."""
+def _check_finite_symmetric(matrix: np.ndarray) -> float:
+    """Raise unless ``matrix`` is finite and symmetric (exactly for integers, to round-off
+    for floats), a block of rows at a time so that no N x N temporary is made.
+
+    Returns the largest magnitude of an entry."""
     n = matrix.shape[0]
     block = max(1, _BLOCK_BYTES // (8 * n))
-    scale = float(np.max(np.abs(matrix))) if matrix.size else 0.0
-    tol = 0.0 if matrix.dtype.kind in "iu" else 1e-12 * max(scale, 1e-300)
+    floating = matrix.dtype.kind == "f"
+    scale = 0.0
     for lo in range(0, n, block):
         rows = matrix[lo:lo + block]
-        gap = np.abs(rows.astype(np.float64) - matrix[:, lo:lo + block].T.astype(np.float64))
+        if floating and not np.all(np.isfinite(rows)):
+            i, j = np.argwhere(~np.isfinite(rows))[0]
+            raise ParameterError(f"weights must be finite, but W[{lo + i}, {j}] = {rows[i, j]!r}")
+        scale = max(scale, abs(float(rows.max())), abs(float(rows.min())))
+    tol = 1e-12 * scale if floating else 0.0
+    for lo in range(0, n, block):
+        rows = matrix[lo:lo + block]
+        gap = np.abs(rows.astype(np.float64) - matrix[:, lo:lo + block].T)
         if gap.max(initial=0.0) > tol:
             i, j = np.unravel_index(int(np.argmax(gap)), gap.shape)
             raise ParameterError(
                 f"weights must be symmetric (W = W^T), but W[{lo + i}, {j}] = "
                 f"{matrix[lo + i, j]!r} and W[{j}, {lo + i}] = {matrix[j, lo + i]!r}")
+    return scale
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -180,7 +193,7 @@ class HopfieldNetwork(DiscreteSystem):
         dynamics = check_choice("dynamics", self.dynamics, _DYNAMICS)
         setattr_("units", units)
         setattr_("dynamics", dynamics)
-        weights = self._check_weights(self.weights)
+        weights, bound = self._check_weights(self.weights)
         n = weights.shape[0]
         integer = weights.dtype.kind in "iu"
         if self.weight_scale is None:
@@ -231,13 +244,19 @@ class HopfieldNetwork(DiscreteSystem):
         setattr_("_low", -1 if units == "spin" else 0)
         setattr_("_gain", 2.0 if units == "spin" else 1.0)
         setattr_("_cursor", {})
-        setattr_("_sync_matrix", None)
+        setattr_("_float_copies", {})
+        setattr_("_bound", bound)
 
     # -- validation ----------------------------------------------------------
 
     @staticmethod
     def _check_weights(weights) -> np.ndarray:
-        array = check_finite_array("weights", weights)
+        try:
+            array = np.asarray(weights)
+        except (TypeError, ValueError) as error:
+            raise ParameterError(f"weights must be numeric, got {describe(weights)}") from error
+        if array.dtype.kind not in "biuf":
+            raise ParameterError(f"weights must be real numbers, got dtype {array.dtype}")
         if array.ndim != 2 or array.shape[0] != array.shape[1] or array.shape[0] < 1:
             raise ParameterError(f"weights must be a square (N, N) matrix, got shape {array.shape}")
         if array.dtype.kind == "b":
@@ -246,11 +265,8 @@ class HopfieldNetwork(DiscreteSystem):
             array = array.astype(np.int64)
         elif array.dtype.kind == "f" and array.dtype not in (np.float32, np.float64):
             array = array.astype(np.float64)
-        elif array.dtype.kind == "c":
-            raise ParameterError(f"weights must be real, got dtype {array.dtype}")
         array = np.ascontiguousarray(array)
-        _check_symmetric(array)
-        return array
+        return array, _check_finite_symmetric(array)
 
     @staticmethod
     def _check_order(order, n):
@@ -315,10 +331,14 @@ class HopfieldNetwork(DiscreteSystem):
     def observables(self, x):
         if self.patterns is None:
             return {}
-        sigma = np.asarray(x, dtype=np.float64)
-        if self.units == "binary":
-            sigma = 2.0 * sigma - 1.0
-        return {"overlap": (("pattern",), sigma @ self.patterns.T.astype(np.float64) / self.n_units)}
+        return {"overlap": (("pattern",), self._overlaps(x, self.patterns))}
+
+    def _overlaps(self, x, xi):
+        """m = sigma xi^T / N; the integer dot products are exact in float32 for N < 2**24."""
+        x = np.asarray(x)
+        sigma = x.astype(np.float32) if self.units == "spin" else 2 * x.astype(np.float32) - 1
+        dots = sigma.reshape(-1, self.n_units) @ xi.T.astype(np.float32)
+        return (dots.astype(np.float64) / self.n_units).reshape(x.shape[:-1] + (xi.shape[0],))
 
     def _theta(self, batch: int, inputs) -> np.ndarray:
         """Thresholds minus inputs, in coupling units, shape (batch, N)."""
@@ -340,16 +360,35 @@ class HopfieldNetwork(DiscreteSystem):
         c = self.weights
         if c.dtype == np.float64:
             return s.astype(np.float64) @ c
-        if c.dtype == np.float32:
-            return (s.astype(np.float32) @ c).astype(np.float64)
-        # Integer couplings: float64 products of integers below 2**53 are exact;
-        # convert a block of rows at a time so no float64 N x N copy is made.
+        dtype = np.float32 if c.dtype == np.float32 else self._product_dtype()
+        return self._product(s.astype(dtype)).astype(np.float64)
+
+    def _product_dtype(self):
+        """float32 where products of integer couplings are exact in it, else float64."""
+        c = self.weights
+        if c.dtype.kind == "f":
+            return c.dtype.type
+        # A float32 sum of integers is exact while every partial sum stays below 2**24.
+        return np.float32 if self._bound * self.n_units < 2**24 else np.float64
+
+    def _product(self, x) -> np.ndarray:
+        """x @ C in the dtype of ``x`` (BLAS).  Integer couplings are used through a
+        cached float copy up to _COPY_BYTES, beyond that converted a block of rows
+        at a time, so no large N x N temporary is made."""
+        c = self.weights
+        if c.dtype.kind == "f":
+            return x @ c
         n = self.n_units
-        out = np.empty((s.shape[0], n))
-        sf = s.astype(np.float64)
-        block = max(1, _BLOCK_BYTES // (8 * n))
+        dtype = x.dtype
+        if n * n * dtype.itemsize <= _COPY_BYTES:
+            cached = self._float_copies.get(dtype.str)
+            if cached is None:
+                cached = self._float_copies[dtype.str] = c.astype(dtype)
+            return x @ cached
+        out = np.empty((x.shape[0], n), dtype=dtype)
+        block = max(1, _BLOCK_BYTES // (dtype.itemsize * n))
         for lo in range(0, n, block):
-            out[:, lo:lo + block] = sf @ c[lo:lo + block].astype(np.float64).T
+            out[:, lo:lo + block] = x @ c[lo:lo + block].astype(dtype).T  # C is symmetric
         return out
 
     def energy(self, x, inputs=None):
@@ -616,16 +655,13 @@ class HopfieldNetwork(DiscreteSystem):
         if trace is not None and record_energy:
             data["energy_trace"] = (("cue", "sweep"), trace)
         if xi is not None:
-            sigma = final.astype(np.float64) if self.units == "spin" else 2.0 * final - 1.0
-            cue_sigma = s.astype(np.float64) if self.units == "spin" else 2.0 * s - 1.0
-            xif = xi.astype(np.float64).T / self.n_units
-            overlap = sigma @ xif
+            overlap = self._overlaps(final, xi)
             best = np.argmax(np.abs(overlap), axis=1)
             m_best = overlap[np.arange(len(best)), best]
             kind = np.where(m_best >= threshold, "pattern", np.where(
                 m_best <= -threshold, "reversal", np.where(converged, "spurious", "none")))
             data.update(overlap=(("cue", "pattern"), overlap),
-                        cue_overlap=(("cue", "pattern"), cue_sigma @ xif),
+                        cue_overlap=(("cue", "pattern"), self._overlaps(s, xi)),
                         retrieved=(("cue",), np.where(np.abs(m_best) >= threshold, best, -1)),
                         kind=(("cue",), kind.astype(str)))
         result = xr.Dataset(data, coords={"cue": np.arange(s.shape[0]),
@@ -640,50 +676,49 @@ class HopfieldNetwork(DiscreteSystem):
             result = result.isel(cue=0)
         return result
 
-    def _sync_matrix_for(self):
-        """Couplings in the precision of synchronous products (exact for integer couplings)."""
-        c = self.weights
-        if c.dtype.kind == "f":
-            return c
-        if self._sync_matrix is None:
-            bound = float(np.max(np.abs(c))) * self.n_units
-            # float32 sums of integers are exact while every partial sum stays below 2**24.
-            dtype = np.float32 if bound < 2**24 else np.float64
-            object.__setattr__(self, "_sync_matrix", c.astype(dtype))
-        return self._sync_matrix
-
     def _sync_recall(self, s, theta, max_sweeps):
-        c = self._sync_matrix_for()
+        """Synchronous recall: one BLAS product per step for the batch, then a fused pass."""
+        k = _kernels()
+        dtype = np.dtype(np.float32 if self.weights.dtype == np.float32 else self._product_dtype())
         # Compare fields in the products' precision only where the thresholds are
         # exactly representable in it (always true for zero thresholds).
-        exact_theta = c.dtype == np.float64 or np.array_equal(theta.astype(c.dtype), theta)
-        theta_c = theta.astype(c.dtype) if exact_theta else theta
-        on, off = c.dtype.type(1), c.dtype.type(self._low)
+        if dtype == np.float32 and np.array_equal(theta.astype(np.float32), theta):
+            theta = theta.astype(np.float32)
         n_trials = s.shape[0]
-        current = s.astype(c.dtype)
-        previous = None
+        current = s.astype(dtype)
+        previous = np.empty_like(current)
+        new = np.empty_like(current)
+        g_previous = np.empty_like(current)
         final = current.copy()
+        final_field = np.zeros_like(current)
         sweeps = np.full(n_trials, max_sweeps, dtype=np.int64)
         period = np.zeros(n_trials, dtype=np.int64)
         active = np.ones(n_trials, dtype=bool)
+        fixed, cycle = np.zeros(n_trials, dtype=bool), np.zeros(n_trials, dtype=bool)
         for t in range(max_sweeps):
-            g = current @ c
-            g = g - theta_c if exact_theta else g.astype(np.float64) - theta_c
-            new = np.where(g > 0, on, np.where(g < 0, off, current))
-            fixed = active & np.all(new == current, axis=1)
-            cycle = active & ~fixed
-            cycle &= np.all(new == previous, axis=1) if previous is not None else False
+            g = self._product(current)
+            k.sync_threshold(g, theta, current, previous, t > 0, dtype.type(self._low), new,
+                             fixed, cycle)
+            fixed &= active
+            cycle &= active & ~fixed
             period[fixed], sweeps[fixed] = 1, t
             period[cycle], sweeps[cycle] = 2, t - 1
-            done = fixed | cycle
-            final[done] = new[done]
-            active &= ~done
-            previous, current = current, new
+            # A fixed point's field was just computed; a 2-cycle ends on s(t-1), whose
+            # field came from the step before.
+            final[fixed], final_field[fixed] = new[fixed], g[fixed]
+            final[cycle], final_field[cycle] = new[cycle], g_previous[cycle]
+            active &= ~(fixed | cycle)
             if not active.any():
                 break
-        final[active] = current[active]
-        final = final.astype(np.int8)
-        return final, self._energy_theta(final, theta), sweeps, period > 0, period
+            previous, current, new = current, new, previous
+            g_previous = g
+        if active.any():  # not settled: report the last state, with its field
+            final[active] = current[active]
+            final_field[active] = self._product(current[active])
+        sf = final.astype(np.float64)
+        energy = (-0.5 * np.einsum("bi,bi->b", sf, final_field.astype(np.float64))
+                  + np.einsum("bi,bi->b", theta.astype(np.float64), sf)) * self._scale
+        return final.astype(np.int8), energy, sweeps, period > 0, period
 
     def _energy_theta(self, s, theta):
         """Energy of (B, N) states with thresholds-minus-inputs ``theta`` in coupling units."""

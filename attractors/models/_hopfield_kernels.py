@@ -206,3 +206,28 @@ def run_chunk(C, diag, s, h, theta, perms, lo, hi, states, low, gain, temperatur
         states[b] = st
         changed[b] = c
     return changed
+
+
+@njit(cache=True)
+def sync_threshold(g, theta, current, previous, has_previous, low, new, same_current,
+                   same_previous):
+    """One synchronous step after the product ``g = current @ C``, fused in one pass.
+
+    new = 1 / low / current where ``g - theta`` is > 0 / < 0 / = 0; flags per
+    trial whether ``new`` equals ``current`` (a fixed point) and ``previous``
+    (a 2-cycle).  ``low`` has the dtype of the states.
+    """
+    n_trials, n = g.shape
+    one = low - low + 1  # 1 in the dtype of the states
+    for b in range(n_trials):
+        differ_c = 0
+        differ_p = 0
+        gb, tb, cb, pb, nb = g[b], theta[b], current[b], previous[b], new[b]
+        for i in range(n):
+            field = gb[i] - tb[i]
+            v = one if field > 0 else (low if field < 0 else cb[i])
+            nb[i] = v
+            differ_c += v != cb[i]
+            differ_p += v != pb[i]
+        same_current[b] = differ_c == 0
+        same_previous[b] = has_previous and differ_p == 0
