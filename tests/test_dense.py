@@ -80,12 +80,31 @@ def test_object_fallback_agrees_with_int64_kernel(interaction, degree):
     orders = rng.permuted(np.tile(np.arange(30), (6, 1)), axis=1)
     compiled, fallback = states.copy(), states.copy()
     overlaps = memory.overlaps(states)
-    _kernel("sweep_poly")(compiled, memory._patterns_t, overlaps.copy(), orders, degree,
-                          interaction == "rectified")
+    _kernel("sweep_table")(compiled, memory._patterns_t, overlaps.copy(), orders,
+                           memory._field_table, 30)
     memory._sweep_object(fallback, overlaps.astype(object), orders)
     np.testing.assert_array_equal(compiled, fallback)
     sync = DenseAssociativeMemory(memory.patterns, interaction, degree, mode="synchronous")
     np.testing.assert_array_equal(sync.update(states, rng), sync._sync_object(states, overlaps.astype(object)))
+
+
+def test_exponential_table_agrees_with_per_term_exponentials():
+    # N <= 350 reads e^(r - N) from a table; larger N exponentiate e^(r - max r) per term.
+    # Both give the same signs, hence the same sweep.
+    memory = DenseAssociativeMemory(_patterns(200, 40, seed=12), "exponential")
+    rng = np.random.default_rng(13)
+    states = memory.initial_state(rng, 8)
+    orders = rng.permuted(np.tile(np.arange(40), (8, 1)), axis=1)
+    overlaps = memory.overlaps(states)
+    tabled, per_term = states.copy(), states.copy()
+    _kernel("sweep_table")(tabled, memory._patterns_t, overlaps.copy(), orders, memory._field_table, 40)
+    _kernel("sweep_exp")(per_term, memory._patterns_t, overlaps.copy(), orders, np.zeros(1), 40)
+    np.testing.assert_array_equal(tabled, per_term)
+    big = DenseAssociativeMemory(_patterns(50, 400, seed=14), "exponential")
+    assert big._field_table is None
+    cues = big.patterns[:5].copy()
+    cues[:, :40] *= -1
+    np.testing.assert_array_equal(big.update(cues, rng), big.patterns[:5])
 
 
 @pytest.mark.parametrize("interaction,degree", INTERACTIONS)

@@ -42,96 +42,68 @@ _INT64_MAX = 2**63 - 1
 # -- compiled kernels ----------------------------------------------------------------
 #
 # All kernels take patterns transposed, shape (N, P), so that the P pattern bits of
-# one unit are contiguous.  Polynomial kernels work in int64: the caller has checked
-# P * N**n <= 2**63 - 1, which bounds every partial sum below (each term
-# |F(r+1) - F(r-1)| <= N**n for |r| <= N - 1, and each F(m) <= N**n).
+# one unit are contiguous, and int64 overlaps m_mu.  The update of unit i needs
+#     D_i = sum_mu xi_i^mu [F(r_mu + 1) - F(r_mu - 1)],   r_mu = m_mu - xi_i^mu s_i,
+# the energy of sigma_i = -1 minus that of sigma_i = +1 (F(r + xi) - F(r - xi) =
+# xi [F(r+1) - F(r-1)] for xi = +-1).  r takes the 2N - 1 values |r| <= N - 1, so
+# the bracket is read from a table built once per model: exact int64 for the
+# polynomials (the model checks P * N**n <= 2**63 - 1, which bounds every partial
+# sum: each |entry| <= N**n), and e^(r - N) (> 0, no overflow or underflow for
+# N <= 350; the positive factor 2 sinh(1) e^N does not change the sign) for F = exp.
+# For F = exp with N > 350 the terms are xi e^(r - max r), exponentiated per term.
 
 def _numba_kernels():
     from numba import njit
 
     @njit(cache=True)
-    def power(x, n, rectified):
-        if rectified and x <= 0:
-            return 0
-        out = 1
-        for _ in range(n):
-            out *= x
-        return out
-
-    @njit(cache=True)
-    def field_poly(overlaps, pattern_row, s, n, rectified):
-        # sum_mu xi_i^mu [F(r_mu + 1) - F(r_mu - 1)], r_mu = m_mu - xi_i^mu s_i: the energy
-        # of sigma_i = -1 minus that of sigma_i = +1 (each term rewritten with xi = +-1).
-        total = 0
+    def field_table(overlaps, pattern_row, s, table, offset):
+        total = table[0] * 0
         for mu in range(pattern_row.shape[0]):
             xi = np.int64(pattern_row[mu])
-            r = overlaps[mu] - xi * s
-            total += xi * (power(r + 1, n, rectified) - power(r - 1, n, rectified))
+            total += xi * table[overlaps[mu] - xi * s + offset]
         return total
 
     @njit(cache=True)
-    def field_exp(overlaps, pattern_row, s):
-        # For F = exp: F(r + xi) - F(r - xi) = xi * 2 sinh(1) * e^r; only the sign
-        # matters, so sum xi e^(r - c) with c = max r (no overflow for any N).
-        c = -np.inf
+    def field_exp(overlaps, pattern_row, s, table, offset):
+        c = overlaps[0] - pattern_row[0] * s
         for mu in range(pattern_row.shape[0]):
-            r = overlaps[mu] - pattern_row[mu] * s
-            if r > c:
-                c = r
+            c = max(c, overlaps[mu] - pattern_row[mu] * s)
         total = 0.0
         for mu in range(pattern_row.shape[0]):
-            xi = pattern_row[mu]
-            total += xi * np.exp(overlaps[mu] - xi * s - c)
+            xi = np.int64(pattern_row[mu])
+            total += xi * np.exp(np.float64(overlaps[mu] - xi * s - c))
         return total
 
-    @njit(cache=True)
-    def sweep_poly(states, patterns_t, overlaps, orders, n, rectified):
-        n_trials, n_units = states.shape
-        for t in range(n_trials):
-            for k in range(n_units):
-                i = orders[t, k]
-                s = np.int64(states[t, i])
-                d = field_poly(overlaps[t], patterns_t[i], s, n, rectified)
-                new = 1 if d > 0 else (-1 if d < 0 else s)  # a tie keeps the unit
-                if new != s:
-                    states[t, i] = new
-                    for mu in range(patterns_t.shape[1]):
-                        overlaps[t, mu] += 2 * new * patterns_t[i, mu]
+    def make(field):
+        @njit(cache=True)
+        def sweep(states, patterns_t, overlaps, orders, table, offset):
+            n_trials, n_units = states.shape
+            for t in range(n_trials):
+                for k in range(n_units):
+                    i = orders[t, k]
+                    s = np.int64(states[t, i])
+                    d = field(overlaps[t], patterns_t[i], s, table, offset)
+                    new = 1 if d > 0 else (-1 if d < 0 else s)  # a tie keeps the unit
+                    if new != s:
+                        states[t, i] = new
+                        for mu in range(patterns_t.shape[1]):
+                            overlaps[t, mu] += 2 * new * patterns_t[i, mu]
 
-    @njit(cache=True)
-    def sweep_exp(states, patterns_t, overlaps, orders):
-        n_trials, n_units = states.shape
-        for t in range(n_trials):
-            for k in range(n_units):
-                i = orders[t, k]
-                s = np.int64(states[t, i])
-                d = field_exp(overlaps[t], patterns_t[i], s)
-                new = 1 if d > 0 else (-1 if d < 0 else s)
-                if new != s:
-                    states[t, i] = new
-                    for mu in range(patterns_t.shape[1]):
-                        overlaps[t, mu] += 2 * new * patterns_t[i, mu]
+        @njit(cache=True)
+        def synchronous(states, patterns_t, overlaps, out, table, offset):
+            n_trials, n_units = states.shape
+            for t in range(n_trials):
+                for i in range(n_units):
+                    s = np.int64(states[t, i])
+                    d = field(overlaps[t], patterns_t[i], s, table, offset)
+                    out[t, i] = 1 if d > 0 else (-1 if d < 0 else s)
 
-    @njit(cache=True)
-    def sync_poly(states, patterns_t, overlaps, out, n, rectified):
-        n_trials, n_units = states.shape
-        for t in range(n_trials):
-            for i in range(n_units):
-                s = np.int64(states[t, i])
-                d = field_poly(overlaps[t], patterns_t[i], s, n, rectified)
-                out[t, i] = 1 if d > 0 else (-1 if d < 0 else s)
+        return sweep, synchronous
 
-    @njit(cache=True)
-    def sync_exp(states, patterns_t, overlaps, out):
-        n_trials, n_units = states.shape
-        for t in range(n_trials):
-            for i in range(n_units):
-                s = np.int64(states[t, i])
-                d = field_exp(overlaps[t], patterns_t[i], s)
-                out[t, i] = 1 if d > 0 else (-1 if d < 0 else s)
-
-    return {"sweep_poly": sweep_poly, "sweep_exp": sweep_exp,
-            "sync_poly": sync_poly, "sync_exp": sync_exp}
+    sweep_table, sync_table = make(field_table)
+    sweep_exp, sync_exp = make(field_exp)
+    return {"sweep_table": sweep_table, "sync_table": sync_table,
+            "sweep_exp": sweep_exp, "sync_exp": sync_exp}
 
 
 _KERNELS: dict = {}
@@ -262,6 +234,20 @@ class DenseAssociativeMemory(DiscreteSystem):
         transposed = np.ascontiguousarray(patterns.T)
         object.__setattr__(self, "_patterns_t", transposed)
         object.__setattr__(self, "_patterns_f", patterns.astype(np.float64))
+        object.__setattr__(self, "_field_table", self._make_field_table())
+
+    def _make_field_table(self):
+        """F(r+1) - F(r-1) (or e^(r - N) for F = exp) at index r + N, |r| <= N; see the kernels."""
+        n = self.n_units
+        if self.interaction == "exponential":
+            return np.exp(np.arange(-n, n + 1) - float(n)) if n <= 350 else None
+        if self.exact_dtype == np.dtype(object):
+            return None  # the Python-integer path computes F directly
+        r = np.arange(-n, n + 1).astype(object)
+        rectified = self.interaction == "rectified"
+        gain = _polynomial(r + 1, self.degree, rectified) - _polynomial(r - 1, self.degree, rectified)
+        gain[np.abs(r) > n - 1] = 0  # never read: r is a sum over N - 1 other units
+        return gain.astype(np.int64)
 
     # -- shape and labels ----------------------------------------------------------
 
@@ -334,27 +320,23 @@ class DenseAssociativeMemory(DiscreteSystem):
         flat = np.ascontiguousarray(x.reshape(-1, self.n_units), dtype=np.int8)
         overlaps = self.overlaps(flat)
         exact_object = self.exact_dtype == np.dtype(object)
+        table = self._field_table
+        kind = "exp" if table is None else "table"
+        table = np.zeros(1) if table is None else table
         if self.mode == "asynchronous":
             orders = rng.permuted(np.broadcast_to(np.arange(self.n_units, dtype=np.int64),
                                                   flat.shape), axis=1)
             states = flat.copy()
             if exact_object:
                 self._sweep_object(states, overlaps.astype(object), orders)
-            elif self.interaction == "exponential":
-                _kernel("sweep_exp")(states, self._patterns_t, overlaps.astype(np.float64), orders)
             else:
-                _kernel("sweep_poly")(states, self._patterns_t, overlaps, orders, self.degree,
-                                      self.interaction == "rectified")
+                _kernel(f"sweep_{kind}")(states, self._patterns_t, overlaps, orders, table,
+                                         self.n_units)
+        elif exact_object:
+            states = self._sync_object(flat, overlaps.astype(object))
         else:
-            if exact_object:
-                states = self._sync_object(flat, overlaps.astype(object))
-            else:
-                states = np.empty_like(flat)
-                if self.interaction == "exponential":
-                    _kernel("sync_exp")(flat, self._patterns_t, overlaps.astype(np.float64), states)
-                else:
-                    _kernel("sync_poly")(flat, self._patterns_t, overlaps, states, self.degree,
-                                         self.interaction == "rectified")
+            states = np.empty_like(flat)
+            _kernel(f"sync_{kind}")(flat, self._patterns_t, overlaps, states, table, self.n_units)
         return states.reshape(x.shape).astype(x.dtype, copy=False)
 
     def _local_fields_object(self, overlaps, s, rows):

@@ -26,8 +26,9 @@ from .._validate import ParameterError, check_finite_array, check_integer, check
 
 __all__ = ["ModernHopfield"]
 
-#: Largest number of score entries (queries x patterns) held at once (64 MiB of float64).
-_CHUNK_ENTRIES = 1 << 23
+#: Most score entries (queries x patterns) held at once: 32 MiB of float64, so that the
+#: in-place softmax passes run over blocks that stay in the last-level cache.
+_CHUNK_ENTRIES = 1 << 22
 
 
 def _check_dtype(dtype) -> np.dtype:
@@ -147,42 +148,51 @@ class ModernHopfield(DiscreteSystem):
             self._augmented[dtype] = np.ascontiguousarray(np.hstack([self.patterns, ones]), dtype=dtype)
         return self._augmented[dtype]
 
-    def _step(self, x, beta, *, nearest=False):
-        """f(x) for rows x (b, d); optionally also the nearest pattern to x.
+    def _chunk_rows(self):
+        return max(1, min(256, _CHUNK_ENTRIES // self.n_patterns))
 
-        Memory: one (b, N) score buffer, used in place for the softmax.
+    def _step(self, x, beta, *, nearest=False):
+        """f(x) for rows x (b, d) of dtype float32/64; optionally the index of the pattern nearest to x.
+
+        The queries go through in chunks of at most 256 rows that share one score
+        buffer (at most ``_CHUNK_ENTRIES`` entries), which the softmax overwrites in
+        place: three passes over cache-sized blocks (row maximum, subtraction,
+        exponential) besides the two matrix products, and no allocation per chunk.
         """
-        augmented = self._patterns_augmented(x.dtype)
-        patterns = augmented[:, :-1]
-        scores = x @ patterns.T
-        index = None
-        if nearest:
-            # ||x - x_j||^2 = ||x||^2 - 2 (x_j . x - ||x_j||^2 / 2): the largest shifted score.
-            index = np.argmax(scores - self._half_norms2.astype(x.dtype), axis=1)
-        top = scores.max(axis=1, keepdims=True)
-        scores -= top
-        scores *= x.dtype.type(beta)
-        np.exp(scores, out=scores)
-        weighted = scores @ augmented  # last column: the softmax normaliser
+        dtype = x.dtype
+        augmented = self._patterns_augmented(dtype)
+        patterns_t = augmented[:, :-1].T
+        rows = self._chunk_rows()
+        buffer = np.empty((min(rows, x.shape[0]), self.n_patterns), dtype=dtype)
+        weighted = np.empty((x.shape[0], self.n_units + 1), dtype=dtype)
+        index = np.empty(x.shape[0], dtype=np.int64) if nearest else None
+        shift = (beta * self._half_norms2).astype(dtype) if nearest else None
+        scaled = x * dtype.type(beta)  # beta folded into the first product
+        for start in range(0, x.shape[0], rows):
+            stop = min(start + rows, x.shape[0])
+            scores = buffer[:stop - start]
+            np.matmul(scaled[start:stop], patterns_t, out=scores)
+            if nearest:
+                # ||x - x_j||^2 = ||x||^2 - 2 (x_j . x - ||x_j||^2 / 2): the largest shifted score.
+                index[start:stop] = np.argmax(scores - shift, axis=1)
+            scores -= scores.max(axis=1, keepdims=True)
+            np.exp(scores, out=scores)
+            np.matmul(scores, augmented, out=weighted[start:stop])  # last column: normaliser
         out = weighted[:, :-1]
         out /= weighted[:, -1:]
         return out, index
 
     def update(self, x, rng=None, inputs=None):
-        r"""One update :math:`\xi \leftarrow X^\top \operatorname{softmax}(\beta X \xi)`, same shape as ``x``."""
+        r"""One update :math:`\xi \leftarrow X^\top \operatorname{softmax}(\beta X \xi)`, same shape as ``x``.
+
+        float32 states are updated in float32 (see :meth:`retrieve`), others in float64.
+        """
         if inputs is not None:
             raise ParameterError(f"{self.name} takes no external input (inputs must be None)")
         x = self._check_state(x)
-        flat = x.reshape(-1, self.n_units)
         dtype = x.dtype if x.dtype == np.float32 else np.dtype(np.float64)
-        flat = np.ascontiguousarray(flat, dtype=dtype)
-        chunk = max(1, _CHUNK_ENTRIES // self.n_patterns)
-        if flat.shape[0] <= chunk:
-            out = self._step(flat, self.beta)[0]
-        else:
-            out = np.concatenate([self._step(flat[s:s + chunk], self.beta)[0]
-                                  for s in range(0, flat.shape[0], chunk)])
-        return out.reshape(x.shape)
+        flat = np.ascontiguousarray(x.reshape(-1, self.n_units), dtype=dtype)
+        return self._step(flat, self.beta)[0].reshape(x.shape)
 
     def _check_state(self, x, name="states"):
         x = np.asarray(x)
@@ -276,20 +286,12 @@ class ModernHopfield(DiscreteSystem):
         steps = np.full(n_queries, max_steps, dtype=np.int64)
         nearest = np.empty(n_queries, dtype=np.int64)
         active = np.arange(n_queries)
-        chunk = max(1, _CHUNK_ENTRIES // self.n_patterns)
         for k in range(max_steps + 1):
             if k == max_steps:  # out of steps: return xi_max_steps and its nearest pattern
                 states[active] = current
-                nearest[active] = np.concatenate(
-                    [self._step(current[s:s + chunk], beta, nearest=True)[1]
-                     for s in range(0, current.shape[0], chunk)])
+                nearest[active] = self._step(current, beta, nearest=True)[1]
                 break
-            following, closest = [], []
-            for s in range(0, current.shape[0], chunk):
-                out, index = self._step(current[s:s + chunk], beta, nearest=True)
-                following.append(out)
-                closest.append(index)
-            following, closest = np.concatenate(following), np.concatenate(closest)
+            following, closest = self._step(current, beta, nearest=True)
             done = np.max(np.abs(following - current), axis=1) <= tol
             finished = active[done]
             states[finished] = current[done]
