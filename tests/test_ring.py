@@ -1,0 +1,372 @@
+"""Zhang's ring attractor and the two-population ring (attractors/models/_ring.py).
+
+Finite-size argument used below.  On N units the only thing that breaks the
+ring's continuous translation symmetry is the lattice: the bump's rate profile
+:math:`f(u^*(\\theta - \\theta_0))`, sampled at N points, aliases its harmonic
+k = N onto k = 0, which makes the position :math:`\\theta_0` feel a periodic
+(Peierls-Nabarro) potential of period :math:`2\\pi/N`.  Its strength is set by
+:math:`a_N = |c_N| / |c_1|`, the ratio of the rate profile's N-th to first
+Fourier coefficient (computed below from the bump itself), and a bump left
+between lattice points creeps at a speed of order :math:`a_N/\\tau`.
+Measured: speed x tau / a_N = 0.65 (N = 16), 0.62 (24), 0.64 (32), 0.87 (64);
+a_N = 1.1e-4, 3.1e-6, 9.5e-8, 1.4e-13.  The tests allow twice that.
+"""
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+import attractors
+from attractors import check_energy
+from attractors._validate import ParameterError
+from attractors.analysis import bump_position, wrap_angle
+from attractors.models._ring import (
+    RingAttractor,
+    TwoPopulationRing,
+    _spectral_shift,
+    gamma_for_velocity,
+    velocity_for_gamma,
+    zhang_profile,
+)
+from attractors.testing import check_system
+
+
+@pytest.fixture(scope="module")
+def ring64():
+    return RingAttractor(n_units=64)
+
+
+def aliasing_ratio(ring):
+    """a_N = |c_N| / |c_1| of the stationary bump's rates, from its trigonometric interpolant."""
+    n, fine = ring.n_units, 64 * ring.n_units
+    coefficients = np.fft.rfft(ring.stationary_state(0.0)) / n
+    padded = np.zeros(fine // 2 + 1, dtype=complex)
+    padded[: coefficients.size] = coefficients
+    padded[n // 2] *= 0.5  # the Nyquist coefficient of an even-N signal is shared by +-N/2
+    rates = ring.transfer(np.fft.irfft(padded * fine, n=fine))
+    spectrum = np.abs(np.fft.rfft(rates))
+    return spectrum[n] / spectrum[1]
+
+
+def slope(times, values, start):
+    keep = times >= start
+    return np.polyfit(times[keep], values[keep], 1)[0]
+
+
+# -- the static ring ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("n_units", [16, 32, 64])
+def test_no_drift_without_velocity_input(n_units):
+    # Bumps placed a quarter, half and three quarters of a lattice spacing off a
+    # unit (and one on a unit) creep at most at the lattice-pinning speed
+    # ~ a_N / tau (module docstring); allowed: 2 a_N / tau, plus 1e-13 rad/ms of
+    # round-off in the decoded position.  At N = 64 that is ~3e-14 rad/ms: no drift.
+    ring = RingAttractor(n_units=n_units)
+    spacing = 2 * np.pi / n_units
+    positions = spacing * (3 + np.array([0.0, 0.25, 0.5, 0.75]))
+    x0 = np.stack([ring.stationary_state(p) for p in positions])
+    run = attractors.simulate(ring, x0, t_span=400.0, dt=0.5, record_every=10)
+    speed = np.abs(slope(run.time.values, run.heading.values, 100.0))
+    bound = 2 * aliasing_ratio(ring) / ring.tau + 1e-13
+    assert speed.max() <= bound, (speed, bound)
+    # The bump on a unit sits on a symmetry point of the lattice: it does not move at all.
+    assert abs(run.heading.values[-1, 0] - positions[0]) < 1e-9
+
+
+def test_bump_forms_from_random_rates_on_64_units(ring64):
+    # From random rates (the seed note's demo) the network settles onto the one
+    # stationary bump, somewhere on the ring.  The slowest non-translation mode
+    # of the linearised ring decays at 0.13/tau (its Jacobian's second
+    # eigenvalue), so after 1500 ms = 150 tau an initial deviation of ~40 Hz is
+    # below 40 e^{-19.5} Hz ~ 1e-7 Hz; allowed 1e-4 Hz, and the bump compared
+    # with the exact stationary profile moved to the decoded position.
+    run = attractors.simulate(ring64, n_trials=4, t_span=1500.0, dt=0.5, seed=7,
+                              record_every=100)
+    final = run.state.isel(time=-1).values
+    for trial in range(4):
+        position = float(run.bump_position.isel(time=-1, trial=trial))
+        expected = ring64.rates(ring64.stationary_state(position))
+        np.testing.assert_allclose(ring64.rates(final[trial]), expected, atol=1e-4)
+    start = ring64.rates(run.state.isel(time=0).values)
+    assert np.all(start.std(axis=-1) > 5.0)  # the start was no bump: rates spread over 1-40 Hz
+    assert np.ptp(run.bump_position.isel(time=-1).values) > 0.1  # bumps at different places
+
+
+def test_energy_never_increases_on_the_static_ring(ring64):
+    # tau dE/dt = -tau^2 sum_i f'(u_i) (du_i/dt)^2 <= 0 (Cohen-Grossberg); RK4 at
+    # dt = 0.5 ms = tau/20 follows the flow closely enough that every step lowers
+    # E (check_energy's tolerance is round-off, 1e-9 relative).
+    run = attractors.simulate(ring64, n_trials=5, t_span=300.0, dt=0.5, seed=3)
+    assert run.attrs["energy"] == "recorded"
+    assert check_energy(run, strict=True).attrs["n_violations"] == 0
+    # The stationary bump is the minimum reached; any position has the same energy.
+    bump = ring64.stationary_state(0.0)
+    assert np.all(run.energy.isel(time=-1).values >= ring64.energy(bump) - 1e-9)
+    assert ring64.energy(ring64.stationary_state(2.0)) == pytest.approx(ring64.energy(bump),
+                                                                        rel=1e-12)
+
+
+def test_energy_matches_its_time_derivative(ring64):
+    # dE/dt = -tau sum_i f'(u_i) (du_i/dt)^2: checks the formula, not only its sign.
+    # Central difference with h = 1e-4 ms has error ~h^2 |E'''| ~ 1e-8 relative.
+    x = ring64.initial_state(np.random.default_rng(2))
+    field = ring64.vector_field(0.0, x)
+    h = 1e-4
+    numeric = (ring64.energy(x + h * field) - ring64.energy(x - h * field)) / (2 * h)
+    exact = -ring64.tau * np.sum(ring64.transfer.derivative(x) * field**2)
+    assert numeric == pytest.approx(exact, rel=1e-6)
+
+
+# -- the Fourier construction ------------------------------------------------------------
+
+
+def test_fourier_construction_without_regularisation_makes_the_target_stationary():
+    # With epsilon = 0 the construction divides exactly, W r = f^{-1}(r), so the
+    # desired tuning curve is a stationary state to round-off.  N = 32 keeps every
+    # Fourier coefficient of the target above round-off (the smallest, k = 16, is
+    # ~1e-11 of the largest), so the division is well conditioned.
+    ring = RingAttractor.from_tuning_curve(n_units=32, regularization=0.0)
+    target_u = ring.transfer.inverse(ring.target_rates)
+    assert np.abs(ring.vector_field(0.0, target_u)).max() * ring.tau < 1e-9
+
+
+def test_fourier_construction_residual_is_the_regularised_division():
+    # With epsilon > 0 the residual W r - u has, mode by mode, exactly the
+    # Tikhonov form -c_k(u) lambda / (|c_k(r)|^2 + lambda): checked to round-off.
+    n, epsilon = 64, 1e-3
+    ring = RingAttractor.from_tuning_curve(n_units=n, regularization=epsilon)
+    rates = ring.target_rates
+    u = ring.transfer.inverse(rates)
+    c_u, c_r = np.fft.rfft(u) / n, np.fft.rfft(rates) / n
+    lam = epsilon * np.max(np.abs(c_r) ** 2)
+    expected = -c_u * lam / (np.abs(c_r) ** 2 + lam)
+    residual = np.fft.rfft(ring.recurrent_input(rates) - u) / n
+    np.testing.assert_allclose(residual, expected, atol=1e-14)
+    # The price of the regularisation is a stable bump a little lower than the
+    # target (35.6 Hz for 40 Hz at epsilon = 1e-3), whatever N: it is a property
+    # of the continuum construction, not of the lattice.
+    for size in (64, 128):
+        peak = RingAttractor(n_units=size).rates(RingAttractor(n_units=size).stationary_state()).max()
+        assert peak == pytest.approx(35.55, abs=0.01)
+
+
+def test_fourier_construction_checks_its_inputs():
+    with pytest.raises(ParameterError, match="only rates > 0"):
+        zhang_profile(np.linspace(-1.0, 1.0, 16), "zhang")  # Zhang's f has no rates <= 0
+    with pytest.raises(ParameterError, match="regularization"):
+        zhang_profile(np.ones(16), "zhang", regularization=-1.0)
+
+
+# -- FFT against dense -------------------------------------------------------------------
+
+
+def test_fft_and_dense_products_agree():
+    # Both compute the same circular convolution; they differ by round-off only
+    # (~N eps relative to the largest term).
+    fft = RingAttractor(n_units=48, product="fft", drive="gamma")
+    dense = dataclasses.replace(fft, product="dense")
+    rates = np.random.default_rng(0).uniform(0, 40, size=(7, 48))
+    gamma = np.linspace(-0.3, 0.3, 7)
+    np.testing.assert_allclose(fft.recurrent_input(rates, gamma),
+                               dense.recurrent_input(rates, gamma), rtol=0, atol=1e-12)
+    np.testing.assert_allclose(dense.recurrent_input(rates), rates @ dense.weights.T, atol=1e-12)
+    np.testing.assert_allclose(
+        dense.recurrent_input(rates, gamma),
+        rates @ dense.weights.T + gamma[:, None] * (rates @ dense.shift_weights.T), atol=1e-12)
+    x0 = fft.stationary_state(0.5)
+    a = attractors.simulate(fft, x0, t_span=50.0, dt=0.5, inputs=0.1)
+    b = attractors.simulate(dense, x0, t_span=50.0, dt=0.5, inputs=0.1)
+    np.testing.assert_allclose(a.state.values, b.state.values, rtol=1e-11, atol=1e-11)
+
+
+def test_dense_weights_are_the_circulant_of_the_profile(ring64):
+    w = ring64.weights
+    assert w.shape == (64, 64)
+    np.testing.assert_allclose(w, w.T, atol=1e-15)  # even profile: symmetric
+    np.testing.assert_array_equal(w[5], np.roll(w[0], 5))
+    # The shift part is the derivative: odd, and W' r = d/dtheta (W r) for a smooth r.
+    theta = ring64.theta
+    rates = np.exp(2 * np.cos(theta - 0.4))
+    wavenumbers = np.arange(33.0)
+    wavenumbers[-1] = 0.0  # the Nyquist mode has no derivative on an even grid
+    derivative = np.fft.irfft(np.fft.rfft(rates @ w.T) * 1j * wavenumbers, n=64)
+    np.testing.assert_allclose(rates @ ring64.shift_weights.T, derivative, atol=1e-12)
+
+
+# -- the moving bump ----------------------------------------------------------------------
+
+
+def test_bump_velocity_is_linear_in_gamma_with_the_continuum_slope(ring64):
+    # Continuum: d theta_0/dt = -gamma/tau exactly.  On 64 units the lattice
+    # correction is of order a_64 = 1.4e-13 and RK4 at dt = 0.25 ms = tau/40
+    # adds a relative phase error ~(dt/tau)^4 / 120 ~ 3e-9; allowed 1e-6.
+    moving = dataclasses.replace(ring64, drive="gamma")
+    gamma = np.array([-0.2, -0.05, -0.01, 0.01, 0.05, 0.2])
+    x0 = ring64.stationary_state(0.3, n_trials=gamma.size)
+    run = attractors.simulate(moving, x0, t_span=200.0, dt=0.25, inputs=gamma, record_every=8)
+    measured = slope(run.time.values, run.heading.values, 50.0)
+    np.testing.assert_allclose(measured, velocity_for_gamma(gamma, ring64.tau), rtol=1e-6)
+    np.testing.assert_allclose(measured, ring64.angular_velocity(gamma), rtol=1e-6)
+
+
+def test_coarse_ring_velocity_shows_the_lattice_correction():
+    # At N = 16 (a_16 = 1.1e-4) the bump speed still follows -gamma/tau, with a
+    # relative error of order a_N / |gamma| (the pinning speed a_N/tau against
+    # the driven one |gamma|/tau); measured 4e-3 at gamma = 0.01 and 1e-4 at
+    # 0.2, against a_N / |gamma| = 1.1e-2 and 5.7e-4; allowed 10 a_N / |gamma|.
+    ring = RingAttractor(n_units=16, drive="gamma")
+    gamma = np.array([0.01, 0.2])
+    run = attractors.simulate(ring, ring.stationary_state(0.0, n_trials=2), t_span=400.0,
+                              dt=0.25, inputs=gamma, record_every=8)
+    measured = slope(run.time.values, run.heading.values, 100.0)
+    relative = np.abs(measured / (-gamma / ring.tau) - 1)
+    bound = 10 * aliasing_ratio(ring) / np.abs(gamma)
+    assert np.all(relative <= bound), (relative, bound)
+    assert np.all(relative < 0.05)
+
+
+def test_the_bump_keeps_its_shape_while_moving(ring64):
+    # Compared with the stationary profile moved to the decoded position, the
+    # moving bump's rates differ by the lattice term (~a_64 = 1e-13) and the RK4
+    # error (~1e-9 of the peak measured); allowed 1e-6 of the peak: a 0.1 %
+    # change of width or height would be 1000 times larger.
+    moving = dataclasses.replace(ring64, drive="velocity")
+    run = attractors.simulate(moving, ring64.stationary_state(0.3), t_span=400.0, dt=0.25,
+                              inputs=0.02, record_every=40)  # 0.02 rad/ms: 1.3 turns
+    assert run.heading.values[-1] - run.heading.values[0] == pytest.approx(8.0, rel=1e-6)
+    bump = ring64.stationary_state(0.0)
+    expected = np.stack([ring64.rates(_spectral_shift(bump, p)) for p in run.bump_position.values])
+    error = np.abs(ring64.rates(run.state.values) - expected).max(axis=-1)
+    assert error[2:].max() <= 1e-6 * expected.max()
+
+
+def test_gamma_and_velocity_conversions():
+    assert gamma_for_velocity(0.01, tau=10.0) == pytest.approx(-0.1)
+    np.testing.assert_allclose(velocity_for_gamma(gamma_for_velocity([0.3, -2.0], 5.0), 5.0),
+                               [0.3, -2.0])
+    with pytest.raises(ParameterError, match="tau"):
+        gamma_for_velocity(1.0, tau=0.0)
+
+
+def test_head_direction_tracking_of_a_turning_animal(ring64):
+    # A turning profile (two sinusoids, up to 0.02 rad/ms = 1150 deg/s): the
+    # velocity-driven bump follows the heading.  The only errors are the
+    # transient of the bump's response (it follows -gamma/tau exactly, but the
+    # input changes within tau) and the lattice (1e-13): the RMS error of the
+    # decoded heading stays below 0.01 rad and the drift below 1e-5 rad/ms.
+    dt = 0.5
+    t = np.arange(0.0, 2000.0 + dt, dt)
+    omega = 0.012 * np.sin(2 * np.pi * t / 700.0) + 0.008 * np.sin(2 * np.pi * t / 230.0 + 1.0)
+    run = ring64.track(omega, dt=dt, initial_heading=0.5, record_every=4)
+    assert run.attrs["rms_error"] < 0.01
+    assert abs(run.attrs["drift"]) < 1e-5
+    assert run.true_heading.values[0] == 0.5
+    assert np.ptp(run.true_heading.values) > 1.0  # it really turned
+    np.testing.assert_allclose(run.heading_error.values,
+                               wrap_angle(run.heading.values - run.true_heading.values), atol=1e-12)
+
+
+# -- energy where it does not exist ----------------------------------------------------------
+
+
+def test_no_energy_for_the_moving_bump(ring64):
+    moving = dataclasses.replace(ring64, drive="gamma")
+    run = attractors.simulate(moving, ring64.stationary_state(), t_span=5.0, dt=0.5, inputs=0.1)
+    assert "energy" not in run
+    assert run.attrs["energy"].startswith("not defined: RingAttractor with drive='gamma'")
+    # Without input gamma = 0: the static ring, with its energy.
+    static = attractors.simulate(moving, ring64.stationary_state(), t_span=5.0, dt=0.5)
+    assert static.attrs["energy"] == "recorded"
+    odd = RingAttractor(n_units=16, profile=np.sin(np.arange(16)) + 0.1 * np.arange(16))
+    with pytest.raises(NotImplementedError, match="not even"):
+        odd.energy(np.zeros(16))
+
+
+# -- the two-population ring --------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def double_ring():
+    return TwoPopulationRing(RingAttractor(n_units=64))
+
+
+def test_two_population_ring_turns_with_the_drive_and_linearly(double_ring):
+    # v excites the right-turning and inhibits the left-turning population: the
+    # bump turns counter-clockwise for v > 0, not at all for v = 0, and by the
+    # L/R mirror symmetry omega(-v) = -omega(v), so omega = g v + O(v^3): the
+    # gain at v = 0.005 and 0.01 agrees to ~4 (v2^2 - v1^2) = 3e-4 relative
+    # (cubic coefficient measured from v = 0.05); allowed 1e-3.
+    drive = np.array([-0.01, -0.005, 0.0, 0.005, 0.01])
+    omega = double_ring.measure_velocity(drive, duration=300.0, transient=100.0)
+    assert abs(omega[2]) < 1e-12
+    np.testing.assert_allclose(omega[[0, 1]], -omega[[4, 3]], rtol=1e-9)
+    gains = omega[[3, 4]] / drive[[3, 4]]
+    assert np.all(gains > 0)
+    assert gains[1] == pytest.approx(gains[0], rel=1e-3)
+
+
+def test_two_population_ring_without_offset_does_not_turn_and_has_energy():
+    double = TwoPopulationRing(RingAttractor(n_units=32), offset=0.0)
+    assert np.all(np.abs(double.measure_velocity([0.01, 0.05], duration=100.0,
+                                                 transient=20.0)) < 1e-12)
+    run = attractors.simulate(double, n_trials=3, t_span=200.0, dt=0.5, seed=1)
+    assert check_energy(run, strict=True).attrs["n_violations"] == 0
+    with pytest.raises(NotImplementedError, match="asymmetric"):
+        TwoPopulationRing(RingAttractor(n_units=32)).energy(np.zeros(64))
+
+
+# -- conformance and bad input ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("make", [
+    lambda: RingAttractor(n_units=32),
+    lambda: RingAttractor(n_units=32, drive="gamma", product="fft"),
+    lambda: RingAttractor.from_profile("von_mises", n_units=24),
+    lambda: TwoPopulationRing(RingAttractor(n_units=16)),
+])
+def test_conformance(make):
+    check_system(make(), dt=0.5)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"n_units": 2}, "n_units must be an integer >= 4"),
+    ({"n_units": 8, "profile": np.ones(7)}, r"profile must hold w\(theta_k\) for the 8 units"),
+    ({"drive": "torque"}, "drive must be one of"),
+    ({"product": "fast"}, "product must be one of"),
+    ({"tau": -1.0}, "tau must be"),
+    ({"transfer": "sigmoid"}, "transfer must be one of"),
+    ({"regularization": -0.1}, "regularization"),
+])
+def test_bad_parameters_are_refused(kwargs, match):
+    with pytest.raises(ParameterError, match=match):
+        RingAttractor(**kwargs)
+
+
+def test_bad_inputs_are_refused(ring64):
+    with pytest.raises(ParameterError, match="inputs has shape"):
+        attractors.simulate(ring64, ring64.stationary_state(), t_span=1.0, dt=0.5, inputs=[0.1, 0.2])
+    moving = dataclasses.replace(ring64, drive="velocity")
+    with pytest.raises(ParameterError, match="inputs has shape"):
+        attractors.simulate(moving, ring64.stationary_state(), t_span=1.0, dt=0.5,
+                            inputs=np.zeros(64))
+    with pytest.raises(ParameterError, match="angular_velocity must be a 1-D"):
+        ring64.track(np.zeros((3, 3)), dt=0.5)
+    with pytest.raises(ParameterError, match="bad parameters for the 'cosine' profile"):
+        RingAttractor.from_profile("cosine", n_units=16, width=1.0)
+    with pytest.raises(ParameterError, match="offset must be"):
+        TwoPopulationRing(RingAttractor(n_units=16), offset=4.0)
+    with pytest.raises(ParameterError, match="position must be finite"):
+        ring64.stationary_state(np.nan)
+    with pytest.raises(ParameterError, match="no stationary bump"):
+        RingAttractor.from_profile("cosine", n_units=16, mean=-1.0, modulation=0.1).stationary_state()
+
+
+def test_decoded_position_is_recorded_per_trial(ring64):
+    x0 = np.stack([ring64.stationary_state(p) for p in (-2.0, 0.0, 1.5)])
+    run = attractors.simulate(ring64, x0, t_span=2.0, dt=0.5)
+    np.testing.assert_allclose(run.bump_position.isel(time=0).values, [-2.0, 0.0, 1.5], atol=1e-12)
+    assert run.bump_width.dims == ("time", "trial")
+    assert "theta" in run.coords
+    np.testing.assert_allclose(bump_position(ring64.rates(x0)), [-2.0, 0.0, 1.5], atol=1e-12)
