@@ -122,6 +122,10 @@ def test_rate_observable_and_inputs():
     current = np.linspace(0, 1, N)
     run = attractors.simulate(net, np.zeros(N), t_span=1.0, dt=0.01, inputs=current, solver="rk4")
     np.testing.assert_array_equal(run.rate.values, net.transfer(run.state.values))
+    quiet = RateNetwork(net.weights, net.transfer, tau=net.tau, bias=net.bias, record_rate=False)
+    plain = attractors.simulate(quiet, np.zeros(N), t_span=1.0, dt=0.01, inputs=current, solver="rk4")
+    assert "rate" not in plain
+    np.testing.assert_array_equal(plain.state.values, run.state.values)
     # A constant input is the same as extra bias (same arithmetic up to one addition).
     shifted = RateNetwork(net.weights, net.transfer, tau=net.tau, bias=net.bias + current)
     again = attractors.simulate(shifted, np.zeros(N), t_span=1.0, dt=0.01, solver="rk4")
@@ -154,6 +158,7 @@ def test_conformance(net, solver):
     ({"weights": np.eye(2), "tau": [1.0, 2.0, 3.0]}, r"shape \(2,\)"),
     ({"weights": np.eye(2), "bias": np.zeros(3)}, r"bias must be a number or have shape \(2,\)"),
     ({"weights": np.eye(2), "transfer": "sigmoid"}, "transfer must be one of"),
+    ({"weights": np.eye(2), "record_rate": "yes"}, "record_rate must be True or False"),
 ])
 def test_bad_input(kwargs, match):
     with pytest.raises(ParameterError, match=match):

@@ -92,6 +92,10 @@ class RateNetwork(ContinuousSystem):
         Time constant(s) :math:`\tau_i > 0` (in the unit of the time axis).
     bias : float or array_like, shape (N,)
         Constant drive :math:`b`.
+    record_rate : bool
+        Record the rates :math:`\phi(u)` as the observable ``rate`` (default
+        True; False halves the memory of a run and skips one evaluation of
+        :math:`\phi` over the whole record).
 
     References
     ----------
@@ -116,6 +120,7 @@ class RateNetwork(ContinuousSystem):
     transfer: Any = "tanh"
     tau: Any = 1.0
     bias: Any = 0.0
+    record_rate: bool = True
 
     def __post_init__(self):
         weights = square_weights(self.weights)
@@ -124,6 +129,9 @@ class RateNetwork(ContinuousSystem):
         object.__setattr__(self, "transfer", get_transfer(self.transfer))
         object.__setattr__(self, "tau", per_unit("tau", self.tau, n, positive=True))
         object.__setattr__(self, "bias", per_unit("bias", self.bias, n, positive=False))
+        if not isinstance(self.record_rate, (bool, np.bool_)):
+            raise ParameterError(f"record_rate must be True or False, got {describe(self.record_rate)}")
+        object.__setattr__(self, "record_rate", bool(self.record_rate))
         object.__setattr__(self, "_weights_t", weights.T)
         object.__setattr__(self, "_has_bias", bool(np.any(np.asarray(self.bias) != 0)))
         object.__setattr__(self, "_symmetric", is_symmetric(weights))
@@ -178,7 +186,7 @@ class RateNetwork(ContinuousSystem):
     @property
     def params(self) -> dict:
         return {"weights": self.weights, "transfer": self.transfer.params,
-                "tau": self.tau, "bias": self.bias}
+                "tau": self.tau, "bias": self.bias, "record_rate": self.record_rate}
 
     def vector_field(self, t, x, inputs=None):
         drive = self.transfer(x) @ self._weights_t
@@ -230,4 +238,6 @@ class RateNetwork(ContinuousSystem):
         return -recurrent - np.sum(drive * rate, axis=-1) + integral_term
 
     def observables(self, x):
+        if not self.record_rate:
+            return {}
         return {"rate": (("unit",), self.transfer(np.asarray(x)))}
