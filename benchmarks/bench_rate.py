@@ -8,14 +8,17 @@ Run from the repository root (no installation needed)::
 It measures, in one run and side by side (contenders alternating, median of
 the repeats; see ``bench_simulate.py``, whose helpers it reuses):
 
-1. ``single``: ``RateNetwork(W, "tanh", tau=10)``, 256 units, 10,000 forward
-   Euler steps, every step recorded, one trial, against the loop
-   ``x = x + dt * ((tanh(x) @ W.T - x) / tau)`` storing every state in a
-   preallocated array.  Target: time ratio <= 1.3 (the core bound on
+1. ``single``: ``RateNetwork(W, "tanh", tau=10, record_rate=False)``, 256
+   units, 10,000 forward Euler steps, every step recorded, one trial, against
+   the loop ``x = x + dt * ((tanh(x) @ W.T - x) / tau)`` storing every state in
+   a preallocated array.  Target: time ratio <= 1.3 (the core bound on
    simulate()'s overhead).
-2. ``batch``: the same with 100 trials at once.  Target: ratio <= 1.1.
-3. ``exponential_euler``: the same single trial with the exponential Euler
-   solver against its hand-written form, for information (same target as 1).
+2. ``single_with_rate``: the same with the rates recorded too (the default,
+   ``record_rate=True``), against a hand loop that also stores the rates it
+   computes each step.  Target: ratio <= 1.3.
+3. ``batch``: as 1 with 100 trials at once.  Target: ratio <= 1.1.
+4. ``exponential_euler``: as 1 with the exponential Euler solver against its
+   hand-written form.  Target: ratio <= 1.3.
 
 The model does exactly the arithmetic of the hand loop, so the final states
 must agree bit for bit (checked) and the ratio measures the cost of the model
@@ -52,7 +55,7 @@ import attractors  # noqa: E402
 from attractors.models._rate import RateNetwork  # noqa: E402
 
 RESULTS = REPO / "benchmarks" / "results" / "rate.json"
-TARGETS = {"single": 1.3, "batch": 1.1, "exponential_euler": 1.3}
+TARGETS = {"single": 1.3, "single_with_rate": 1.3, "batch": 1.1, "exponential_euler": 1.3}
 
 
 def hand_euler(W, tau, dt, x0, n_steps):
@@ -63,6 +66,21 @@ def hand_euler(W, tau, dt, x0, n_steps):
     for i in range(n_steps):
         x = x + dt * ((np.tanh(x) @ W.T - x) / tau)
         states[i + 1] = x
+    return states
+
+
+def hand_euler_with_rates(W, tau, dt, x0, n_steps):
+    """Forward Euler by hand, recording every state and its rate tanh(state)."""
+    states = np.empty((n_steps + 1,) + x0.shape)
+    rates = np.empty((n_steps + 1,) + x0.shape)
+    x = np.array(x0, dtype=np.float64, copy=True)
+    states[0] = x
+    for i in range(n_steps):
+        r = np.tanh(x)
+        rates[i] = r
+        x = x + dt * ((r @ W.T - x) / tau)
+        states[i + 1] = x
+    rates[n_steps] = np.tanh(x)
     return states
 
 
@@ -111,7 +129,7 @@ def compare(net, x0, n_steps, repeats, solver, hand):
     hand_med, sim_med = statistics.median(times["hand"]), statistics.median(times["simulate"])
     return {
         "n_units": net.n_units, "n_trials": 1 if x0.ndim == 1 else x0.shape[0],
-        "n_steps": n_steps, "solver": solver, "repeats": repeats,
+        "n_steps": n_steps, "solver": solver, "record_rate": net.record_rate, "repeats": repeats,
         "hand_s": times["hand"], "simulate_s": times["simulate"],
         "hand_median_s": hand_med, "simulate_median_s": sim_med,
         "ratio_median": sim_med / hand_med,
@@ -133,7 +151,8 @@ def main(argv=None):
 
     rng = np.random.default_rng(SEED)
     W = rng.standard_normal((N_UNITS, N_UNITS)) * (GAIN / np.sqrt(N_UNITS))
-    net = RateNetwork(W, "tanh", tau=TAU)
+    net = RateNetwork(W, "tanh", tau=TAU, record_rate=False)
+    net_with_rate = RateNetwork(W, "tanh", tau=TAU)
     x0_single = rng.standard_normal(N_UNITS)
     x0_batch = rng.standard_normal((N_TRIALS, N_UNITS))
 
@@ -143,6 +162,9 @@ def main(argv=None):
     bench = results["benchmarks"]
     print(f"RateNetwork, single trial: {N_STEPS:,} Euler steps of {N_UNITS} units ...", flush=True)
     bench["single"] = compare(net, x0_single, N_STEPS, args.repeats, "euler", hand_euler)
+    print("RateNetwork, single trial, rates recorded too ...", flush=True)
+    bench["single_with_rate"] = compare(net_with_rate, x0_single, N_STEPS, args.repeats, "euler",
+                                        hand_euler_with_rates)
     print(f"RateNetwork, batch: {N_TRIALS} trials x {batch_steps:,} steps ...", flush=True)
     bench["batch"] = compare(net, x0_batch, batch_steps, args.repeats, "euler", hand_euler)
     print("RateNetwork, single trial, exponential Euler ...", flush=True)
@@ -156,7 +178,8 @@ def main(argv=None):
     print(f"{'benchmark':<44}{'hand':>10}{'attractors':>12}{'ratio':>8}{'(min)':>8}{'target':>9}")
     for key in bench:
         b = bench[key]
-        label = f"RateNetwork {b['n_trials']}x{N_UNITS}, {b['n_steps']:,} {b['solver']}"
+        label = (f"RateNetwork {b['n_trials']}x{N_UNITS}, {b['n_steps']:,} {b['solver']}"
+                 + (" +rate" if key.endswith("rate") else ""))
         print(f"{label:<44}{b['hand_median_s']:>9.3f}s{b['simulate_median_s']:>11.3f}s"
               f"{b['ratio_median']:>8.3f}{b['ratio_min']:>8.3f}{'<= ' + str(TARGETS[key]):>9}"
               f"  {ok[results['passed'][key]]}")
