@@ -222,3 +222,133 @@ def test_bad_input_raises_before_work():
         find_fixed_points(RotatedWells(), np.zeros((3, 2)), tol=-1.0)
     with pytest.raises(ParameterError, match="system"):
         find_fixed_points(np.eye(2))
+
+
+# ----------------------------------------------------------------- continuous attractors
+
+from attractors.analysis._continuous import (  # noqa: E402
+    line_of_fixed_points,
+    ring_coordinate,
+    ring_derivative,
+    shift_on_ring,
+)
+
+
+class CosineRing(RateNetwork):
+    """tau u' = -u + W tanh(u), W_ij = J1 cos(theta_i - theta_j) / N: a ring of bumps."""
+
+    @property
+    def coords(self):
+        return {"theta": ("unit", 2 * np.pi * np.arange(self.n_units) / self.n_units)}
+
+
+def cosine_ring(n, strength=6.0):
+    theta = 2 * np.pi * np.arange(n) / n
+    return CosineRing(strength * np.cos(theta[:, None] - theta[None, :]) / n), theta
+
+
+def check_line(line, centre_tol=1e-9):
+    # Every rotated bump is a fixed point to round-off.
+    assert np.all(line.speed.values < 1e-10)
+    # The bump sits where it was rotated to (population vector of an even profile:
+    # exact on a uniform ring up to round-off).
+    drift = np.angle(np.exp(1j * (line.bump_position.values - line.attrs["bump_centre"]
+                                  - line.angle.values)))
+    assert np.all(np.abs(drift) < centre_tol)
+    gap = np.abs(line.spectral_gap.values)
+    assert np.all(line.spectral_gap.values < 0)  # every other mode decays: a stable ring
+    # One eigenvalue is zero: |lambda_0| is at most the residual of J on the bump
+    # derivative (J d = lambda_0 d to first order) plus round-off eps |J|.
+    norm_J = np.max(np.abs(line.eigenvalues.values), axis=-1)
+    slack = line.derivative_residual.values + 1e-13 * norm_J
+    assert np.all(np.abs(line.zero_eigenvalue.values) <= 10 * slack)
+    # The zero mode is the bump's derivative: by perturbation theory the angle between
+    # them is at most |J d| / (gap |d|) (plus eig's backward error eps |J| / gap); a factor
+    # 10 covers the non-normality of J = -I + W diag(phi') (similar to a symmetric matrix).
+    sine = np.sqrt(np.clip(1 - line.alignment.values**2, 0, None))
+    assert np.all(sine <= 10 * slack / gap + 1e-7), (sine, slack / gap)
+
+
+def test_shift_and_derivative_are_spectral():
+    theta = 2 * np.pi * np.arange(24) / 24
+    profile = np.exp(2 * np.cos(theta))  # smooth: Fourier modes decay like I_k(2)/I_0(2)
+    shifted = shift_on_ring(profile, [0.0, 0.37, 2 * np.pi])
+    np.testing.assert_allclose(shifted[1], np.exp(2 * np.cos(theta - 0.37)), atol=1e-9)
+    np.testing.assert_allclose(shifted[[0, 2]], [profile, profile], atol=1e-13)
+    np.testing.assert_allclose(ring_derivative(profile),
+                               -2 * np.sin(theta) * profile, atol=1e-9)
+
+
+def bump_amplitude(n, strength):
+    """b = J1 <tanh(b cos theta) cos theta>: the self-consistent bump u = b cos(theta - phi)."""
+    theta = 2 * np.pi * np.arange(n) / n
+    return brentq(lambda v: v - strength * np.mean(np.tanh(v * np.cos(theta)) * np.cos(theta)),
+                  0.5, 10.0, xtol=1e-15)
+
+
+def test_cosine_ring_zero_mode_is_the_bump_derivative():
+    ring, theta = cosine_ring(48, 3.0)
+    run = attractors.simulate(ring, 0.5 * np.cos(theta - 1.0) + 0.01, t_span=60.0, dt=0.1,
+                              seed=0)
+    line = line_of_fixed_points(ring, run.state.values[-1], n_angles=12)
+    check_line(line)
+    assert line.attrs["jacobian_method"] == "analytic"
+    # Closed form: u = b cos(theta - phi) (W has only the modes cos and sin, so u relaxes
+    # into their span), with b from the 1-D self-consistency.
+    b = bump_amplitude(48, 3.0)
+    fit = line.state.values @ np.exp(1j * theta) * 2 / 48
+    np.testing.assert_allclose(np.abs(fit), b, atol=1e-11)
+    np.testing.assert_allclose(line.state.values, b * np.cos(theta - np.angle(fit)[:, None]),
+                               atol=1e-11)
+    # The other modes: -1 (N - 3 modes orthogonal to the cosine pair and the constant),
+    # and a decaying amplitude mode.
+    assert np.sum(np.abs(line.eigenvalues.values[0] + 1.0) < 1e-12) >= 48 - 3
+
+
+def test_line_of_fixed_points_from_find_fixed_points_result():
+    ring, theta = cosine_ring(48, 3.0)
+    starts = 2.0 * np.cos(theta[None, :] - np.linspace(0, 6, 10)[:, None])
+    fp = find_fixed_points(ring, starts)
+    assert set(fp.stability.values) == {"marginal"}
+    assert np.all(fp.n_zero_modes.values == 1)
+    line = line_of_fixed_points(ring, fp, n_angles=4)
+    check_line(line)
+
+
+def test_lattice_pinning_falls_exponentially_with_ring_size():
+    """On N units the ring's rotation symmetry is broken by the aliased harmonics of
+    order ~N of the rate profile tanh(b cos theta).  tanh has simple poles at
+    b cos theta = i pi / 2, a distance a = asinh(pi / (2 b)) from the real axis, so
+    those harmonics, and the pinning drift along the ring, fall as exp(-a N).  The
+    measured rate over steps of 4 units wobbles with which harmonic (N - 1, N, N + 1)
+    dominates: 10 % covers it (measured 0.87 to 0.95 against a = 0.90)."""
+    sizes = np.array([12, 16, 20, 24])
+    velocity = []
+    for n in sizes:
+        ring, theta = cosine_ring(n, 3.0)
+        b = bump_amplitude(n, 3.0)
+        line = line_of_fixed_points(ring, b * np.cos(theta - 0.3), n_angles=16)
+        velocity.append(line.attrs["max_ring_velocity"])
+        # Still a ring to first order: one near-zero mode, the rest decaying.
+        assert np.all(line.spectral_gap.values < -0.5)
+    a = np.arcsinh(np.pi / (2 * bump_amplitude(24, 3.0)))
+    rates = -np.diff(np.log(velocity)) / np.diff(sizes)
+    np.testing.assert_allclose(rates, a, rtol=0.1)
+
+
+def test_ring_attractor_zero_mode():
+    ring_module = pytest.importorskip("attractors.models._ring")
+    ring = ring_module.RingAttractor(n_units=64)
+    run = attractors.simulate(ring, ring.initial_state(np.random.default_rng(0)),
+                              t_span=400.0, dt=0.5, seed=0)
+    line = line_of_fixed_points(ring, run.state.values[-1], n_angles=8)
+    check_line(line)
+
+
+def test_ring_errors():
+    with pytest.raises(ParameterError, match="angular"):
+        line_of_fixed_points(RotatedWells(), [1.0, 0.0])
+    ring, theta = cosine_ring(16)
+    with pytest.raises(ParameterError, match="flat"):
+        line_of_fixed_points(ring, np.zeros(16))
+    assert ring_coordinate(ring)[0] == "theta"
