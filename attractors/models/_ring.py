@@ -399,8 +399,12 @@ class RingAttractor(ContinuousSystem):
       so the bump follows the heading :math:`\int\omega\,dt`.
 
     In the continuum the bump moves at exactly :math:`d\theta_0/dt = -\gamma/\tau`
-    and keeps its shape; on N units the lattice adds a small, measured
-    correction (see the tests).
+    and keeps its shape, for any :math:`\gamma` and any time course
+    :math:`\gamma(t)` (the travelling bump is an exact solution, so it follows
+    a changing angular velocity without lag).  On N units the lattice adds a
+    correction of the order of :math:`a_N = |c_N|/|c_1|`, the ratio of the
+    N-th to the first Fourier coefficient of the bump's rates: 1e-4 at N = 16,
+    1e-7 at 32, 1e-13 at 64 for the default ring (see ``tests/test_ring.py``).
 
     Energy: with :math:`\gamma = 0`, an even profile and a non-decreasing
     :math:`f` the ring is a symmetric rate network with the Lyapunov function
@@ -776,7 +780,10 @@ class RingAttractor(ContinuousSystem):
         ``initial_heading`` and is driven by :math:`\omega(t)`, linearly
         interpolated between samples; the true heading is
         :math:`\theta(t) = \theta(0) + \int_0^t \omega`, exact for the
-        interpolated signal (cumulative trapezoid rule).
+        interpolated signal (cumulative trapezoid rule).  Since the moving bump
+        solves the continuum equation exactly for any :math:`\omega(t)`, the
+        error comes only from the lattice and the solver (on 64 units with RK4
+        at dt = 0.5 ms: RMS error ~1e-9 rad).
 
         Parameters
         ----------
