@@ -8,7 +8,7 @@ from attractors import solvers
 from attractors._validate import ParameterError
 from attractors.models._rate import RateNetwork
 from attractors.testing import check_system
-from attractors.transfer import CustomTransfer, ThresholdLinear, ZhangSigmoid
+from attractors.transfer import CustomTransfer, PowerLaw, ThresholdLinear, ZhangSigmoid
 
 
 def symmetric_weights(n, gain, seed):
@@ -29,6 +29,9 @@ NETWORKS = {
     "threshold-linear": RateNetwork(symmetric_weights(N, 0.4, 2), ThresholdLinear(1.0, -0.2),
                                     tau=TAU, bias=0.3),
     "zhang": RateNetwork(symmetric_weights(N, 0.01, 3), ZhangSigmoid(), tau=TAU, bias=-0.4),
+    # Supralinear (n = 2) units with weak coupling: bounded for these initial states.
+    "power-law": RateNetwork(symmetric_weights(N, 0.1, 8), PowerLaw(1.0, 2.0, -0.1), tau=TAU,
+                             bias=0.2),
 }
 ASYMMETRIC = RateNetwork(np.random.default_rng(4).standard_normal((N, N)) * 1.5 / np.sqrt(N))
 
@@ -148,6 +151,11 @@ def test_parameters_round_trip_through_the_trajectory():
                          ids=["tanh", "zhang", "asymmetric"])
 def test_conformance(net, solver):
     check_system(net, solver=solver, dt=0.002)
+
+
+def test_noisy_conformance():
+    # Euler-Maruyama noise: shapes, seeding and netCDF (no energy or batch checks for noise).
+    check_system(RateNetwork.random(10, 1.5, seed=0), solver=solvers.EulerMaruyama(0.3), dt=0.01)
 
 
 @pytest.mark.parametrize("kwargs, match", [
