@@ -11,7 +11,8 @@ import attractors
 from attractors._validate import ParameterError
 from attractors.models._dense import (
     DenseAssociativeMemory,
-    _kernel,
+    _sweep_exp,
+    _sweep_table,
     measure_capacity,
     predicted_capacity,
     predicted_stable_fraction,
@@ -80,7 +81,7 @@ def test_object_fallback_agrees_with_int64_kernel(interaction, degree):
     orders = rng.permuted(np.tile(np.arange(30), (6, 1)), axis=1)
     compiled, fallback = states.copy(), states.copy()
     overlaps = memory.overlaps(states)
-    _kernel("sweep_table")(compiled, memory._patterns_t, overlaps.copy(), orders,
+    _sweep_table(compiled, memory._patterns_t, overlaps.copy(), orders,
                            memory._field_table, 30)
     memory._sweep_object(fallback, overlaps.astype(object), orders)
     np.testing.assert_array_equal(compiled, fallback)
@@ -97,8 +98,8 @@ def test_exponential_table_agrees_with_per_term_exponentials():
     orders = rng.permuted(np.tile(np.arange(40), (8, 1)), axis=1)
     overlaps = memory.overlaps(states)
     tabled, per_term = states.copy(), states.copy()
-    _kernel("sweep_table")(tabled, memory._patterns_t, overlaps.copy(), orders, memory._field_table, 40)
-    _kernel("sweep_exp")(per_term, memory._patterns_t, overlaps.copy(), orders, np.zeros(1), 40)
+    _sweep_table(tabled, memory._patterns_t, overlaps.copy(), orders, memory._field_table, 40)
+    _sweep_exp(per_term, memory._patterns_t, overlaps.copy(), orders)
     np.testing.assert_array_equal(tabled, per_term)
     big = DenseAssociativeMemory(_patterns(50, 400, seed=14), "exponential")
     assert big._field_table is None

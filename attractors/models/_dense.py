@@ -21,6 +21,7 @@ import numbers
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 from .._system import DiscreteSystem
 from .._validate import ParameterError, check_choice, check_finite_array, check_integer, describe
@@ -52,67 +53,71 @@ _INT64_MAX = 2**63 - 1
 # N <= 350; the positive factor 2 sinh(1) e^N does not change the sign) for F = exp.
 # For F = exp with N > 350 the terms are xi e^(r - max r), exponentiated per term.
 
-def _numba_kernels():
-    from numba import njit
-
-    @njit(cache=True)
-    def field_table(overlaps, pattern_row, s, table, offset):
-        total = table[0] * 0
-        for mu in range(pattern_row.shape[0]):
-            xi = np.int64(pattern_row[mu])
-            total += xi * table[overlaps[mu] - xi * s + offset]
-        return total
-
-    @njit(cache=True)
-    def field_exp(overlaps, pattern_row, s, table, offset):
-        c = overlaps[0] - pattern_row[0] * s
-        for mu in range(pattern_row.shape[0]):
-            c = max(c, overlaps[mu] - pattern_row[mu] * s)
-        total = 0.0
-        for mu in range(pattern_row.shape[0]):
-            xi = np.int64(pattern_row[mu])
-            total += xi * np.exp(np.float64(overlaps[mu] - xi * s - c))
-        return total
-
-    def make(field):
-        @njit(cache=True)
-        def sweep(states, patterns_t, overlaps, orders, table, offset):
-            n_trials, n_units = states.shape
-            for t in range(n_trials):
-                for k in range(n_units):
-                    i = orders[t, k]
-                    s = np.int64(states[t, i])
-                    d = field(overlaps[t], patterns_t[i], s, table, offset)
-                    new = 1 if d > 0 else (-1 if d < 0 else s)  # a tie keeps the unit
-                    if new != s:
-                        states[t, i] = new
-                        for mu in range(patterns_t.shape[1]):
-                            overlaps[t, mu] += 2 * new * patterns_t[i, mu]
-
-        @njit(cache=True)
-        def synchronous(states, patterns_t, overlaps, out, table, offset):
-            n_trials, n_units = states.shape
-            for t in range(n_trials):
-                for i in range(n_units):
-                    s = np.int64(states[t, i])
-                    d = field(overlaps[t], patterns_t[i], s, table, offset)
-                    out[t, i] = 1 if d > 0 else (-1 if d < 0 else s)
-
-        return sweep, synchronous
-
-    sweep_table, sync_table = make(field_table)
-    sweep_exp, sync_exp = make(field_exp)
-    return {"sweep_table": sweep_table, "sync_table": sync_table,
-            "sweep_exp": sweep_exp, "sync_exp": sync_exp}
+@njit(cache=True)
+def _field_table(overlaps, pattern_row, s, table, offset):
+    total = table[0] * 0  # int64 or float64, as the table
+    for mu in range(pattern_row.shape[0]):
+        xi = np.int64(pattern_row[mu])
+        total += xi * table[overlaps[mu] - xi * s + offset]
+    return total
 
 
-_KERNELS: dict = {}
+@njit(cache=True)
+def _field_exp(overlaps, pattern_row, s):
+    c = overlaps[0] - pattern_row[0] * s
+    for mu in range(pattern_row.shape[0]):
+        c = max(c, overlaps[mu] - pattern_row[mu] * s)
+    total = 0.0
+    for mu in range(pattern_row.shape[0]):
+        xi = np.int64(pattern_row[mu])
+        total += xi * np.exp(np.float64(overlaps[mu] - xi * s - c))
+    return total
 
 
-def _kernel(name):
-    if not _KERNELS:
-        _KERNELS.update(_numba_kernels())
-    return _KERNELS[name]
+@njit(cache=True)
+def _flip(states, overlaps, patterns_t, t, i, s, d):
+    new = 1 if d > 0 else (-1 if d < 0 else s)  # a tie keeps the unit
+    if new != s:
+        states[t, i] = new
+        for mu in range(patterns_t.shape[1]):
+            overlaps[t, mu] += 2 * new * patterns_t[i, mu]
+
+
+@njit(cache=True)
+def _sweep_table(states, patterns_t, overlaps, orders, table, offset):
+    for t in range(states.shape[0]):
+        for k in range(states.shape[1]):
+            i = orders[t, k]
+            s = np.int64(states[t, i])
+            _flip(states, overlaps, patterns_t, t, i, s,
+                  _field_table(overlaps[t], patterns_t[i], s, table, offset))
+
+
+@njit(cache=True)
+def _sweep_exp(states, patterns_t, overlaps, orders):
+    for t in range(states.shape[0]):
+        for k in range(states.shape[1]):
+            i = orders[t, k]
+            s = np.int64(states[t, i])
+            _flip(states, overlaps, patterns_t, t, i, s, _field_exp(overlaps[t], patterns_t[i], s))
+
+
+@njit(cache=True)
+def _sync_table(states, patterns_t, overlaps, out, table, offset):
+    for t in range(states.shape[0]):
+        for i in range(states.shape[1]):
+            s = np.int64(states[t, i])
+            d = _field_table(overlaps[t], patterns_t[i], s, table, offset)
+            out[t, i] = 1 if d > 0 else (-1 if d < 0 else s)
+
+
+@njit(cache=True)
+def _sync_exp(states, patterns_t, overlaps, out):
+    for t in range(states.shape[0]):
+        for i in range(states.shape[1]):
+            s = np.int64(states[t, i])
+            d = _field_exp(overlaps[t], patterns_t[i], s)
+            out[t, i] = 1 if d > 0 else (-1 if d < 0 else s)
 
 
 # -- helpers -------------------------------------------------------------------------
@@ -321,22 +326,24 @@ class DenseAssociativeMemory(DiscreteSystem):
         overlaps = self.overlaps(flat)
         exact_object = self.exact_dtype == np.dtype(object)
         table = self._field_table
-        kind = "exp" if table is None else "table"
-        table = np.zeros(1) if table is None else table
         if self.mode == "asynchronous":
             orders = rng.permuted(np.broadcast_to(np.arange(self.n_units, dtype=np.int64),
                                                   flat.shape), axis=1)
             states = flat.copy()
             if exact_object:
                 self._sweep_object(states, overlaps.astype(object), orders)
+            elif table is None:
+                _sweep_exp(states, self._patterns_t, overlaps, orders)
             else:
-                _kernel(f"sweep_{kind}")(states, self._patterns_t, overlaps, orders, table,
-                                         self.n_units)
+                _sweep_table(states, self._patterns_t, overlaps, orders, table, self.n_units)
         elif exact_object:
             states = self._sync_object(flat, overlaps.astype(object))
         else:
             states = np.empty_like(flat)
-            _kernel(f"sync_{kind}")(flat, self._patterns_t, overlaps, states, table, self.n_units)
+            if table is None:
+                _sync_exp(flat, self._patterns_t, overlaps, states)
+            else:
+                _sync_table(flat, self._patterns_t, overlaps, states, table, self.n_units)
         return states.reshape(x.shape).astype(x.dtype, copy=False)
 
     def _local_fields_object(self, overlaps, s, rows):
