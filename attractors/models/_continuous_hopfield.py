@@ -170,7 +170,8 @@ class ContinuousHopfield(ContinuousSystem):
             current += self.bias
         if inputs is not None:
             current = current + inputs
-        return current / self.capacitance
+        current /= self.capacitance  # in place: a fresh array (the matmul result)
+        return current
 
     def jacobian(self, t, x, inputs=None):
         r""":math:`J_{ij} = (W_{ij}\, g'(u_j) - \delta_{ij}/R_i) / C_i`."""

@@ -195,7 +195,8 @@ class RateNetwork(ContinuousSystem):
             drive += self.bias
         if inputs is not None:
             drive = drive + inputs
-        return drive / self.tau
+        drive /= self.tau  # in place: drive is a fresh array (the matmul result)
+        return drive
 
     def jacobian(self, t, x, inputs=None):
         r""":math:`J_{ij} = (-\delta_{ij} + W_{ij}\,\phi'(u_j)) / \tau_i`."""
