@@ -171,3 +171,16 @@ def test_parameters_round_trip_through_the_trajectory():
         np.testing.assert_array_equal(getattr(rebuilt, name), getattr(net, name))
     assert (rebuilt.gain, rebuilt.output) == (net.gain, net.output)
     assert run.overlap.dims == ("time", "trial", "pattern")
+
+
+def test_logistic_network_is_the_tanh_network_at_half_gain():
+    # With V = (1 + S)/2 and 1/(1 + e^{-x}) = (1 + tanh(x/2))/2, from_patterns'
+    # logistic weights 2W and bias -W1 give C du/dt = -u/R + W tanh(lambda u / 2):
+    # the same u-dynamics as the tanh network at gain lambda/2 (to round-off).
+    logistic = ContinuousHopfield.from_patterns(PATTERNS, gain=6.0, output="logistic")
+    tanh = ContinuousHopfield.from_patterns(PATTERNS, gain=3.0)
+    x0 = flip(PATTERNS, 0.2, seed=7) * 0.1
+    a = attractors.simulate(logistic, x0, t_span=2.0, dt=0.01, solver="rk4")
+    b = attractors.simulate(tanh, x0, t_span=2.0, dt=0.01, solver="rk4")
+    np.testing.assert_allclose(a.state.values, b.state.values, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(a.overlap.values, b.overlap.values, atol=1e-12)
