@@ -176,10 +176,14 @@ class DenseAssociativeMemory(DiscreteSystem):
     float64 BLAS, :math:`|m| \le N < 2^{53}`), and :math:`F` and its sums are
     evaluated in int64 when :math:`P N^n \le 2^{63} - 1` (which bounds every sum
     formed), otherwise in Python integers (exact, much slower; ``exact_dtype``
-    says which).  For :math:`F = e^x` the update compares
-    :math:`\sum_\mu \xi^\mu_i e^{r_\mu - \max r}` with 0 (no overflow for any N) and
-    the energy is :math:`-\exp(\mathrm{lse}(m))`, finite in float64 for
-    :math:`\max_\mu m^\mu + \ln P < 709`.
+    says which).  The energies recorded by :func:`attractors.simulate` are these
+    integers converted to float64: exact below :math:`2^{53}`, and rounding is
+    monotone, so a recorded energy still never rises.  For :math:`F = e^x` the
+    update takes the sign of :math:`\sum_\mu \xi^\mu_i e^{r_\mu}`
+    (:math:`r_\mu` the overlap without unit i), scaled by :math:`e^{-N}` (a table,
+    for :math:`N \le 350`) or by :math:`e^{-\max r}` (per term, above), so
+    nothing overflows for any N; the energy is :math:`-\exp(\mathrm{lse}(m))`,
+    finite in float64 for :math:`\max_\mu m^\mu + \ln P < 709`.
 
     Parameters
     ----------
@@ -253,6 +257,30 @@ class DenseAssociativeMemory(DiscreteSystem):
         gain = _polynomial(r + 1, self.degree, rectified) - _polynomial(r - 1, self.degree, rectified)
         gain[np.abs(r) > n - 1] = 0  # never read: r is a sum over N - 1 other units
         return gain.astype(np.int64)
+
+    @classmethod
+    def random(cls, n_units: int, n_patterns: int, *, rng=None, seed=None,
+               **kwargs) -> DenseAssociativeMemory:
+        """A memory of ``n_patterns`` uniformly random ±1 patterns of ``n_units`` units.
+
+        Parameters
+        ----------
+        n_units, n_patterns : int
+            N and P.
+        rng, seed : numpy.random.Generator or int, optional
+            Where the patterns come from (the same seed gives the same memory).
+        **kwargs
+            ``interaction``, ``degree``, ``mode``, ``record_overlaps``.
+
+        Examples
+        --------
+        >>> memory = DenseAssociativeMemory.random(100, 500, degree=3, seed=0)
+        >>> memory.load
+        5.0
+        """
+        n_units = check_integer("n_units", n_units, minimum=1)
+        n_patterns = check_integer("n_patterns", n_patterns, minimum=1)
+        return cls(_draw_patterns(_rng(rng, seed), n_patterns, n_units), **kwargs)
 
     # -- shape and labels ----------------------------------------------------------
 

@@ -112,6 +112,36 @@ class ModernHopfield(DiscreteSystem):
         object.__setattr__(self, "_max_norm", float(np.sqrt(norms2.max())))
         object.__setattr__(self, "_augmented", {})  # dtype -> [X | 1], built on first use
 
+    @classmethod
+    def random(cls, n_patterns: int, dim: int, *, beta: float = 1.0, rng=None,
+               seed=None) -> ModernHopfield:
+        r"""A memory of ``n_patterns`` standard Gaussian patterns in ``dim`` dimensions.
+
+        Their norms are close to :math:`\sqrt{d}`, their overlaps
+        :math:`x_i^\top x_j` of order :math:`\sqrt{d}`, so the separation grows
+        like :math:`d` and exponentially many patterns (in d) are well separated.
+
+        Parameters
+        ----------
+        n_patterns, dim : int
+            N and d.
+        beta : float
+            Inverse temperature.
+        rng, seed : numpy.random.Generator or int, optional
+            Where the patterns come from (the same seed gives the same memory).
+
+        Examples
+        --------
+        >>> ModernHopfield.random(1000, 32, seed=0).patterns.shape
+        (1000, 32)
+        """
+        from .._simulate import _resolve_rng
+
+        n_patterns = check_integer("n_patterns", n_patterns, minimum=1)
+        dim = check_integer("dim", dim, minimum=1)
+        generator = _resolve_rng(rng, seed)[0]
+        return cls(generator.standard_normal((n_patterns, dim)), beta=beta)
+
     # -- shape -----------------------------------------------------------------------
 
     @property
