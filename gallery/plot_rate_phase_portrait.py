@@ -9,12 +9,12 @@ points: the nullclines :math:`\dot u_0 = 0` and :math:`\dot u_1 = 0` are
 S-shaped and cross nine times.  Four are stable nodes (each unit saturated
 high or low, in all four combinations: the self-excitation
 :math:`2.5 - 1 > 1` is strong enough to hold both units up together), four are
-saddles between neighbouring nodes and the origin is an unstable node.  The fixed points are found numerically from
-the model's vector field and analytic Jacobian, and classified by the
-Jacobian's eigenvalues.  Trajectories started on a ring flow along the vector
-field into the four attractors, the saddles' stable manifolds separating the
-basins; the weights are symmetric, so the network's energy falls along every
-one of them.
+saddles between neighbouring nodes and the origin is an unstable node.  The
+fixed points are found numerically from the model's vector field and analytic
+Jacobian, and classified by the Jacobian's eigenvalues.  Trajectories started
+on a ring flow along the vector field into the four attractors, the saddles'
+stable manifolds separating the basins; the weights are symmetric, so the
+network's energy falls along every one of them.
 """
 
 # %%
@@ -42,7 +42,8 @@ fixed_points = []
 for guess in guesses:
     found = root(lambda u: net.vector_field(0.0, u), guess,
                  jac=lambda u: net.jacobian(0.0, u), tol=1e-12)
-    if found.success and np.max(np.abs(found.x)) < 10 and not any(np.allclose(found.x, p, atol=1e-6) for p in fixed_points):
+    new = not any(np.allclose(found.x, p, atol=1e-6) for p in fixed_points)
+    if found.success and np.max(np.abs(found.x)) < 10 and new:
         fixed_points.append(found.x)
 fixed_points = np.array(sorted(fixed_points, key=tuple))
 eigenvalues = np.linalg.eigvals(net.jacobian(0.0, fixed_points)).real

@@ -9,7 +9,7 @@ import numpy as np
 
 from .._system import ContinuousSystem
 from .._validate import ParameterError, check_finite_array, check_integer, check_positive, describe
-from ..transfer import TransferFunction, get_transfer
+from ..transfer import get_transfer
 
 __all__ = ["RateNetwork"]
 
