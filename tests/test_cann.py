@@ -165,6 +165,16 @@ def test_backends_and_methods_agree():
         np.testing.assert_allclose(single, expected[0], rtol=0, atol=1e-13)
         np.testing.assert_allclose(model.vector_field(0.0, x[0], None),
                                    reference.vector_field(0.0, x[0], None), rtol=0, atol=1e-13)
+    # An odd ring: the compiled kernel folds units i and n - i, with no middle unit.
+    odd, odd_reference = CANN1D(n_units=255), CANN1D(n_units=255, method="dense", backend="numpy")
+    assert odd.recurrent_method == "modes"
+    for state in (x[0, :255], x[:3, :255]):
+        np.testing.assert_allclose(odd.vector_field(0.0, state, None),
+                                   odd_reference.vector_field(0.0, state, None), rtol=0, atol=1e-13)
+    # Decoding: compiled and numpy observables agree.
+    compiled, plain = CANN1D(n_units=256).observables(x), reference.observables(x)
+    for name in ("bump_position", "bump_height"):
+        np.testing.assert_allclose(compiled[name][1], plain[name][1], rtol=1e-12, atol=1e-14)
     np.testing.assert_allclose(RING.recurrent_input(np.eye(128)[0]), RING.weights[:, 0], atol=1e-15)
     assert np.allclose(RING.weights, RING.weights.T)
 

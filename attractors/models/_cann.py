@@ -288,7 +288,28 @@ def _fourier_modes(kernel):
         if not (m == 0 or nyquist):
             rows.append(row_sin)
             weights.append(scale)
-    return np.ascontiguousarray(rows), np.asarray(weights)
+    return np.ascontiguousarray(rows), np.asarray(weights), modes
+
+
+def _half_tables(kernel, modes_kept):
+    """cos / sin of the kept modes on the units 0..n//2, and their weights.
+
+    The ring's units i and n - i see cos(2 pi m i/n) equal and sin opposite, so
+    the recurrent input needs the tables on half the ring only (the compiled
+    kernel folds u into its even and odd parts first, halving the work).
+    """
+    n = kernel.size
+    spectrum = np.fft.rfft(kernel).real
+    half = np.arange(n // 2 + 1)
+    cos_modes = modes_kept
+    sin_modes = modes_kept[(modes_kept > 0) & ~((n % 2 == 0) & (modes_kept == n // 2))]
+    cos_table = np.cos(2.0 * np.pi * np.outer(cos_modes, half) / n)
+    sin_table = np.sin(2.0 * np.pi * np.outer(sin_modes, half) / n)
+    edge = (cos_modes == 0) | ((n % 2 == 0) & (cos_modes == n // 2))
+    cos_weights = np.where(edge, 1.0, 2.0) * spectrum[cos_modes] / n
+    sin_weights = 2.0 * spectrum[sin_modes] / n
+    return (np.ascontiguousarray(cos_table), cos_weights, np.ascontiguousarray(sin_table),
+            sin_weights)
 
 
 def _numba_kernels():
@@ -330,39 +351,100 @@ def _numba_kernels():
     # Reassociation lets LLVM vectorise the dot products; no "nnan"/"ninf", so a
     # blow-up still propagates NaN and inf to simulate()'s check.
     @numba.njit(cache=True, nogil=True, fastmath={"reassoc", "contract"})
-    def field_rows(u, drive, basis, basis_w, k_norm, inv_tau):
-        # One pass per trial, for few trials, where a BLAS call per product
-        # costs more than its arithmetic.  The same code runs for every trial,
-        # so a batch gives the same numbers as its trials run alone.
-        n_trials, n = u.shape
-        n_modes = basis.shape[0]
+    def one_row(u, drive, cos_table, cos_weights, sin_table, sin_weights, k_norm, inv_tau, out,
+                even, odd):
+        # even[i] = r_i + r_{n-i}, odd[i] = r_i - r_{n-i} on units 0..n//2: the cos
+        # modes see the even part, the sin modes the odd part.
+        n = u.shape[0]
+        h = n // 2
+        v = u[0]
+        even[0] = v * v if v > 0.0 else 0.0
+        odd[0] = 0.0
+        for i in range(1, h + 1):
+            a = u[i]
+            b = u[n - i]
+            a = a * a if a > 0.0 else 0.0
+            b = b * b if b > 0.0 else 0.0
+            if n - i == i:
+                even[i] = a
+                odd[i] = 0.0
+            else:
+                even[i] = a + b
+                odd[i] = a - b
+        total = 0.0
+        for i in range(h + 1):
+            total += even[i]
+        scale = 1.0 / (1.0 + k_norm * total)
+        sym = np.zeros(h + 1)
+        anti = np.zeros(h + 1)
+        for m in range(cos_table.shape[0]):
+            row = cos_table[m]
+            c = 0.0
+            for i in range(h + 1):
+                c += even[i] * row[i]
+            c *= cos_weights[m] * scale
+            for i in range(h + 1):
+                sym[i] += c * row[i]
+        for m in range(sin_table.shape[0]):
+            row = sin_table[m]
+            c = 0.0
+            for i in range(h + 1):
+                c += odd[i] * row[i]
+            c *= sin_weights[m] * scale
+            for i in range(h + 1):
+                anti[i] += c * row[i]
+        for i in range(h + 1):
+            out[i] = (drive[i] - u[i] + sym[i] + anti[i]) * inv_tau
+        for i in range(1, h + 1):
+            j = n - i
+            if j != i:
+                out[j] = (drive[j] - u[j] + sym[i] - anti[i]) * inv_tau
+
+    @numba.njit(cache=True, nogil=True)
+    def field_one(u, drive, cos_table, cos_weights, sin_table, sin_weights, k_norm, inv_tau):
+        # One trial (a 1-D state): no reshaping on the Python side.
         out = np.empty_like(u)
-        squares = np.empty(n)
-        total_drive = np.empty(n)
-        shared = drive.shape[0] == 1
-        for b in range(n_trials):
-            total = 0.0
-            for i in range(n):
-                v = u[b, i]
-                sq = v * v if v > 0.0 else 0.0
-                squares[i] = sq
-                total += sq
-            scale = 1.0 / (1.0 + k_norm * total)
-            row = 0 if shared else b
-            for i in range(n):
-                total_drive[i] = drive[row, i] - u[b, i]
-            for m in range(n_modes):
-                mode = basis[m]
-                coefficient = 0.0
-                for i in range(n):
-                    coefficient += squares[i] * mode[i]
-                coefficient *= scale
-                weighted = basis_w[m]
-                for i in range(n):
-                    total_drive[i] += coefficient * weighted[i]
-            for i in range(n):
-                out[b, i] = total_drive[i] * inv_tau
+        h = u.shape[0] // 2 + 1
+        one_row(u, drive, cos_table, cos_weights, sin_table, sin_weights, k_norm, inv_tau, out,
+                np.empty(h), np.empty(h))
         return out
+
+    @numba.njit(cache=True, nogil=True)
+    def field_rows(u, drive, cos_table, cos_weights, sin_table, sin_weights, k_norm, inv_tau):
+        # One pass per trial, for few trials, where a BLAS call per product costs
+        # more than its arithmetic.  The same code runs for every trial, so a
+        # batch gives the same numbers as its trials run alone.
+        out = np.empty_like(u)
+        h = u.shape[1] // 2 + 1
+        even = np.empty(h)
+        odd = np.empty(h)
+        shared = drive.shape[0] == 1
+        for b in range(u.shape[0]):
+            one_row(u[b], drive[0 if shared else b], cos_table, cos_weights, sin_table,
+                    sin_weights, k_norm, inv_tau, out[b], even, odd)
+        return out
+
+    @numba.njit(cache=True, nogil=True)
+    def decode(u, cos, sin):
+        # Population vector of u_+ and the peak of u, one pass per state.
+        n_states, n = u.shape
+        position = np.empty(n_states)
+        height = np.empty(n_states)
+        for t in range(n_states):
+            c = 0.0
+            s = 0.0
+            top = u[t, 0]
+            for i in range(n):
+                v = u[t, i]
+                if v > top:
+                    top = v
+                if v > 0.0:
+                    c += v * cos[i]
+                    s += v * sin[i]
+            angle = np.arctan2(s, c) if c * c + s * s > 0.0 else np.nan
+            position[t] = np.pi if angle == -np.pi else angle  # in (-pi, pi]
+            height[t] = top
+        return position, height
 
     @numba.njit(cache=True, nogil=True)
     def field_modes(u, drive, basis_t, basis_w, k_norm, inv_tau):
@@ -374,7 +456,7 @@ def _numba_kernels():
         rates = normalised_rates(u, k_norm)
         return finish(u, rates @ matrix_t, drive, inv_tau)
 
-    _KERNELS = (field_rows, field_modes, field_dense)
+    _KERNELS = (field_rows, field_modes, field_dense, field_one, decode)
     return _KERNELS
 
 
@@ -548,7 +630,7 @@ class CANN1D(_CANN):
         object.__setattr__(self, "n_units", int(self.n_units))
         n = self.n_units
         kernel = _ring_kernel(n, self.a, self.J0)
-        basis, weights = _fourier_modes(kernel)
+        basis, weights, modes_kept = _fourier_modes(kernel)
         method = check_choice("method", self.method, self._METHODS)
         if method == "auto":
             method = "modes" if basis.shape[0] <= n // 4 else ("dense" if n <= 1024 else "fft")
@@ -564,11 +646,13 @@ class CANN1D(_CANN):
             "kernel": kernel, "matrix": matrix, "method": method,
             "basis": basis, "basis_t": np.ascontiguousarray(basis.T), "weights": weights,
             "basis_w": np.ascontiguousarray(weights[:, None] * basis),
+            "half_tables": _half_tables(kernel, modes_kept),
             "matrix_t": np.ascontiguousarray(matrix.T),
             "kernel_fft": np.fft.rfft(kernel), "kernels": kernels,
             "k_norm": self.k, "inv_tau": 1.0 / self.tau, "no_drive": np.zeros((1, n)),
             "x": -np.pi + 2.0 * np.pi * index / n,
         }
+        fast["cos_sin"] = (np.cos(fast["x"]), np.sin(fast["x"]))
         object.__setattr__(self, "_fast", fast)
 
     # -- structure -------------------------------------------------------------
@@ -646,6 +730,10 @@ class CANN1D(_CANN):
         fast = self._fast
         kernels = fast["kernels"]
         if kernels is not None:
+            if x.ndim == 1 and fast["method"] == "modes" and (
+                    inputs is None or inputs.shape == x.shape):
+                return kernels[3](x, fast["no_drive"][0] if inputs is None else inputs,
+                                  *fast["half_tables"], fast["k_norm"], fast["inv_tau"])
             u = x if x.ndim == 2 else x.reshape(-1, self.n_units)
             if inputs is None:
                 drive = fast["no_drive"]
@@ -656,11 +744,11 @@ class CANN1D(_CANN):
                     np.asarray(inputs, dtype=np.float64), x.shape).reshape(u.shape))
             if fast["method"] == "dense":
                 out = kernels[2](u, drive, fast["matrix_t"], fast["k_norm"], fast["inv_tau"])
-            else:  # few trials: one fused pass each; many: two BLAS products
-                few = u.shape[0] < _BLAS_TRIALS
-                out = kernels[0 if few else 1](
-                    u, drive, fast["basis" if few else "basis_t"], fast["basis_w"],
-                    fast["k_norm"], fast["inv_tau"])
+            elif u.shape[0] < _BLAS_TRIALS:  # few trials: one fused pass each
+                out = kernels[0](u, drive, *fast["half_tables"], fast["k_norm"], fast["inv_tau"])
+            else:  # many: two BLAS products
+                out = kernels[1](u, drive, fast["basis_t"], fast["basis_w"], fast["k_norm"],
+                                 fast["inv_tau"])
             return out.reshape(x.shape)
         rates = self.firing_rate(x)
         du = self.recurrent_input(rates) - x
@@ -669,9 +757,14 @@ class CANN1D(_CANN):
         return du / self.tau
 
     def observables(self, x):
-        positive = np.maximum(x, 0.0)
+        kernels = self._fast["kernels"]
+        if kernels is not None:  # one compiled pass over the record
+            flat = np.ascontiguousarray(x, dtype=np.float64).reshape(-1, self.n_units)
+            position, height = kernels[4](flat, *self._fast["cos_sin"])
+            return {"bump_position": ((), position.reshape(x.shape[:-1])),
+                    "bump_height": ((), height.reshape(x.shape[:-1]))}
         return {
-            "bump_position": ((), _population_vector(positive, self.x)),
+            "bump_position": ((), _population_vector(np.maximum(x, 0.0), self.x)),
             "bump_height": ((), np.max(x, axis=-1)),
         }
 
