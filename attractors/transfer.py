@@ -161,7 +161,9 @@ class Tanh(TransferFunction):
         return np.tanh(u if self.gain == 1.0 else self.gain * u)
 
     def derivative(self, u):
-        return self.gain / np.cosh(self.gain * np.asarray(u, dtype=np.float64)) ** 2
+        # g sech^2(g u) with sech x = 2 e^{-|x|} / (1 + e^{-2|x|}): no overflow of cosh.
+        decay = np.exp(-np.abs(self.gain * np.asarray(u, dtype=np.float64)))
+        return self.gain * (2.0 * decay / (1.0 + decay * decay)) ** 2
 
     def integral(self, u):
         return _log_cosh(self.gain * np.asarray(u, dtype=np.float64)) / self.gain
@@ -209,8 +211,10 @@ class Logistic(TransferFunction):
         return expit(u if self.gain == 1.0 else self.gain * u)
 
     def derivative(self, u):
-        v = self(u)
-        return self.gain * v * (1 - v)
+        from scipy.special import expit
+
+        x = self.gain * np.asarray(u, dtype=np.float64)
+        return self.gain * expit(x) * expit(-x)  # v (1 - v) without 1 - v rounding to 0
 
     def integral(self, u):
         return _softplus_minus_log2(self.gain * np.asarray(u, dtype=np.float64)) / self.gain

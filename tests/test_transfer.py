@@ -145,3 +145,11 @@ def test_integrals_keep_relative_precision_near_zero():
                                x / 2 + x**2 / 8 - x**4 / 192 + x**6 / 2880, rtol=1e-14)
     np.testing.assert_allclose(Tanh(1.0).integral_of_inverse(x),
                                x**2 / 2 + x**4 / 12 + x**6 / 30, rtol=1e-14)
+
+
+@pytest.mark.parametrize("f", FUNCTIONS.values(), ids=FUNCTIONS.keys())
+def test_no_overflow_or_nan_at_extreme_inputs(f):
+    extreme = np.array([-1e5, -800.0, -40.0, 40.0, 800.0, 1e5])
+    with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
+        for values in (f(extreme), f.derivative(extreme), f.integral(extreme)):
+            assert np.all(np.isfinite(values))
