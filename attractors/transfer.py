@@ -23,8 +23,11 @@ class                      :math:`\phi(u)`                                 name 
 :class:`ZhangSigmoid`      :math:`a\,[\ln(1 + e^{b(u + c)})]^{\beta}`      ``"zhang"``
 =========================  ==============================================  ===========================
 
-Every closed form is computed without overflow for any finite input (soft-plus
-through :func:`numpy.logaddexp`, :math:`\ln\cosh` through its asymptotic split).
+Every closed form is computed without overflow for any finite input, and the
+integrals keep full relative precision near 0 (where energies of networks
+settling at the origin live): soft-plus as :math:`\max(y, 0) + \ln(1 +
+e^{-|y|})`, :math:`\ln\cosh x` as :math:`\ln(1 + 2\sinh^2(x/2))` below
+:math:`|x| = 20` and through its asymptote above.
 
 Examples
 --------
