@@ -170,6 +170,10 @@ def test_retrieve_reports_steps_and_nonconvergence():
     assert not result.converged.any() and np.all(result.steps.values == 2)
     np.testing.assert_allclose(result.state.values, memory.update(memory.update(patterns[:3])),
                                rtol=1e-13)
+    converged = memory.retrieve(patterns, max_steps=500)
+    for result_ in (result, converged):  # energies from the last scores = the definition
+        np.testing.assert_allclose(result_.energy.values, memory.energy(result_.state.values),
+                                   rtol=1e-12, atol=1e-12)
     single = memory.retrieve(patterns[0], max_steps=500)
     assert single.state.dims == ("unit",) and bool(single.converged)
     # A fixed point as a query: zero steps.

@@ -182,7 +182,8 @@ class ModernHopfield(DiscreteSystem):
         return max(1, min(256, _CHUNK_ENTRIES // self.n_patterns))
 
     def _step(self, x, beta, *, nearest=False):
-        """f(x) for rows x (b, d) of dtype float32/64; optionally the index of the pattern nearest to x.
+        """f(x) for rows x (b, d) of dtype float32/64; with ``nearest``, also the index of the
+        pattern nearest to each x and lse(beta, X x) (free by-products).
 
         The queries go through in chunks of at most 256 rows that share one score
         buffer (at most ``_CHUNK_ENTRIES`` entries), which the softmax overwrites in
@@ -196,6 +197,7 @@ class ModernHopfield(DiscreteSystem):
         buffer = np.empty((min(rows, x.shape[0]), self.n_patterns), dtype=dtype)
         weighted = np.empty((x.shape[0], self.n_units + 1), dtype=dtype)
         index = np.empty(x.shape[0], dtype=np.int64) if nearest else None
+        top = np.empty(x.shape[0], dtype=dtype) if nearest else None
         shift = (beta * self._half_norms2).astype(dtype) if nearest else None
         scaled = x * dtype.type(beta)  # beta folded into the first product
         for start in range(0, x.shape[0], rows):
@@ -205,12 +207,16 @@ class ModernHopfield(DiscreteSystem):
             if nearest:
                 # ||x - x_j||^2 = ||x||^2 - 2 (x_j . x - ||x_j||^2 / 2): the largest shifted score.
                 index[start:stop] = np.argmax(scores - shift, axis=1)
-            scores -= scores.max(axis=1, keepdims=True)
+            row_max = scores.max(axis=1, keepdims=True)
+            if nearest:
+                top[start:stop] = row_max[:, 0]
+            scores -= row_max
             np.exp(scores, out=scores)
             np.matmul(scores, augmented, out=weighted[start:stop])  # last column: normaliser
         out = weighted[:, :-1]
+        lse = (top + np.log(weighted[:, -1])) / beta if nearest else None
         out /= weighted[:, -1:]
-        return out, index
+        return out, index, lse
 
     def update(self, x, rng=None, inputs=None):
         r"""One update :math:`\xi \leftarrow X^\top \operatorname{softmax}(\beta X \xi)`, same shape as ``x``.
@@ -295,7 +301,8 @@ class ModernHopfield(DiscreteSystem):
             Dims ``query``, ``unit``: ``state`` (the retrieved states), ``steps``,
             ``converged``, ``nearest`` (index of the stored pattern nearest to
             the state in Euclidean distance), ``distance`` (to that pattern) and
-            ``energy``; attrs ``beta``, ``tol``, ``max_steps``.
+            ``energy`` (at ``beta``, from the scores of the last update, so in
+            ``dtype`` arithmetic); attrs ``beta``, ``tol``, ``max_steps``, ``dtype``.
         """
         import xarray as xr
 
@@ -315,28 +322,33 @@ class ModernHopfield(DiscreteSystem):
         states = np.empty_like(current)
         steps = np.full(n_queries, max_steps, dtype=np.int64)
         nearest = np.empty(n_queries, dtype=np.int64)
+        lse = np.empty(n_queries)
         active = np.arange(n_queries)
         for k in range(max_steps + 1):
             if k == max_steps:  # out of steps: return xi_max_steps and its nearest pattern
                 states[active] = current
-                nearest[active] = self._step(current, beta, nearest=True)[1]
+                _, nearest[active], lse[active] = self._step(current, beta, nearest=True)
                 break
-            following, closest = self._step(current, beta, nearest=True)
+            following, closest, current_lse = self._step(current, beta, nearest=True)
             done = np.max(np.abs(following - current), axis=1) <= tol
             finished = active[done]
             states[finished] = current[done]
             steps[finished] = k
             nearest[finished] = closest[done]
+            lse[finished] = current_lse[done]
             active, current = active[~done], following[~done]
             if active.size == 0:
                 break
         converged = steps < max_steps
         states64 = states.astype(np.float64)
         distance = np.linalg.norm(states64 - self.patterns[nearest], axis=1)
+        # The energy from the lse of the last scores (no further matrix product).
+        energy = (-lse + 0.5 * np.einsum("ij,ij->i", states64, states64)
+                  + math.log(self.n_patterns) / beta + 0.5 * self.max_norm**2)
         result = xr.Dataset(
             {"state": (("query", "unit"), states64), "steps": ("query", steps),
              "converged": ("query", converged), "nearest": ("query", nearest),
-             "distance": ("query", distance), "energy": ("query", self.energy(states64))},
+             "distance": ("query", distance), "energy": ("query", energy)},
             attrs={"beta": beta, "tol": tol, "max_steps": max_steps, "dtype": dtype.name,
                    "model": self.name})
         return result.isel(query=0) if single else result
