@@ -36,7 +36,7 @@ def _check_adjacency(adjacency) -> np.ndarray:
     return a
 
 
-def clique_network(adjacency, *, penalty=2, reward=1, order="random"):
+def clique_network(adjacency, *, penalty=2, reward=1, **network_options):
     r"""A 0/1 Hopfield network whose fixed points are exactly the maximal cliques of a graph.
 
     With one unit :math:`V_i \in \{0, 1\}` per vertex, weights
@@ -66,8 +66,10 @@ def clique_network(adjacency, *, penalty=2, reward=1, order="random"):
         :math:`p`, the inhibition between non-adjacent vertices (> ``reward``).
     reward : int or float
         :math:`r > 0`, the bias towards switching a unit on.
-    order : {"random", "fixed"} or array_like
-        Asynchronous update order (see :class:`~attractors.models._hopfield.HopfieldNetwork`).
+    **network_options
+        Passed to :class:`~attractors.models._hopfield.HopfieldNetwork`, for
+        example ``order="fixed"`` or ``steps_per_sweep`` (the units are 0/1
+        and the dynamics asynchronous).
 
     Returns
     -------
@@ -118,7 +120,12 @@ def clique_network(adjacency, *, penalty=2, reward=1, order="random"):
     np.fill_diagonal(non_edge, False)
     weights = -np.where(non_edge, penalty, 0).astype(np.int64 if integer else np.float64)
     thresholds = np.full(a.shape[0], -float(reward))
-    return HopfieldNetwork(weights, thresholds, units="binary", dynamics="async", order=order)
+    for fixed in ("units", "dynamics", "weight_scale", "thresholds"):
+        if fixed in network_options:
+            raise ParameterError(f"clique_network sets {fixed} itself; got {fixed}="
+                                 f"{describe(network_options[fixed])}")
+    return HopfieldNetwork(weights, thresholds, units="binary", dynamics="async",
+                           **network_options)
 
 
 def is_maximal_clique(adjacency, states) -> np.ndarray:
