@@ -1,0 +1,530 @@
+r"""Basins of attraction: which attractor each initial state reaches, and how often.
+
+:func:`basins` runs every start to rest in one vectorised simulation and
+labels the final states with a *classifier*, a callable that maps final
+states to integer labels.  Three come with the library:
+
+- :class:`UniqueStates` (default): the distinct final states themselves,
+  merged within a tolerance; no prior knowledge needed.
+- :class:`NearestPattern`: closeness to known states (stored patterns, their
+  reversals, symmetric mixtures), by overlap.
+- :class:`BumpPosition`: a feature of the final state, the position of a bump
+  on a ring, binned.
+
+Runs that do not reach a fixed point are labelled -1, and converged states the
+classifier does not recognise -2.  Basin fractions come with Wilson score
+intervals (Wilson 1927), which keep their coverage at fractions near 0 and 1,
+where the normal approximation fails.  :func:`recall_probability` measures a
+basin's size the way the field does: the probability of recall against the
+distance of the cue (Amit, Gutfreund & Sompolinsky 1985; the basin radius).
+"""
+
+from __future__ import annotations
+
+import inspect
+import itertools
+
+import numpy as np
+import xarray as xr
+from scipy.special import ndtri
+
+from .._simulate import simulate
+from .._system import DiscreteSystem
+from .._validate import ParameterError, check_finite_array, check_integer, check_positive, \
+    describe
+from ._bump import bump_position
+from ._fixed_points import _check_system
+
+__all__ = ["BumpPosition", "NearestPattern", "UniqueStates", "basins", "recall_probability",
+           "wilson_interval"]
+
+NOT_CONVERGED, UNRECOGNISED = -1, -2
+
+
+def wilson_interval(successes, trials, confidence: float = 0.95):
+    r"""Wilson score interval for a binomial proportion.
+
+    .. math::
+
+        \frac{\hat p + \frac{z^2}{2n} \pm z \sqrt{\frac{\hat p(1-\hat p)}{n}
+        + \frac{z^2}{4n^2}}}{1 + \frac{z^2}{n}}, \qquad \hat p = k / n,
+
+    with :math:`z` the :math:`1 - (1-c)/2` quantile of the standard normal.
+
+    Parameters
+    ----------
+    successes, trials : array_like of int
+    confidence : float in (0, 1)
+
+    Returns
+    -------
+    (low, high) : ndarrays (NaN where ``trials`` is 0)
+
+    References
+    ----------
+    E. B. Wilson, J. Am. Stat. Assoc. 22, 209 (1927).
+
+    Examples
+    --------
+    >>> low, high = wilson_interval(0, 10)
+    >>> float(low), round(float(high), 4)  # z^2 / (n + z^2)
+    (0.0, 0.2775)
+    """
+    confidence = check_positive("confidence", confidence)
+    if not confidence < 1:
+        raise ParameterError(f"confidence must be in (0, 1), got {confidence!r}")
+    k = np.asarray(successes, dtype=np.float64)
+    n = np.asarray(trials, dtype=np.float64)
+    z = ndtri(1 - (1 - confidence) / 2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = k / n
+        denominator = 1 + z**2 / n
+        centre = (p + z**2 / (2 * n)) / denominator
+        half = z / denominator * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2))
+    return np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
+
+
+# --------------------------------------------------------------------------- classifiers
+
+
+class UniqueStates:
+    """Label final states by which distinct state they are (merged within ``tol``).
+
+    Two states are one attractor when they differ by at most
+    ``tol * (1 + max|x|)`` in every unit.  ``states`` and ``names`` describe the
+    attractors after the call.
+
+    Parameters
+    ----------
+    tol : float
+        Relative max-norm tolerance.  The default 1e-4 is far above the
+        distance at which a run stopped with :math:`\\max|F| \\le 10^{-8}` sits
+        from its fixed point (:math:`\\sim 10^{-8}/|\\lambda_{min}|`) and far below
+        the distance between distinct attractors of a network of order-one
+        states; for discrete states any tol below 1 separates them exactly.
+    """
+
+    def __init__(self, tol: float = 1e-4):
+        self.tol = check_positive("tol", tol)
+        self.states = None
+        self.names = None
+
+    def __call__(self, final_states, system=None):
+        x = np.asarray(final_states, dtype=np.float64)
+        if x.shape[0] == 0:
+            self.states, self.names = np.zeros((0, x.shape[-1])), []
+            return np.zeros(0, dtype=np.int64)
+        scale = 1.0 + np.max(np.abs(x), axis=-1)
+        # Greedy in lexicographic order, vectorised per representative: the number of
+        # distinct attractors, not of starts, sets the loop length.
+        order = np.lexsort(x.T[::-1])
+        labels = np.full(x.shape[0], -1, dtype=np.int64)
+        representatives = []
+        for index in order:
+            if labels[index] >= 0:
+                continue
+            close = np.max(np.abs(x - x[index]), axis=-1) <= self.tol * np.maximum(scale,
+                                                                                    scale[index])
+            labels[close & (labels < 0)] = len(representatives)
+            representatives.append(index)
+        self.states = x[representatives]
+        self.names = [f"state {k}" for k in range(len(representatives))]
+        return labels
+
+    def __repr__(self):
+        return f"UniqueStates(tol={self.tol:g})"
+
+
+class NearestPattern:
+    r"""Label final states by the known state they overlap most, above a threshold.
+
+    The overlap of a state :math:`s` with a candidate :math:`\xi` is the cosine
+    :math:`m = s\cdot\xi / (\lVert s\rVert \lVert\xi\rVert)`, which for
+    :math:`\pm1` vectors is the usual :math:`m = s\cdot\xi/N`.  Candidates: the
+    patterns, with ``reversals`` their negatives :math:`-\xi^\mu` (attractors
+    of every network with the symmetry :math:`s \to -s`), and with
+    ``mixtures`` the symmetric three-pattern mixtures
+    :math:`\mathrm{sgn}(\pm\xi^\mu \pm\xi^\nu \pm\xi^\rho)` (Amit, Gutfreund &
+    Sompolinsky 1985).
+
+    Parameters
+    ----------
+    patterns : array_like, shape (n_patterns, n_units)
+    reversals, mixtures : bool
+    threshold : float
+        Smallest overlap that counts as the candidate (default 0.95).
+    names : list of str, optional
+        Names of the patterns.
+    """
+
+    def __init__(self, patterns, *, reversals: bool = True, mixtures: bool = False,
+                 threshold: float = 0.95, names=None):
+        patterns = check_finite_array("patterns", patterns, dtype=np.float64)
+        if patterns.ndim == 1:
+            patterns = patterns[None]
+        if patterns.ndim != 2 or patterns.shape[0] == 0:
+            raise ParameterError(f"patterns must have shape (n_patterns, n_units), got "
+                                 f"{patterns.shape}")
+        if not 0 < threshold <= 1:
+            raise ParameterError(f"threshold must be in (0, 1], got {threshold!r}")
+        names = [f"pattern {k}" for k in range(len(patterns))] if names is None else list(names)
+        if len(names) != len(patterns):
+            raise ParameterError(f"names must have one entry per pattern ({len(patterns)}), got "
+                                 f"{len(names)}")
+        states, labels = list(patterns), list(names)
+        if reversals:
+            states += list(-patterns)
+            labels += [f"-{name}" for name in names]
+        if mixtures:
+            for trio in itertools.combinations(range(len(patterns)), 3):
+                for signs in itertools.product((1, -1), repeat=3):
+                    mix = np.sign(sum(s * patterns[i] for s, i in zip(signs, trio)))
+                    states.append(mix)
+                    labels.append("mixture(" + ", ".join(
+                        f"{'+' if s > 0 else '-'}{names[i]}" for s, i in zip(signs, trio)) + ")")
+        self.states = np.array(states)
+        self.names = labels
+        self.threshold = float(threshold)
+        self.reversals, self.mixtures = reversals, mixtures
+
+    def overlaps(self, final_states):
+        """Cosine overlaps with every candidate, shape (..., n_candidates)."""
+        x = np.asarray(final_states, dtype=np.float64)
+        norms = np.linalg.norm(x, axis=-1, keepdims=True) * np.linalg.norm(self.states, axis=-1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(norms > 0, (x @ self.states.T) / norms, 0.0)
+
+    def __call__(self, final_states, system=None):
+        m = self.overlaps(final_states)
+        best = np.argmax(m, axis=-1)
+        return np.where(np.take_along_axis(m, best[..., None], axis=-1)[..., 0] >= self.threshold,
+                        best, UNRECOGNISED).astype(np.int64)
+
+    def __repr__(self):
+        return (f"NearestPattern({len(self.states)} candidates, threshold={self.threshold:g}, "
+                f"reversals={self.reversals}, mixtures={self.mixtures})")
+
+
+class BumpPosition:
+    r"""Label final states of a ring by the position of their bump, in ``n_bins`` bins.
+
+    The position is the population vector of the state less its minimum
+    (:func:`~attractors.analysis.bump_position`), on the ring's angular unit
+    coordinate (``"theta"`` or ``"x"``).  Bin k covers
+    :math:`[-\pi + 2\pi k/n, -\pi + 2\pi(k+1)/n)`.  A flat state (no bump) is
+    unrecognised (-2).
+    """
+
+    def __init__(self, n_bins: int = 8, *, coord: str | None = None, min_amplitude: float = 1e-6):
+        self.n_bins = check_integer("n_bins", n_bins, minimum=1)
+        self.coord = coord
+        self.min_amplitude = check_positive("min_amplitude", min_amplitude, allow_zero=True)
+        edges = -np.pi + 2 * np.pi * np.arange(self.n_bins + 1) / self.n_bins
+        self.names = [f"[{a:.3f}, {b:.3f})" for a, b in zip(edges[:-1], edges[1:])]
+        self.states = None
+        self.positions = None
+
+    def __call__(self, final_states, system=None):
+        from ._continuous import ring_coordinate
+
+        if system is None:
+            raise ParameterError("BumpPosition needs the system (for its angular coordinate)")
+        _, angles = ring_coordinate(system, self.coord)
+        x = np.asarray(final_states, dtype=np.float64)
+        activity = x - x.min(axis=-1, keepdims=True)
+        position = bump_position(activity, angles)
+        self.positions = position
+        flat = ~(np.ptp(x, axis=-1) > self.min_amplitude) | ~np.isfinite(position)
+        bins = np.floor((np.where(flat, 0.0, position) + np.pi) / (2 * np.pi) * self.n_bins)
+        return np.where(flat, UNRECOGNISED, np.clip(bins, 0, self.n_bins - 1)).astype(np.int64)
+
+    def __repr__(self):
+        return f"BumpPosition(n_bins={self.n_bins})"
+
+
+def _takes_system(classifier) -> bool:
+    """Whether a classifier takes (final_states, system) or only (final_states)."""
+    try:
+        parameters = list(inspect.signature(classifier).parameters.values())
+    except (TypeError, ValueError):
+        return True
+    positional = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    return len(positional) >= 2 or any(p.kind == p.VAR_POSITIONAL for p in parameters)
+
+
+def _classify(classifier, final, system):
+    labels = classifier(final, system) if _takes_system(classifier) else classifier(final)
+    labels = np.asarray(labels)
+    if labels.shape != final.shape[:1] or labels.dtype.kind not in "iu":
+        raise ParameterError(f"the classifier returned {describe(labels)}; it must return one "
+                             f"integer label per final state, shape {final.shape[:1]}")
+    return labels.astype(np.int64)
+
+
+# --------------------------------------------------------------------------- basins
+
+
+def _starts(system, initial_states):
+    x = check_finite_array("initial_states", initial_states)
+    if x.ndim != 2 or x.shape[1] != system.n_units:
+        raise ParameterError(f"initial_states must have shape (n_starts, {system.n_units}) for "
+                             f"{system.name}, got shape {x.shape}")
+    return x
+
+
+def _run(system, x0, t_span, n_steps, dt, solver, tol, inputs, rng, seed, n_records):
+    discrete = isinstance(system, DiscreteSystem)
+    if t_span is None and n_steps is None:
+        if not discrete:
+            raise ParameterError(f"give the length of the runs (t_span or n_steps) for the "
+                                 f"continuous-time {system.name}")
+        t_span = 100.0
+    if not discrete and dt is None:
+        raise ParameterError(f"dt is required for the continuous-time {system.name}")
+    step = system.time_step if discrete else dt
+    if n_steps is None:
+        span = t_span if np.ndim(t_span) == 0 else t_span[1] - t_span[0]
+        total = int(round(span / step))
+    else:
+        total = int(n_steps)
+    record_every = 1 if discrete else max(1, total // n_records)
+    return simulate(system, x0, t_span, n_steps=n_steps, dt=None if discrete else dt,
+                    solver=solver, inputs=inputs, record_every=record_every,
+                    stop_at_fixed_point=True, tol=tol, rng=rng, seed=seed)
+
+
+def basins(system, initial_states, *, classifier=None, t_span=None, n_steps=None, dt=None,
+           solver=None, tol=None, inputs=None, confidence: float = 0.95, n_records: int = 200,
+           rng=None, seed=None) -> xr.Dataset:
+    r"""Label every initial state by the attractor it reaches; basin fractions and times.
+
+    All starts run in one vectorised :func:`attractors.simulate` with
+    ``stop_at_fixed_point=True``; a start whose run ends at a fixed point
+    (:math:`\max_i|F_i| \le` ``tol`` for a flow, an update that changes nothing
+    for a map) is labelled by ``classifier`` applied to its final state, the
+    others -1.  The fraction of starts in basin :math:`a` estimates its
+    measure under the distribution the starts were drawn from,
+    :math:`\hat p_a = n_a / n`, with a Wilson interval.
+
+    Parameters
+    ----------
+    system : DynamicalSystem
+    initial_states : array_like, shape (n_starts, n_units)
+    classifier : callable, optional
+        ``classifier(final_states, system) -> labels`` (int, -2 for
+        unrecognised), or a one-argument function of the final states.  The
+        classifiers here (:class:`UniqueStates`, the default;
+        :class:`NearestPattern`; :class:`BumpPosition`) also name the
+        attractors (``names``) and give their states (``states``) where known.
+    t_span, n_steps, dt, solver, tol, inputs, rng, seed
+        As for :func:`attractors.simulate` (a map runs 100 time units by default).
+    confidence : float
+        Level of the Wilson intervals.
+    n_records : int
+        Records per run of a flow (the resolution of the convergence time is
+        ``t_span / n_records``); a map is recorded every step.
+
+    Returns
+    -------
+    xarray.Dataset
+        Dims ``start``, ``unit``, ``attractor``.  Per start: ``label``,
+        ``converged``, ``convergence_time`` (NaN if not converged),
+        ``initial_state``, ``final_state``.  Per attractor (coordinate ``label``
+        and ``name``; -1 "not converged" and -2 "unrecognised" included when
+        they occur): ``count``, ``fraction``, ``fraction_low``,
+        ``fraction_high``, ``mean_convergence_time``, ``attractor_state``
+        (NaN where unknown).
+
+    Examples
+    --------
+    Two stored patterns in a 40-unit Hopfield network; cues 10 % from a
+    pattern all fall into its basin:
+
+    >>> import numpy as np
+    >>> from attractors.models._hopfield import HopfieldNetwork
+    >>> from attractors.patterns import flip
+    >>> xi = np.random.default_rng(0).choice([-1, 1], (2, 40))
+    >>> net = HopfieldNetwork.from_patterns(xi)
+    >>> cues = flip(np.repeat(xi, 10, axis=0), 0.1, seed=1)
+    >>> result = basins(net, cues, classifier=NearestPattern(xi), seed=2)
+    >>> result.fraction.sel(name="pattern 0").item(), result.fraction.sel(name="pattern 1").item()
+    (0.5, 0.5)
+    """
+    _check_system(system)
+    x0 = _starts(system, initial_states)
+    n_records = check_integer("n_records", n_records, minimum=1)
+    wilson_interval(0, 1, confidence)  # validates confidence before any work
+    classifier = UniqueStates() if classifier is None else classifier
+    if not callable(classifier):
+        raise ParameterError(f"classifier must be callable, got {describe(classifier)}")
+    run = _run(system, x0, t_span, n_steps, dt, solver, tol, inputs, rng, seed, n_records)
+    state = run.state
+    if "trial" not in state.dims:
+        state = state.expand_dims("trial")
+    final = state.isel(time=-1).transpose("trial", "unit").values
+    converged = np.atleast_1d(run.converged.values).astype(bool)
+    times = np.atleast_1d(run.t_converged.values).astype(np.float64) - float(run.time.values[0])
+    labels = np.full(x0.shape[0], NOT_CONVERGED, dtype=np.int64)
+    if np.any(converged):
+        labels[converged] = _classify(classifier, final[converged], system)
+    return _summarise(system, x0, final, labels, converged, times, classifier, confidence,
+                      run.attrs)
+
+
+def _summarise(system, x0, final, labels, converged, times, classifier, confidence, run_attrs):
+    names = list(getattr(classifier, "names", None) or [])
+    known = getattr(classifier, "states", None)
+    found = np.unique(labels[labels >= 0])
+    n_known = max(len(names), int(found.max()) + 1 if found.size else 0)
+    attractor_labels = list(range(n_known)) if names else found.tolist()
+    names = names + [f"attractor {k}" for k in range(len(names), n_known)]
+    attractor_names = [names[k] for k in attractor_labels]
+    for special, name in ((NOT_CONVERGED, "not converged"), (UNRECOGNISED, "unrecognised")):
+        if np.any(labels == special):
+            attractor_labels.append(special)
+            attractor_names.append(name)
+    attractor_labels = np.array(attractor_labels, dtype=np.int64)
+    counts = np.array([np.sum(labels == a) for a in attractor_labels], dtype=np.int64)
+    n = labels.size
+    low, high = wilson_interval(counts, n, confidence)
+    mean_time = np.array([np.mean(times[labels == a]) if c and a != NOT_CONVERGED else np.nan
+                          for a, c in zip(attractor_labels, counts)])
+    states = np.full((attractor_labels.size, system.n_units), np.nan)
+    if known is not None and len(known):
+        known = np.asarray(known, dtype=np.float64)
+        for row, a in enumerate(attractor_labels):
+            if 0 <= a < len(known):
+                states[row] = known[a]
+    data = {
+        "label": ("start", labels),
+        "converged": ("start", converged),
+        "convergence_time": ("start", np.where(converged, times, np.nan)),
+        "initial_state": (("start", "unit"), x0),
+        "final_state": (("start", "unit"), final),
+        "count": ("attractor", counts),
+        "fraction": ("attractor", counts / n),
+        "fraction_low": ("attractor", low),
+        "fraction_high": ("attractor", high),
+        "mean_convergence_time": ("attractor", mean_time),
+        "attractor_state": (("attractor", "unit"), states),
+    }
+    coords = {"start": np.arange(n), "unit": np.arange(system.n_units),
+              "attractor": np.arange(attractor_labels.size),
+              "label_value": ("attractor", attractor_labels),
+              "name": ("attractor", np.array(attractor_names, dtype=object).astype(str))}
+    result = xr.Dataset(data, coords=coords)
+    result = result.set_xindex("name")
+    result.attrs.update({
+        "model": system.name, "classifier": repr(classifier), "confidence": confidence,
+        "n_starts": n, "n_converged": int(np.sum(converged)),
+        "seed": run_attrs.get("seed", -1),
+        "message": f"{n} starts: " + ", ".join(f"{c} {name}" for c, name in
+                                               zip(counts, attractor_names))})
+    return result
+
+
+def recall_probability(system, patterns, distances, *, n_trials: int = 50, classifier=None,
+                       t_span=None, n_steps=None, dt=None, solver=None, tol=None,
+                       units: str = "spin", confidence: float = 0.95, rng=None,
+                       seed=None) -> xr.Dataset:
+    r"""Probability of recalling a pattern against the distance of the cue: the basin radius.
+
+    For every pattern :math:`\xi^\mu` and distance :math:`d`, ``n_trials``
+    cues with exactly :math:`\mathrm{round}(dN)` units flipped
+    (:func:`attractors.patterns.flip`; initial overlap :math:`1 - 2d`) are
+    run to rest, all in one simulation, and a trial counts as a recall when
+    it ends in :math:`\xi^\mu` itself (by default: overlap at least 0.95 with
+    it and with no other pattern or reversal higher).  The basin radius is the
+    distance at which the recall probability, averaged over patterns, falls
+    through 1/2 (linear interpolation between the distances given; Amit,
+    Gutfreund & Sompolinsky 1985; Forrest 1988).
+
+    Parameters
+    ----------
+    system : DynamicalSystem
+    patterns : array_like, shape (n_patterns, n_units)
+    distances : array_like
+        Fractions of flipped units, in [0, 1].
+    n_trials : int
+        Cues per pattern and distance.
+    classifier : NearestPattern, optional
+        Default ``NearestPattern(patterns)`` (reversals included).
+    t_span, n_steps, dt, solver, tol, rng, seed
+        As for :func:`basins`.
+    units : {"spin", "binary"}
+    confidence : float
+
+    Returns
+    -------
+    xarray.Dataset
+        Dims ``distance``, ``pattern``.  ``recalled`` (counts), ``probability``
+        with ``probability_low``/``probability_high`` (Wilson), the same
+        averaged over patterns (``mean_probability``, and its interval over
+        all trials), ``convergence_time`` (mean over converged trials), and
+        ``basin_radius`` (NaN when the probability never falls through 1/2 in
+        the range).
+
+    References
+    ----------
+    D. J. Amit, H. Gutfreund and H. Sompolinsky, Phys. Rev. Lett. 55, 1530 (1985).
+    B. M. Forrest, J. Phys. A 21, 245 (1988).
+    """
+    from ..patterns import flip
+
+    _check_system(system)
+    patterns = check_finite_array("patterns", patterns, dtype=np.float64)
+    if patterns.ndim != 2 or patterns.shape[1] != system.n_units:
+        raise ParameterError(f"patterns must have shape (n_patterns, {system.n_units}), got "
+                             f"{patterns.shape}")
+    distances = check_finite_array("distances", distances, dtype=np.float64).ravel()
+    if distances.size == 0 or np.any((distances < 0) | (distances > 1)):
+        raise ParameterError(f"distances must be fractions in [0, 1], got {distances!r}")
+    n_trials = check_integer("n_trials", n_trials, minimum=1)
+    if rng is not None and seed is not None:
+        raise ParameterError("give rng or seed, not both")
+    generator = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(
+        seed if rng is None else rng)
+    classifier = NearestPattern(patterns) if classifier is None else classifier
+    n_patterns = patterns.shape[0]
+    base = np.broadcast_to(patterns[None, :, None, :],
+                           (distances.size, n_patterns, n_trials, system.n_units))
+    cues = np.stack([flip(base[k], d, exact=True, units=units, rng=generator)
+                     for k, d in enumerate(distances)])
+    flat = cues.reshape(-1, system.n_units).astype(system.state_dtype)
+    result = basins(system, flat, classifier=classifier, t_span=t_span, n_steps=n_steps, dt=dt,
+                    solver=solver, tol=tol, confidence=confidence, rng=generator)
+    labels = result.label.values.reshape(distances.size, n_patterns, n_trials)
+    recalled = np.sum(labels == np.arange(n_patterns)[None, :, None], axis=-1)
+    low, high = wilson_interval(recalled, n_trials, confidence)
+    total = recalled.sum(axis=1)
+    mean = total / (n_patterns * n_trials)
+    mean_low, mean_high = wilson_interval(total, n_patterns * n_trials, confidence)
+    times = result.convergence_time.values.reshape(distances.size, n_patterns, n_trials)
+    with np.errstate(invalid="ignore"):
+        mean_time = np.nanmean(np.where(np.isfinite(times), times, np.nan), axis=(1, 2)) \
+            if np.any(np.isfinite(times)) else np.full(distances.size, np.nan)
+    order = np.argsort(distances)
+    radius = _crossing(distances[order], mean[order], 0.5)
+    return xr.Dataset(
+        {"recalled": (("distance", "pattern"), recalled),
+         "probability": (("distance", "pattern"), recalled / n_trials),
+         "probability_low": (("distance", "pattern"), low),
+         "probability_high": (("distance", "pattern"), high),
+         "mean_probability": ("distance", mean),
+         "mean_probability_low": ("distance", mean_low),
+         "mean_probability_high": ("distance", mean_high),
+         "convergence_time": ("distance", mean_time),
+         "basin_radius": ((), radius)},
+        coords={"distance": distances, "pattern": np.arange(n_patterns)},
+        attrs={"model": system.name, "n_trials": n_trials, "confidence": confidence,
+               "classifier": repr(classifier),
+               "message": f"basin radius {radius:.3g} (recall probability 1/2)"})
+
+
+def _crossing(x, y, level):
+    below = np.flatnonzero(y < level)
+    if below.size == 0 or below[0] == 0:
+        return float("nan")
+    k = below[0]
+    x0, x1, y0, y1 = x[k - 1], x[k], y[k - 1], y[k]
+    return float(x0 + (y0 - level) * (x1 - x0) / (y0 - y1))
