@@ -257,22 +257,23 @@ def bench_single(repeats, peers):
         assert abs(finals[name]["final_height"] - height) < 1e-3 * height, (name, finals[name])
     result = {name: {"seconds": times[name], "median_s": statistics.median(times[name]),
                      "min_s": min(times[name])} for name in names}
-    # Where attractors' time goes, from one profiled-free breakdown run.
+    # Where attractors' time goes (each part timed on its own, best of 3).
     result["breakdown"] = breakdown(model, stimulus, x0)
     return result
 
 
 def breakdown(model, stimulus, x0):
-    """The parts of one simulate() call: the field, the solver step, the loop, the Dataset."""
+    """The parts of one simulate() call: the field alone, the Euler step around it
+    (``x + dt * field``), and the whole call per step beyond its fixed cost (the
+    loop's bookkeeping and the record), and the fixed cost (a one-step call:
+    checks, decoding, building the Dataset)."""
     x = np.zeros(N_UNITS)
     field = model.vector_field
     n = N_STEPS
 
     def fields():
-        y = x
         for _ in range(n):
-            y = field(0.0, y, stimulus) * 0.0 + y
-        return y
+            field(0.0, x, stimulus)
 
     def euler_steps():
         y = x
