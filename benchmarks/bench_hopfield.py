@@ -294,6 +294,10 @@ MEMORY_DRIVER = textwrap.dedent("""
 def bench_memory(n):
     rows = {}
     for mode in ("float32", "exact-int16"):
+        # A small run first, so that numba's compilation (cached on disk) is not
+        # part of the measured process's memory or time.
+        subprocess.run([sys.executable, "-c", MEMORY_DRIVER, str(REPO), "400", mode],
+                       capture_output=True, text=True, timeout=3600)
         done = subprocess.run([sys.executable, "-c", MEMORY_DRIVER, str(REPO), str(n), mode],
                               capture_output=True, text=True, timeout=3600)
         if done.returncode:

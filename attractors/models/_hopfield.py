@@ -727,26 +727,33 @@ class HopfieldNetwork(DiscreteSystem):
                 + np.einsum("bi,bi->b", theta.astype(np.float64), sf)) * self._scale
 
 def _hebb_blockwise(xi, *, exact, dtype, keep_diagonal):
-    """Hebb weights built a block of rows at a time (no float64 N x N temporary).
+    """Hebb weights built in blocks, with no N x N temporary beyond the result.
 
-    The same matrix as :func:`attractors.learning.hebb`: ``J = xi^T xi`` with
-    integer entries of magnitude at most P, exact in float32 for P < 2**24.
+    The same matrix as :func:`attractors.learning.hebb`: :math:`J = \\xi^T \\xi`
+    has integer entries of magnitude at most P, exact in float32 for P < 2**24.
+    Exact couplings are written a block of rows at a time into the smallest
+    integer type that holds P; float weights accumulate :math:`J` over chunks
+    of patterns in place (exact integers) and are divided by N at the end, so
+    the only extra memory is one chunk of patterns and one block of rows.
     """
     p, n = xi.shape
-    if exact:
-        out_dtype = next(t for t in _INT_TYPES if np.iinfo(t).max >= p)
-    else:
-        out_dtype = np.dtype(dtype)
     work = np.float32 if p < 2**24 else np.float64
-    xw = xi.astype(work)
-    weights = np.empty((n, n), dtype=out_dtype)
-    block = max(1, _BLOCK_BYTES // (4 * n))
-    for lo in range(0, n, block):
-        rows = xw[:, lo:lo + block].T @ xw
-        if exact:
-            weights[lo:lo + block] = np.rint(rows)
-        else:
-            weights[lo:lo + block] = rows / n
+    if exact:
+        weights = np.empty((n, n), dtype=next(t for t in _INT_TYPES if np.iinfo(t).max >= p))
+        xw = xi.astype(work)
+        block = max(1, _BLOCK_BYTES // (4 * n))
+        for lo in range(0, n, block):
+            weights[lo:lo + block] = np.rint(xw[:, lo:lo + block].T @ xw)
+    else:
+        weights = np.zeros((n, n), dtype=np.dtype(dtype))
+        chunk = max(1, _BLOCK_BYTES // (4 * n))
+        block = max(1, _BLOCK_BYTES // (weights.itemsize * n))
+        for first in range(0, p, chunk):
+            xw = xi[first:first + chunk].astype(weights.dtype)
+            for lo in range(0, n, block):
+                weights[lo:lo + block] += xw[:, lo:lo + block].T @ xw
+        for lo in range(0, n, block):
+            weights[lo:lo + block] /= n
     if not keep_diagonal:
         np.fill_diagonal(weights, 0)
     return weights
