@@ -200,3 +200,20 @@ def test_random_networks_have_the_predicted_spectra():
         RateNetwork.random(0)
     with pytest.raises(ParameterError, match="not both"):
         RateNetwork.random(5, rng=np.random.default_rng(0), seed=0)
+
+
+def test_random_network_is_quiet_below_gain_one_and_chaotic_above():
+    # Sompolinsky, Crisanti & Sommers (1988): for g < 1 the origin attracts every
+    # state (the slowest mode decays at rate 1 - g (1 + O(N^-1/2)) >= 0.1, so by
+    # t = 100 the O(1) initial state is below e^-10); for g > 1 the activity
+    # keeps fluctuating with O(1) variance (chaos).
+    quiet = RateNetwork.random(300, 0.8, seed=0, record_rate=False)
+    run = attractors.simulate(quiet, n_trials=2, seed=1, t_span=100.0, dt=0.1, solver="rk4",
+                              record_every=10)
+    assert np.sqrt(np.mean(run.state.isel(time=-1).values ** 2)) < 1e-4
+    chaotic = RateNetwork.random(300, 2.0, seed=0, record_rate=False)
+    run = attractors.simulate(chaotic, n_trials=2, seed=1, t_span=100.0, dt=0.1, solver="rk4",
+                              record_every=10)
+    late = run.state.isel(time=slice(-50, None)).values  # t in (50, 100]
+    assert np.sqrt(np.mean(late**2)) > 0.5
+    assert np.mean(late.std(axis=0)) > 0.5  # every unit keeps moving: no fixed point
