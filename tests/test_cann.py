@@ -222,3 +222,12 @@ def test_bad_inputs_to_helpers():
         CANN2D(n_side=8).stimulus(0.5)
     with pytest.raises(ParameterError, match="n_side"):
         CANN2D(n_side=2)
+
+
+@pytest.mark.parametrize("model", [CANN1D(n_units=64, k=3.0, a=0.4, method="fft"), CANN2D(n_side=8)])
+def test_trajectory_rebuilds_the_model(model):
+    run = attractors.simulate(model, t_span=1.0, dt=0.1, seed=0)
+    rebuilt = type(model)(**attractors.parameters(run))
+    assert rebuilt.params == model.params
+    np.testing.assert_array_equal(rebuilt.vector_field(0.0, run.state.values[-1]),
+                                  model.vector_field(0.0, run.state.values[-1]))

@@ -203,3 +203,11 @@ def test_bad_measurement_inputs():
         velocity_gain(SHEET, [0.5])
     with pytest.raises(ParameterError, match="direction"):
         velocity_gain(SHEET, [0.1, 0.2], direction=(0, 0))
+
+
+def test_trajectory_rebuilds_the_model():
+    sheet = GridCellSheet(n_side=16, wavelength=6.0, alpha=0.2)
+    run = attractors.simulate(sheet, t_span=2.0, dt=0.5, seed=0)
+    rebuilt = GridCellSheet(**attractors.parameters(run))
+    assert rebuilt.params == sheet.params
+    assert run.attrs["model"] == "GridCellSheet" and run.time.attrs.get("units") == "ms"
