@@ -21,7 +21,7 @@ import numbers
 from dataclasses import dataclass
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 from .._system import DiscreteSystem
 from .._validate import ParameterError, check_choice, check_finite_array, check_integer, describe
@@ -52,6 +52,8 @@ _INT64_MAX = 2**63 - 1
 # sum: each |entry| <= N**n), and e^(r - N) (> 0, no overflow or underflow for
 # N <= 350; the positive factor 2 sinh(1) e^N does not change the sign) for F = exp.
 # For F = exp with N > 350 the terms are xi e^(r - max r), exponentiated per term.
+# Trials run in parallel (prange); each writes only its own rows, so results do not
+# depend on the number of threads.
 
 @njit(cache=True)
 def _field_table(overlaps, pattern_row, s, table, offset):
@@ -83,9 +85,9 @@ def _flip(states, overlaps, patterns_t, t, i, s, d):
             overlaps[t, mu] += 2 * new * patterns_t[i, mu]
 
 
-@njit(cache=True)
+@njit(cache=True, parallel=True)
 def _sweep_table(states, patterns_t, overlaps, orders, table, offset):
-    for t in range(states.shape[0]):
+    for t in prange(states.shape[0]):  # trials are independent: parallel, race-free
         for k in range(states.shape[1]):
             i = orders[t, k]
             s = np.int64(states[t, i])
@@ -93,27 +95,27 @@ def _sweep_table(states, patterns_t, overlaps, orders, table, offset):
                   _field_table(overlaps[t], patterns_t[i], s, table, offset))
 
 
-@njit(cache=True)
+@njit(cache=True, parallel=True)
 def _sweep_exp(states, patterns_t, overlaps, orders):
-    for t in range(states.shape[0]):
+    for t in prange(states.shape[0]):  # trials are independent: parallel, race-free
         for k in range(states.shape[1]):
             i = orders[t, k]
             s = np.int64(states[t, i])
             _flip(states, overlaps, patterns_t, t, i, s, _field_exp(overlaps[t], patterns_t[i], s))
 
 
-@njit(cache=True)
+@njit(cache=True, parallel=True)
 def _sync_table(states, patterns_t, overlaps, out, table, offset):
-    for t in range(states.shape[0]):
+    for t in prange(states.shape[0]):  # trials are independent: parallel, race-free
         for i in range(states.shape[1]):
             s = np.int64(states[t, i])
             d = _field_table(overlaps[t], patterns_t[i], s, table, offset)
             out[t, i] = 1 if d > 0 else (-1 if d < 0 else s)
 
 
-@njit(cache=True)
+@njit(cache=True, parallel=True)
 def _sync_exp(states, patterns_t, overlaps, out):
-    for t in range(states.shape[0]):
+    for t in prange(states.shape[0]):  # trials are independent: parallel, race-free
         for i in range(states.shape[1]):
             s = np.int64(states[t, i])
             d = _field_exp(overlaps[t], patterns_t[i], s)
