@@ -61,7 +61,8 @@ def test_final_overlap_at_alpha_0_1_matches_mean_field():
 @pytest.mark.slow
 def test_final_overlap_matches_mean_field_large():
     # Same argument at N = 4000 with 4 networks: counting noise 1.25 % of the deficit;
-    # at alpha = 0.12 the deficit is 6.8e-3 and the same 25 % bound applies.
+    # at alpha = 0.12 the deficit is 6.8e-3 and the same 25 % bound applies.  Measured
+    # (seed 8): 0.999558, 0.997966, 0.993557 against 0.999557, 0.997999, 0.993223.
     curve = capacity_curve(4000, [0.08, 0.1, 0.12], n_trials=4, seed=8)
     m_theory = curve.mean_field_overlap.values
     m_measured = curve.mean_overlap.mean("trial").values
