@@ -226,3 +226,25 @@ def test_from_a_hopfield_network(units):
     with pytest.raises(ParameterError, match="glauber"):
         state_space(HopfieldNetwork(network.weights, weight_scale=1 / 9, dynamics="glauber",
                                     temperature=0.5))
+
+
+def test_tables_agree_with_the_network_update():
+    # Cross-check with HopfieldNetwork.update itself: the synchronous successor is one
+    # synchronous sweep, and composing the single-unit successors of units 0, 1, ..., N-1
+    # is one asynchronous sweep in fixed order.
+    from attractors.models._hopfield import HopfieldNetwork
+
+    w, theta = random_symmetric(7, 11, integer=True)
+    rng = np.random.default_rng(0)
+    for units in ("spin", "binary"):
+        sync = HopfieldNetwork(w, theta.astype(float), units=units, dynamics="sync")
+        space = state_space(sync)
+        configs = space.configuration.values.astype(float)
+        stepped = sync.update(configs, rng)
+        np.testing.assert_array_equal(stepped, configs[space.successor.values])
+        fixed_order = HopfieldNetwork(w, theta.astype(float), units=units, order="fixed")
+        table = state_space(fixed_order).successor.values
+        state = np.arange(2**7)
+        for unit in range(7):
+            state = table[state, unit]
+        np.testing.assert_array_equal(fixed_order.update(configs, rng), configs[state])
