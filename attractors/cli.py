@@ -133,13 +133,31 @@ def _run_sweep(args):
     return 0
 
 
-def _model_arguments(cls, argv):
-    """Parse ``--name value`` pairs for the dataclass fields of ``cls``."""
-    parser = argparse.ArgumentParser(prog=f"attractors simulate {cls.__name__}", add_help=False)
-    for field in dataclasses.fields(cls):
-        default = field.default if field.default is not dataclasses.MISSING else None
-        parser.add_argument(f"--{field.name.replace('_', '-')}", dest=field.name,
-                            type=lambda text, d=default: _parse_value(text, d), default=default)
+def _model_options(factory):
+    """(name, default) of every option of a model class (dataclass fields) or factory function.
+
+    Only parameters whose default is a plain number, string or boolean become
+    options (arrays such as weights are built by the factories in
+    ``attractors.models._cli``).
+    """
+    import inspect
+
+    if dataclasses.is_dataclass(factory):
+        items = [(f.name, f.default) for f in dataclasses.fields(factory) if f.init]
+    else:
+        items = [(p.name, p.default) for p in inspect.signature(factory).parameters.values()
+                 if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+    return [(name, default) for name, default in items
+            if isinstance(default, (bool, int, float, str))]
+
+
+def _model_arguments(factory, argv):
+    """Parse ``--name value`` pairs for the options of ``factory``."""
+    parser = argparse.ArgumentParser(prog=f"attractors simulate {factory.__name__}", add_help=False,
+                                     allow_abbrev=False)
+    for name, default in _model_options(factory):
+        parser.add_argument(f"--{name.replace('_', '-')}", dest=name,
+                            type=lambda text, d=default: _parse_value(text, d), default=None)
     values, rest = parser.parse_known_args(argv)
     return {k: v for k, v in vars(values).items() if v is not None}, rest
 
@@ -206,14 +224,13 @@ def main(argv=None) -> int:
 
 
 def _print_model_help(name):
-    cls = _model_registry()[name]
-    print(f"parameters of {name} ({cls.__name__}), given as --NAME VALUE:")
-    for field in dataclasses.fields(cls):
-        default = field.default if field.default is not dataclasses.MISSING else "required"
-        print(f"  --{field.name.replace('_', '-'):<20} default: {default}")
-    doc = (cls.__doc__ or "").strip().splitlines()
-    if doc:
-        print(f"\n{doc[0]}\n")
+    factory = _model_registry()[name]
+    doc = (factory.__doc__ or "").strip().splitlines()
+    print(f"{name}: {doc[0] if doc else factory.__name__}\n")
+    print(f"model parameters (--NAME VALUE):")
+    for option, default in _model_options(factory):
+        print(f"  --{option.replace('_', '-'):<24} default: {default!r}")
+    print()
 
 
 def _run_gallery(args):

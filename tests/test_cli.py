@@ -49,6 +49,32 @@ def test_simulate_bad_parameter_is_a_clear_error(tmp_path, capsys):
     assert not (tmp_path / "x.nc").exists()
 
 
+@pytest.mark.parametrize("model, options", [
+    ("hopfield", ["--n-units", "50", "--n-patterns", "3"]),
+    ("rate-network", ["--n-units", "20", "--gain", "0.5"]),
+    ("continuous-hopfield", ["--n-units", "20", "--output", "logistic"]),
+    ("dense-associative-memory", ["--n-units", "30", "--n-patterns", "10"]),
+    ("modern-hopfield", ["--dim", "16", "--n-patterns", "20", "--beta", "4"]),
+    ("ring", ["--n-units", "32"]),
+    ("cann1d", ["--n-units", "64"]),
+    ("cann2d", ["--n-side", "16"]),
+    ("grid-cell-sheet", ["--n-side", "32"]),
+])
+def test_every_model_family_simulates_from_the_command_line(model, options, tmp_path):
+    out = tmp_path / f"{model}.nc"
+    assert main(["simulate", model, *options, "--n-steps", "3", "--dt", "0.1", "--out", str(out),
+                 "--no-progress"]) == 0
+    with xr.open_dataset(out) as run:
+        assert run.sizes["time"] == 4
+        # The options given reached the model: its recorded parameters carry them.
+        params = attractors.parameters(run)
+        name, value = options[0].lstrip("-").replace("-", "_"), options[1]
+        if name in params:
+            assert str(params[name]) == value
+        else:  # built by a factory: the size is the number of units
+            assert run.sizes["unit"] in (int(value), int(value) ** 2, 4 * int(value) ** 2)
+
+
 def test_simulate_model_help_lists_parameters(capsys):
     with pytest.raises(SystemExit):
         main(["simulate", "ornstein-uhlenbeck", "--help"])

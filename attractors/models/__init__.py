@@ -24,11 +24,20 @@ _MODULES = {
 }
 
 #: Models the command line can build from parameters alone (``attractors simulate NAME``):
-#: name -> (module, class).  Each family adds its entries here.
+#: name -> (module, class or factory function with keyword defaults; see ``_cli.py``).
 _REGISTRY_PATHS = {
     "double-well": ("._toy", "DoubleWell"),
     "ornstein-uhlenbeck": ("._toy", "OrnsteinUhlenbeck"),
     "contraction-map": ("._toy", "ContractionMap"),
+    "hopfield": ("._cli", "hopfield"),
+    "rate-network": ("._cli", "rate_network"),
+    "continuous-hopfield": ("._cli", "continuous_hopfield"),
+    "dense-associative-memory": ("._cli", "dense_associative_memory"),
+    "modern-hopfield": ("._cli", "modern_hopfield"),
+    "ring": ("._cli", "ring"),
+    "cann1d": ("._cann", "CANN1D"),
+    "cann2d": ("._cann", "CANN2D"),
+    "grid-cell-sheet": ("._sheet", "GridCellSheet"),
 }
 
 __all__ = ["REGISTRY", "ContractionMap", "DoubleWell", "LinearSystem", "OrnsteinUhlenbeck",
