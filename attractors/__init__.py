@@ -43,11 +43,12 @@ __all__ = [
     "solvers",
     "sweep",
     "testing",
+    "transfer",
 ]
 
 # Submodules and models load on first use, so `import attractors` stays fast
 # (numpy only) however many model families the library grows.
-_LAZY_SUBMODULES = {"models", "testing", "plot", "learning", "patterns", "analysis", "protocols"}
+_LAZY_SUBMODULES = {"models", "testing", "plot", "learning", "patterns", "analysis", "protocols", "transfer"}
 _LAZY_FUNCTIONS = {"sweep": "._sweep"}
 _LAZY_MODELS = {
     "HopfieldNetwork", "RateNetwork", "ContinuousHopfield", "DenseAssociativeMemory",
