@@ -256,3 +256,12 @@ def test_bad_states_and_inputs():
         recall_fraction(10, 5, noise=0.7)
     with pytest.raises(ParameterError, match="exponential"):
         predicted_stable_fraction(10, 5, interaction="exponential")
+
+
+def test_rebuilt_from_trajectory_parameters():
+    memory = DenseAssociativeMemory.random(20, 30, interaction="rectified", degree=4, seed=0)
+    run = attractors.simulate(memory, n_trials=2, n_steps=3, seed=0)
+    rebuilt = DenseAssociativeMemory(**attractors.parameters(run))
+    np.testing.assert_array_equal(rebuilt.patterns, memory.patterns)
+    again = attractors.simulate(rebuilt, n_trials=2, n_steps=3, seed=0)
+    np.testing.assert_array_equal(again.state.values, run.state.values)

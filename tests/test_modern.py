@@ -241,3 +241,12 @@ def test_bad_retrieve_arguments():
         memory.retrieval_error_bound(np.ones(3), 5)
     with pytest.raises(ParameterError, match="no external input"):
         memory.update(np.ones(3), None, inputs=np.ones(3))
+
+
+def test_rebuilt_from_trajectory_parameters():
+    memory = ModernHopfield.random(40, 8, beta=3.0, seed=0)
+    run = attractors.simulate(memory, n_trials=2, n_steps=3, seed=0)
+    rebuilt = ModernHopfield(**attractors.parameters(run))
+    assert rebuilt.beta == 3.0
+    again = attractors.simulate(rebuilt, n_trials=2, n_steps=3, seed=0)
+    np.testing.assert_array_equal(again.state.values, run.state.values)
