@@ -179,6 +179,8 @@ def test_synchronous_orbits_have_period_one_or_two_and_lyapunov_never_increases(
     np.testing.assert_array_equal(step1[periods == 1], final[periods == 1])
     assert np.all(np.any(step1[periods == 2] != final[periods == 2], axis=1))
     np.testing.assert_allclose(result.energy, net.energy(final), rtol=1e-12)
+    np.testing.assert_array_equal(net.period(final), periods)
+    settled = result.sweeps.values[:50] < 30  # these orbits have closed within the run below
     np.testing.assert_array_equal(net.update(step1, None)[periods == 2], final[periods == 2])
     # Two-step Lyapunov function along the recorded orbits: integer couplings, so
     # "never increases" is exact.
@@ -186,6 +188,8 @@ def test_synchronous_orbits_have_period_one_or_two_and_lyapunov_never_increases(
     s = run.state.values
     lyap = net.sync_lyapunov(s[:-1], s[1:])
     assert np.all(np.diff(lyap, axis=0) <= 0)
+    np.testing.assert_array_equal(net.period(s[-1])[settled], periods[:50][settled])
+    assert settled.sum() > 40
     # L(t) = E(s) on a fixed point: -s^T W s + 2 theta^T s = 2 E(s).
     fixed = final[periods == 1]
     np.testing.assert_allclose(net.sync_lyapunov(fixed, fixed), 2 * net.energy(fixed), rtol=1e-12)

@@ -337,7 +337,11 @@ class HopfieldNetwork(DiscreteSystem):
         """m = sigma xi^T / N; the integer dot products are exact in float32 for N < 2**24."""
         x = np.asarray(x)
         sigma = x.astype(np.float32) if self.units == "spin" else 2 * x.astype(np.float32) - 1
-        dots = sigma.reshape(-1, self.n_units) @ xi.T.astype(np.float32)
+        sigma = sigma.reshape(-1, self.n_units)
+        dots = np.empty((sigma.shape[0], xi.shape[0]), dtype=np.float32)
+        chunk = max(1, _BLOCK_BYTES // (4 * self.n_units))  # patterns converted at a time
+        for lo in range(0, xi.shape[0], chunk):
+            dots[:, lo:lo + chunk] = sigma @ xi[lo:lo + chunk].astype(np.float32).T
         return (dots.astype(np.float64) / self.n_units).reshape(x.shape[:-1] + (xi.shape[0],))
 
     def _theta(self, batch: int, inputs) -> np.ndarray:
@@ -429,6 +433,33 @@ class HopfieldNetwork(DiscreteSystem):
             inputs, shape + (self.n_units,)).reshape(-1, self.n_units))
         drive = np.einsum("bi,bi->b", theta, (a + b).astype(np.float64))
         return ((cross + drive) * self._scale).reshape(shape)
+
+    def period(self, x, inputs=None) -> np.ndarray:
+        r"""Whether states are fixed points (1), on a synchronous 2-cycle (2), or neither (0).
+
+        A state is a fixed point when no unit would change (whatever the update
+        order); with ``dynamics="sync"`` it is on a 2-cycle when two synchronous
+        steps bring it back.  Applied to the last state of a run
+        (``run.state.isel(time=-1)``), this says how the run ended.
+
+        Parameters
+        ----------
+        x : array_like, shape (..., N)
+            States.
+
+        Returns
+        -------
+        ndarray of int, shape (...)
+        """
+        s, shape = self._states("x", x)
+        theta = self._theta(s.shape[0], None if inputs is None else np.broadcast_to(
+            inputs, shape + (self.n_units,)).reshape(-1, self.n_units))
+        once = self._sync_step(s, theta)
+        result = np.where(np.all(once == s, axis=1), 1, 0)
+        if self.dynamics == "sync":
+            twice = self._sync_step(once, theta)
+            result[(result == 0) & np.all(twice == s, axis=1)] = 2
+        return result.reshape(shape)
 
     # -- dynamics ------------------------------------------------------------
 
