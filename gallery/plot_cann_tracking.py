@@ -27,11 +27,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import attractors
-from attractors.models._cann import CANN1D, cann_driven_height, cann_tracking_lag
+from attractors.analysis import cann_driven_height, cann_tracking_lag
 
 QUICK = os.environ.get("ATTRACTORS_GALLERY_QUICK") == "1"
 
-cann = CANN1D(n_units=128 if QUICK else 256)
+cann = attractors.CANN1D(n_units=128 if QUICK else 256)
 amplitude = 0.05
 theory = cann.theory()
 print(f"k / k_c = {cann.k / theory.k_c:.3f}; bump height u0 = {theory.u0:.4f}")

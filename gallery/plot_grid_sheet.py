@@ -25,12 +25,12 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import attractors
-from attractors.models._sheet import GridCellSheet, grid_spacing, pattern_displacement, velocity_gain
+from attractors.analysis import grid_spacing, pattern_displacement, velocity_gain
 
 QUICK = os.environ.get("ATTRACTORS_GALLERY_QUICK") == "1"
 
 n = 64 if QUICK else 96
-sheet = GridCellSheet(n_side=n)
+sheet = attractors.GridCellSheet(n_side=n)
 formed = attractors.simulate(sheet, t_span=1000.0, dt=0.5, solver="euler", seed=1,
                              record_every=2000)
 pattern = formed.state.values[-1]

@@ -7,13 +7,12 @@ import pytest
 
 import attractors
 from attractors import ParameterError
-from attractors.models._cann import (
-    CANN1D,
-    CANN2D,
+from attractors.analysis._cann_theory import (
     cann_bump_theory,
     cann_driven_height,
     cann_tracking_lag,
 )
+from attractors.models._cann import CANN1D, CANN2D
 from attractors.testing import check_system
 
 RING = CANN1D(n_units=128)  # a = 0.5, J0 = 4, k = 8.1: k / k_c = 0.25

@@ -7,12 +7,8 @@ import pytest
 
 import attractors
 from attractors import ParameterError
-from attractors.models._sheet import (
-    GridCellSheet,
-    grid_spacing,
-    pattern_displacement,
-    velocity_gain,
-)
+from attractors.analysis._grid import grid_spacing, pattern_displacement, velocity_gain
+from attractors.models._sheet import GridCellSheet
 from attractors.testing import check_system
 
 N_SIDE = 64
