@@ -75,6 +75,20 @@ def test_stationary_bump_equals_closed_form(model, k_fraction):
                            / (2 * model.a**2)), rel=1e-6)
 
 
+def test_bump_forms_from_noise_anywhere():
+    # initial_state: independent uniform noise; each trial settles on the analytic bump
+    # at a position of its own (same tolerance argument as above).
+    run = attractors.simulate(RING, t_span=100.0, dt=0.1, seed=3, n_trials=4, record_every=100)
+    positions = run.bump_position.values[-1]
+    assert np.ptp(positions) > 1.0  # not one preferred place
+    np.testing.assert_allclose(run.state.values[-1], RING.bump_profile(positions), rtol=0,
+                               atol=1e-7 * RING.theory().u0)
+    # The decoded position is the population vector of analysis.bump_position.
+    np.testing.assert_allclose(
+        positions, attractors.analysis.bump_position(np.maximum(run.state.values[-1], 0), RING.x),
+        rtol=0, atol=1e-12)
+
+
 def test_bump_decays_above_critical_inhibition():
     k_c = RING.critical_inhibition
     below = CANN1D(n_units=128, k=0.9 * k_c)
