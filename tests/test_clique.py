@@ -82,3 +82,32 @@ def test_is_maximal_clique_by_hand():
 def test_bad_input(call, words):
     with pytest.raises(ParameterError, match=words):
         call()
+
+
+def test_many_maximal_cliques_use_several_bitset_words():
+    # The cocktail-party graph (all edges except a perfect matching of 7 pairs) has
+    # 2**7 = 128 maximal cliques, one vertex from each pair, all of size 7: more fixed
+    # points than one 64-bit word of reach bits holds.
+    pairs = 7
+    a = np.ones((2 * pairs, 2 * pairs), int) - np.eye(2 * pairs, dtype=int)
+    for k in range(pairs):
+        a[2 * k, 2 * k + 1] = a[2 * k + 1, 2 * k] = 0
+    space = state_space(clique_network(a))
+    fixed = space.configuration.values[space.attractor_state.values]
+    assert space.sizes["attractor"] == 2**pairs
+    assert np.all(fixed.sum(axis=1) == pairs) and np.all(is_maximal_clique(a, fixed))
+    np.testing.assert_allclose(space.attractor_energy.values, -pairs)
+    # From all units off every maximal clique can be reached (the order decides).
+    assert space.n_reachable.values[0] == 2**pairs and space.basin.values[0] == -1
+    # A clique reaches only itself; remove one of its vertices and either vertex of the
+    # emptied pair can complete it: two reachable cliques, the order decides.
+    powers = 1 << np.arange(2 * pairs)
+    assert space.n_reachable.values[int(fixed[0] @ powers)] == 1
+    partial = fixed[0].copy()
+    partial[np.flatnonzero(partial)[0]] = 0
+    assert space.n_reachable.values[int(partial @ powers)] == 2
+    assert space.basin.values[int(partial @ powers)] == -1
+    # By symmetry every clique has the same basin and the same reach.
+    assert len(set(space.basin_size.values.tolist())) == 1
+    assert len(set(space.reach_size.values.tolist())) == 1
+    assert space.basin_size.sum() + (space.basin == -1).sum() == 2 ** (2 * pairs)

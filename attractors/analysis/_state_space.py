@@ -178,9 +178,23 @@ def _async_reach(successor, fixed):
     return reach, height
 
 
+_BYTE_COUNTS = np.array([bin(byte).count("1") for byte in range(256)], dtype=np.int64)
+
+
 def _popcount(words) -> np.ndarray:
-    bits = np.unpackbits(words.view(np.uint8), axis=-1)
-    return bits.sum(axis=-1, dtype=np.int64)
+    """Number of set bits in each row of a (n, n_words) uint64 array."""
+    return _BYTE_COUNTS[words.view(np.uint8)].sum(axis=-1)
+
+
+def _bit_columns(words, n_bits):
+    """Count of states with each bit set, and the index of the lowest set bit per state."""
+    counts = np.zeros(n_bits, dtype=np.int64)
+    lowest = np.full(words.shape[0], -1, dtype=np.int64)
+    for bit in range(n_bits):
+        column = ((words[:, bit // 64] >> np.uint64(bit % 64)) & np.uint64(1)).astype(bool)
+        counts[bit] = np.count_nonzero(column)
+        lowest[column & (lowest < 0)] = bit
+    return counts, lowest
 
 
 def state_space(network, *, thresholds=None, units=None, dynamics=None) -> xr.Dataset:
@@ -290,11 +304,10 @@ def state_space(network, *, thresholds=None, units=None, dynamics=None) -> xr.Da
         # Bit k of a state's reach set is fixed point number k in found order; map to rank.
         found = np.argsort(order)
         unique = n_reachable == 1
-        bits = np.unpackbits(reach.view(np.uint8), axis=-1, bitorder="little")
-        first = np.argmax(bits, axis=-1)
-        attractor = np.where(unique, found[np.minimum(first, found.size - 1)], -1)
+        counts, lowest = _bit_columns(reach, found.size)
+        attractor = np.where(unique, found[np.maximum(lowest, 0)], -1)
         basin_size = np.bincount(attractor[unique], minlength=representatives.size)
-        reach_size = bits[:, :found.size].sum(axis=0)[order]
+        reach_size = counts[order]
         period = np.ones(representatives.size, dtype=np.int64)
         cycle = representatives[:, None].astype(np.int64)
     data = {
