@@ -158,6 +158,10 @@ def test_cann2d_bump_equals_closed_form():
     # still equal the integrals to ~exp(-2 pi^2 (a/dx)^2) = 1e-31).
     np.testing.assert_allclose(run.state.values[-1], model.bump_profile(position),
                                rtol=0, atol=1e-7 * theory.u0)
+    # Above k_c = rho J0^2 / (32 pi a^2) the same start decays to silence.
+    above = CANN2D(n_side=24, k=1.2 * theory.k_c)
+    decayed = _relax(above, start, 100.0, dt=0.2)
+    assert float(decayed.state.max("unit")[-1]) < 1e-9 * start.max()
 
 
 def test_backends_and_methods_agree():
