@@ -50,7 +50,7 @@ def test_update_and_energy_match_the_paper_formulas():
     lse = np.log(np.sum(np.exp(beta * xi @ patterns.T), axis=-1)) / beta
     energy = -lse + 0.5 * np.sum(xi**2, axis=-1) + np.log(30) / beta + 0.5 * m**2
     np.testing.assert_allclose(memory.energy(xi), energy, rtol=1e-12)
-    # Lemma A1: 0 <= E <= 2 M^2 on the convex hull, where every update lands.
+    # 0 <= E <= 2 M^2 on the ball ||xi|| <= M, where every update lands (the paper's bounds).
     after = memory.energy(memory.update(xi))
     assert np.all(after >= 0) and np.all(after <= 2 * m**2)
 

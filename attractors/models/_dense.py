@@ -159,7 +159,7 @@ class DenseAssociativeMemory(DiscreteSystem):
         \ (\text{exponential}).
 
     A unit is updated to whichever of its two values has the lower energy, the
-    others held fixed (Krotov & Hopfield 2016, Eq. 3):
+    others held fixed (Krotov & Hopfield 2016):
 
     .. math::
 
@@ -536,8 +536,8 @@ def _check_polynomial_args(n_units, interaction, degree):
 def predicted_stable_fraction(n_units, n_patterns, *, interaction="polynomial", degree=3) -> float:
     r"""Signal-to-noise prediction of the fraction of random stored patterns that are fixed points.
 
-    At :math:`\sigma = \xi^1` the update of unit :math:`i` (Krotov & Hopfield 2016,
-    Sec. 2) has the signal :math:`S = F(N) - F(N-2)` and, from each of the other
+    At :math:`\sigma = \xi^1` the update of unit :math:`i` (the signal-to-noise argument of
+    Krotov & Hopfield 2016) has the signal :math:`S = F(N) - F(N-2)` and, from each of the other
     :math:`P - 1` patterns, an independent zero-mean crosstalk term
     :math:`\xi^\mu_i [F(r+1) - F(r-1)]`, with :math:`r` a sum of :math:`N - 1` random
     ±1, of variance :math:`v` (computed exactly from the binomial distribution).

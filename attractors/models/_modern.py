@@ -54,7 +54,7 @@ class ModernHopfield(DiscreteSystem):
               p = \operatorname{softmax}(\beta X \xi) ,
 
     the minimisation step of the concave-convex procedure for the energy
-    (Ramsauer et al. 2021, Eq. 2 and Theorem 1)
+    (Ramsauer et al. 2021, Theorem 1)
 
     .. math:: E(\xi) = -\mathrm{lse}(\beta, X\xi) + \tfrac12 \xi^\top \xi
               + \beta^{-1} \ln N + \tfrac12 M^2, \qquad
@@ -243,9 +243,13 @@ class ModernHopfield(DiscreteSystem):
     # -- energy ------------------------------------------------------------------------
 
     def energy(self, x, inputs=None):
-        r"""The energy :math:`E(\xi)` (Ramsauer et al. 2021, Eq. 2), shape ``x.shape[:-1]``.
+        r"""The energy :math:`E(\xi)` of Ramsauer et al. (2021), shape ``x.shape[:-1]``.
 
-        :math:`0 \le E \le 2M^2` (their Lemma A1).
+        :math:`E \ge \tfrac12 (\|\xi\| - M)^2 \ge 0` everywhere (as
+        :math:`\mathrm{lse} \le \max_i x_i^\top \xi + \beta^{-1}\ln N`) and
+        :math:`E \le 2M^2` for :math:`\|\xi\| \le M`, where every update lands
+        (Jensen: :math:`\mathrm{lse} \ge \bar x^\top \xi + \beta^{-1}\ln N`), as
+        the paper states.
         """
         x = self._check_state(x)
         flat = np.asarray(x, dtype=np.float64).reshape(-1, self.n_units)
@@ -358,7 +362,7 @@ class ModernHopfield(DiscreteSystem):
     def separation(self) -> np.ndarray:
         r"""The separation :math:`\Delta_i = \min_{j \ne i} (x_i^\top x_i - x_i^\top x_j)`, shape (N,).
 
-        Ramsauer et al. (2021), Sec. 2 ("Separation of patterns"); inf for a
+        The separation of pattern i as defined by Ramsauer et al. (2021); inf for a
         single stored pattern.
         """
         if self.n_patterns == 1:
@@ -421,7 +425,7 @@ class ModernHopfield(DiscreteSystem):
 
         The Jacobian of the update is :math:`J = \beta\, \mathrm{Cov}_p(x)`, the
         covariance of the patterns under the softmax weights :math:`p`
-        (Ramsauer et al. 2021, Appendix A.1.5); its norm is at most
+        (as Ramsauer et al. 2021 derive it); its norm is at most
         :math:`\beta R^2` with :math:`R = \max_i \|x_i - \bar x\|`.  For
         :math:`\beta < 1/R^2` the update is therefore a contraction of
         :math:`\mathbb{R}^d`: one fixed point, near the mean :math:`\bar x`, that
