@@ -63,10 +63,11 @@ assert np.array_equal(final[1], stored[letters.index("E")])
 times = run.time.values
 snapshots = [0.0, 0.3, 0.6, float(times[-1])]
 fig = plt.figure(figsize=(11, 7.5), layout="constrained")
-grid = fig.add_gridspec(3, len(snapshots), height_ratios=[1, 1, 1.4])
+top, bottom = fig.subfigures(2, 1, height_ratios=[1.1, 1])
+images = top.subplots(len(cue_names), len(snapshots))
 for trial, name in enumerate(cue_names):
     for k, t in enumerate(snapshots):
-        ax = fig.add_subplot(grid[trial, k])
+        ax = images[trial, k]
         state = run.state.sel(time=t, method="nearest").isel(trial=trial).values
         ax.imshow(state.reshape(GLYPH_SHAPE), cmap="gray_r", vmin=-1, vmax=1)
         ax.set_xticks([]), ax.set_yticks([])
@@ -75,15 +76,13 @@ for trial, name in enumerate(cue_names):
         if k == 0:
             ax.set_ylabel(name, fontsize="small")
 colors = plt.cm.tab10(np.arange(len(letters)))
-for trial, name in enumerate(cue_names):
-    half = len(snapshots) // 2
-    ax = fig.add_subplot(grid[2, trial * half:(trial + 1) * half])
+for trial, (name, ax) in enumerate(zip(cue_names, bottom.subplots(1, len(cue_names)))):
     for mu, letter in enumerate(letters):
         ax.plot(times, run.overlap.isel(trial=trial, pattern=mu), color=colors[mu],
                 label=f"overlap with '{letter}'")
     ax.set_xlabel("time (sweeps)")
     ax.set_ylabel(r"overlap $m^\mu$")
-    ax.set_ylim(-1.05, 1.05)
+    ax.set_ylim(0, 1.05)
     ax.set_title(name, fontsize="medium")
     energy_axis = ax.twinx()
     energy_axis.plot(times, run.energy.isel(trial=trial), color="k", linestyle="--",
