@@ -220,6 +220,7 @@ def test_exponential_euler_and_no_energy():
     ({"J0": float("nan")}, "J0"),
     ({"method": "spectral"}, "method must be one of"),
     ({"backend": "jax"}, "backend must be one of"),
+    ({"backend": "numba", "method": "fft"}, "no FFT kernel"),
 ])
 def test_bad_parameters(kwargs, match):
     with pytest.raises(ParameterError, match=match):
@@ -239,6 +240,8 @@ def test_bad_inputs_to_helpers():
         CANN2D(n_side=8).stimulus(0.5)
     with pytest.raises(ParameterError, match="n_side"):
         CANN2D(n_side=2)
+    with pytest.raises(ParameterError, match="backend must be one of 'numpy'"):
+        CANN2D(backend="numba")
 
 
 @pytest.mark.parametrize("model", [CANN1D(n_units=64, k=3.0, a=0.4, method="fft"), CANN2D(n_side=8)])

@@ -84,7 +84,7 @@ def _check_model(model, shape_name, shape_value, minimum):
     for name in ("tau", "k", "a", "J0"):
         object.__setattr__(model, name, check_positive(name, getattr(model, name)))
     check_choice("method", model.method, model._METHODS)
-    check_choice("backend", model.backend, ("auto", "numba", "numpy"))
+    check_choice("backend", model.backend, model._BACKENDS)
     if model.a > math.pi:
         raise ParameterError(
             f"a must be at most pi (the half-circumference of the feature space), got {model.a!r}")
@@ -220,6 +220,7 @@ class CANN1D(_CANN):
 
     dim = 1
     _METHODS = ("auto", "modes", "dense", "fft")
+    _BACKENDS = ("auto", "numba", "numpy")
 
     def __post_init__(self):
         _check_model(self, "n_units", self.n_units, 8)
@@ -230,8 +231,12 @@ class CANN1D(_CANN):
         method = check_choice("method", self.method, self._METHODS)
         if method == "auto":
             method = "modes" if basis.shape[0] <= n // 4 else ("dense" if n <= 1024 else "fft")
-        backend = check_choice("backend", self.backend, ("auto", "numba", "numpy"))
+        backend = check_choice("backend", self.backend, self._BACKENDS)
         kernels = None
+        if backend == "numba" and method == "fft":
+            raise ParameterError(
+                "backend='numba' has no FFT kernel; use method='modes' or 'dense' with it, "
+                "or backend='auto'")
         if backend != "numpy" and method != "fft":
             kernels = numba_kernels()
             if kernels is None and backend == "numba":
@@ -392,6 +397,10 @@ class CANN2D(_CANN):
         Units per side (n_units = n_side**2), >= 8.
     tau, k, a, J0 : float
         As in :class:`CANN1D`.
+    method : {"fft"}
+        The recurrent input is a 2-D FFT convolution (the only method).
+    backend : {"numpy"}
+        numpy only.
 
     Observables
     -----------
@@ -418,6 +427,7 @@ class CANN2D(_CANN):
 
     dim = 2
     _METHODS = ("fft",)
+    _BACKENDS = ("numpy",)
 
     def __post_init__(self):
         _check_model(self, "n_side", self.n_side, 8)
