@@ -78,9 +78,9 @@ def mean_field_critical_load() -> float:
 def mean_field_overlap(load):
     r"""Overlap of the retrieval state at load :math:`\alpha` (AGS theory, :math:`T = 0`).
 
-    The replica-symmetric saddle-point equations at zero temperature
-    (Amit, Gutfreund & Sompolinsky 1987, their Eqs. 4.12-4.14 in the
-    :math:`\beta \to \infty` limit) are
+    The replica-symmetric saddle-point equations of Amit, Gutfreund &
+    Sompolinsky (1987) for one condensed pattern, in the zero-temperature
+    limit :math:`\beta \to \infty`, are
 
     .. math::
 
