@@ -250,3 +250,13 @@ def test_rebuilt_from_trajectory_parameters():
     assert rebuilt.beta == 3.0
     again = attractors.simulate(rebuilt, n_trials=2, n_steps=3, seed=0)
     np.testing.assert_array_equal(again.state.values, run.state.values)
+
+
+def test_well_separated_beta_solves_the_separation_condition():
+    memory = ModernHopfield(10 * np.eye(3))  # Delta = 100, M = 10, N = 3
+    beta = memory.well_separated_beta()
+    # Delta = 2/(beta N) + ln(2 (N-1) N beta M^2) / beta at the root.
+    assert 100 == pytest.approx(2 / (3 * beta) + math.log(2 * 2 * 3 * beta * 100) / beta, rel=1e-10)
+    assert np.all(memory.is_well_separated(1.01 * beta))
+    assert not np.any(memory.is_well_separated(0.99 * beta))
+    assert ModernHopfield(np.ones((2, 3))).well_separated_beta() == math.inf  # identical patterns

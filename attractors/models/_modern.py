@@ -385,7 +385,8 @@ class ModernHopfield(DiscreteSystem):
         under which a fixed point lies in the sphere of radius
         :math:`1/(\beta N M)` around :math:`x_i` and every query in that sphere
         converges to it, in one update up to an exponentially small error
-        (Ramsauer et al. 2021, Theorems 4 and 5).
+        (Ramsauer et al. 2021, Theorems 4 and 5).  Meaningful for
+        :math:`\beta \ge 1/\Delta_i` (see :meth:`well_separated_beta`).
         """
         beta = self.beta if beta is None else check_positive("beta", beta)
         n = self.n_patterns
@@ -395,11 +396,15 @@ class ModernHopfield(DiscreteSystem):
         return self.separation() >= needed
 
     def well_separated_beta(self) -> float:
-        r"""The smallest :math:`\beta` at which every pattern is well separated (inf if none is).
+        r"""The :math:`\beta` above which every pattern is well separated (inf if no finite one).
 
         Above it, every stored pattern has its own fixed point: the single-pattern
         regime.  Solves the condition of :meth:`is_well_separated` for the least
-        separated pattern.
+        separated pattern on the branch :math:`\beta \ge 1/\Delta_{\min}`, where
+        the condition's margin :math:`\beta\Delta - 2/N - \ln(2(N-1)N\beta M^2)`
+        increases.  (For :math:`\beta \to 0` the condition holds again, but only
+        because the spheres of radius :math:`1/(\beta N M)` around the patterns
+        grow without bound; it says nothing about retrieval there.)
         """
         from scipy.optimize import brentq
 
@@ -415,6 +420,8 @@ class ModernHopfield(DiscreteSystem):
             return beta * delta - 2 / n - math.log(c * beta)
 
         low = 1.0 / delta  # the margin decreases below 1/delta and increases above
+        if margin(low) >= 0:
+            return low
         high = 2 * low
         while margin(high) < 0:
             high *= 2
