@@ -248,3 +248,15 @@ def test_tables_agree_with_the_network_update():
         for unit in range(7):
             state = table[state, unit]
         np.testing.assert_array_equal(fixed_order.update(configs, rng), configs[state])
+
+
+def test_async_with_positive_self_couplings_matches_brute_force():
+    # Kept diagonal W_ii > 0: a flip still lowers E strictly (by 2 |h_i| + 2 W_ii for
+    # spins), so the graph stays acyclic; self-coupling makes more states stable.
+    w, theta = random_symmetric(6, 21, integer=True)
+    w = w + np.diag(np.arange(1, 7))
+    space = state_space(w, thresholds=theta)
+    energy, successor, reach, fixed = brute_force(w.tolist(), theta.tolist(), "spin", "async")
+    np.testing.assert_array_equal(space.successor.values, successor)
+    assert sorted(space.attractor_state.values.tolist()) == sorted(fixed)
+    np.testing.assert_array_equal(space.n_reachable.values, [len(r) for r in reach])
