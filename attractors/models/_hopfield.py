@@ -501,10 +501,13 @@ class HopfieldNetwork(DiscreteSystem):
         s = np.ascontiguousarray(s, dtype=np.int8).copy()
         h = self._field(s)
         n_trials = s.shape[0]
+        # One 64-bit key per sweep, whatever the batch size (each trial's stream is
+        # derived from it), so a trial's result does not depend on the batch and
+        # recall() matches simulate() sweep for sweep with the same generator.
         if self._needs_random():
-            seeds = rng.bit_generator.random_raw((max_sweeps, n_trials)).astype(np.uint64)
+            seeds = rng.bit_generator.random_raw(max_sweeps).astype(np.uint64)
         else:
-            seeds = np.zeros((0, n_trials), dtype=np.uint64)
+            seeds = np.zeros(0, dtype=np.uint64)
         sf = s.astype(np.float64)
         energy = -0.5 * np.einsum("bi,bi->b", sf, h) + np.einsum("bi,bi->b", theta, sf)
         energy_trace = np.zeros((n_trials, max_sweeps + 1 if trace else 0))
@@ -538,9 +541,8 @@ class HopfieldNetwork(DiscreteSystem):
             perms = np.empty(s.shape, dtype=np.int64)
         s = s.copy()
         if phase == 0:
-            seeds = (rng.bit_generator.random_raw(s.shape[0]).astype(np.uint64)
-                     if self._needs_random() else np.zeros(s.shape[0], dtype=np.uint64))
-            states = k.shuffle_orders(perms, self._base_order(), seeds, self._random_order)
+            key = np.uint64(rng.bit_generator.random_raw() if self._needs_random() else 0)
+            states = k.shuffle_orders(perms, self._base_order(), key, self._random_order)
         bounds = np.linspace(0, n, parts + 1).round().astype(np.int64)
         k.run_chunk(self.weights, self._diag, s, h, theta, perms, bounds[phase],
                     bounds[phase + 1], states, self._low, self._gain, self.temperature / self._scale)

@@ -56,6 +56,15 @@ def _uniform(state):
     return state, np.float64(z >> _S11) * _TO_UNIT
 
 
+@njit(cache=True, inline="always")
+def _trial_seed(key, b):
+    """The seed of trial ``b`` in a sweep whose key is ``key``: one SplitMix64 output of
+    the key mixed with the trial index, so a trial's stream depends on neither the
+    size of the batch nor the number of threads."""
+    _, z = _splitmix(key ^ ((np.uint64(b) + np.uint64(1)) * _MIX1))
+    return z
+
+
 @njit(cache=True)
 def _shuffle(perm, base, state):
     """perm <- a uniformly random permutation of ``base`` (Fisher-Yates)."""
@@ -126,7 +135,7 @@ def _trial_sweeps(C, diag, s, h, theta, base, seeds, b, random_order, low, gain,
     while k < max_sweeps:
         state = np.uint64(0)
         if needs_random:
-            state = seeds[k, b]
+            state = _trial_seed(seeds[k], b)
         if random_order:
             state = _shuffle(perm, base, state)
         changed, d_energy, state = _update_units(
@@ -156,8 +165,8 @@ def run_sweeps(C, diag, s, h, theta, base, seeds, random_order, low, gain, tempe
     s : (B, N) int8 states; h : (B, N) float64 fields ``C s``.
     theta : (B, N) float64 thresholds (minus inputs), in coupling units.
     base : (N,) int64 update order (shuffled afresh each sweep if random_order).
-    seeds : (S, B) uint64, the seed of sweep ``k`` of trial ``b`` (S >= max_sweeps
-        when random numbers are needed, else S may be 0).
+    seeds : (S,) uint64, the key of sweep ``k``, from which each trial's seed is
+        derived (S >= max_sweeps when random numbers are needed, else S may be 0).
     energy : (B,) float64, the energy of ``s`` on entry (coupling units), updated.
     trace : (B, T) float64; when T > 0, trace[b, k] is the energy after sweep k
         (trace[b, 0] must hold the initial energy).
@@ -180,12 +189,14 @@ def run_sweeps_serial(C, diag, s, h, theta, base, seeds, random_order, low, gain
 
 
 @njit(cache=True)
-def shuffle_orders(perms, base, seeds, random_order):
+def shuffle_orders(perms, base, key, random_order):
     """Fill ``perms[b]`` with this sweep's update order of trial b; return the random states."""
-    states = seeds.copy()
-    for b in range(perms.shape[0]):
+    n_trials = perms.shape[0]
+    states = np.empty(n_trials, dtype=np.uint64)
+    for b in range(n_trials):
+        states[b] = _trial_seed(key, b)
         if random_order:
-            states[b] = _shuffle(perms[b], base, seeds[b])
+            states[b] = _shuffle(perms[b], base, states[b])
         else:
             for k in range(base.shape[0]):
                 perms[b, k] = base[k]
