@@ -570,7 +570,7 @@ class HopfieldNetwork(DiscreteSystem):
             and ties are exact.
         dtype : {"float64", "float32"}
             Precision of non-exact weights; float32 halves the memory (N =
-            20,000: 1.6 GB) and doubles the speed of synchronous recall.
+            20,000: 1.6 GB) and the bytes moved per update.
         **network_options
             Passed to :class:`HopfieldNetwork` (``units``, ``dynamics``,
             ``keep_diagonal``, ``thresholds``, ...).

@@ -150,6 +150,9 @@ def _trial_sweeps(C, diag, s, h, theta, base, seeds, b, random_order, low, gain,
         else:
             quiet = False
         k += 1
+    # A fixed point stays put: the energy after the sweeps not run is the last one.
+    for later in range(k + 2, trace.shape[1]):
+        trace[b, later] = energy[b]
     sweeps[b] = k
     converged[b] = quiet
 
@@ -169,7 +172,8 @@ def run_sweeps(C, diag, s, h, theta, base, seeds, random_order, low, gain, tempe
         derived (S >= max_sweeps when random numbers are needed, else S may be 0).
     energy : (B,) float64, the energy of ``s`` on entry (coupling units), updated.
     trace : (B, T) float64; when T > 0, trace[b, k] is the energy after sweep k
-        (trace[b, 0] must hold the initial energy).
+        (trace[b, 0] must hold the initial energy; after a stop at a fixed
+        point, the fixed point's energy).
     sweeps : (B,) int64 out, sweeps that changed the state before the first
         quiet sweep (or the number run, when none was quiet).
     converged : (B,) bool out, whether a whole sweep changed nothing.
