@@ -4,7 +4,7 @@ Run from the repository root (no installation needed)::
 
     python3 benchmarks/bench_ring.py              # about a minute
     python3 benchmarks/bench_ring.py --full       # more repeats, larger rings in the crossover
-    python3 benchmarks/bench_ring.py --peers /path/to/venv/bin/python
+    python3 benchmarks/bench_ring.py --no-peers   # without brainpy / canns
 
 It measures, in one run and side by side:
 
@@ -14,21 +14,23 @@ It measures, in one run and side by side:
    N from 8 to 1024 (``--full``: 2048), one trial and a batch of 100; the
    crossover is the smallest N from which the FFT wins at every larger N.
    It sets ``attractors.models._ring.FFT_CROSSOVER``.
-2. ``ring``: ``attractors.simulate`` on Zhang's 256-unit ring (FFT product),
-   10,000 Euler steps at dt = 0.1 ms, every step recorded, against a plain
-   numpy loop doing the same arithmetic and storing every state.  Two
-   variants: the static ring (its Cohen-Grossberg energy is computed for every
-   record: 10,001 x 256 Gauss-Legendre quadratures of Zhang's transfer
-   function) and the same ring with a velocity input (energy not defined, so
-   the ratio is the stepping alone).
-3. ``peers`` (optional): brainpy's and canns's CANN1D examples (256 units,
-   10,000 steps of dt = 0.1) run by another interpreter given with
-   ``--peers`` (a separate virtual environment, because they bring jax)::
-
-       python3 -m venv /tmp/peers && /tmp/peers/bin/pip install brainpy canns "jax[cpu]"
-
-   Skipped, with a message, when no such interpreter is given or the import
-   fails there.
+   Also the ``"modes"`` product on Zhang's default profile (its 16 Fourier
+   modes above round-off, 33 basis functions at any N).
+2. ``ring``: ``attractors.simulate`` on Zhang's 256-unit ring (default
+   product: modes), 10,000 Euler steps at dt = 0.1 ms, every step recorded,
+   against a plain numpy loop (Euler with the dense W, every state stored).  Three
+   variants: the static ring recording its observables (bump position,
+   amplitude, width, heading) and its Cohen-Grossberg energy for every record;
+   the same with ``record_energy=False``; and the ring driven by a velocity
+   input (energy not defined).  The numpy loop records the states only, so
+   the ratios include the observables' cost.
+3. ``peers``: brainpy's and canns's CANN1D examples at the same size (256
+   units, 10,000 steps of dt = 0.1; neither library has Zhang's ring), timed
+   in their own interpreter by the ``Peers`` runner of ``bench_cann.py``
+   (``benchmarks/peers/.venv``, made with ``python3 -m venv
+   benchmarks/peers/.venv && benchmarks/peers/.venv/bin/pip install brainpy
+   canns``).  Skipped, with the reason printed, when that interpreter is
+   missing (``--no-peers`` skips them on purpose).
 
 Contenders alternate (A, B, B, A, ...) and the median is reported.  One BLAS
 thread, as in ``bench_simulate.py``.  Results go to
@@ -38,11 +40,11 @@ thread, as in ``bench_simulate.py``.  Results go to
 from __future__ import annotations
 
 import argparse
+import functools
 import gc
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -94,8 +96,15 @@ def bench_crossover(sizes, batches):
             np.testing.assert_allclose(fft.apply(rates), dense.apply(rates), rtol=1e-9, atol=1e-12)
             t_fft = _per_call(lambda: fft.apply(rates))
             t_dense = _per_call(lambda: dense.apply(rates))
+            # The modes product needs a smooth profile: Zhang's default ring.
+            zhang = RingAttractor(n_units=n).profile
+            modes = _Convolver([zhang], "modes")
+            np.testing.assert_allclose(modes.apply(rates), _Convolver([zhang], "dense").apply(rates),
+                                       rtol=0, atol=1e-10 * np.abs(rates).max())
+            t_modes = _per_call(lambda: modes.apply(rates))
             rows.append({"n_units": n, "batch": batch, "fft_us": 1e6 * t_fft,
-                         "dense_us": 1e6 * t_dense, "dense_over_fft": t_dense / t_fft})
+                         "dense_us": 1e6 * t_dense, "dense_over_fft": t_dense / t_fft,
+                         "modes_zhang_us": 1e6 * t_modes, "modes_basis": modes.mode_count})
     crossover = {}
     for batch in batches:
         sub = [r for r in rows if r["batch"] == batch]
@@ -105,15 +114,14 @@ def bench_crossover(sizes, batches):
     return rows, crossover
 
 
-def hand_loop(transfer, spectrum, tau, dt, x0, n_steps):
-    """Euler steps of tau du/dt = -u + W f(u) by FFT, every state stored (x0 included)."""
-    n = x0.shape[-1]
+def hand_loop(transfer, weights, tau, dt, x0, n_steps):
+    """Euler steps of tau du/dt = -u + W f(u) with the dense W, every state stored (x0 included)."""
     states = np.empty((n_steps + 1,) + x0.shape)
+    weights_t = np.ascontiguousarray(weights.T)
     x = np.array(x0, dtype=np.float64, copy=True)
     states[0] = x
     for i in range(n_steps):
-        recurrent = np.fft.irfft(np.fft.rfft(transfer(x)) * spectrum, n=n)
-        x = x + dt * ((recurrent - x) / tau)
+        x = x + dt * ((transfer(x) @ weights_t - x) / tau)
         states[i + 1] = x
     return states
 
@@ -125,18 +133,27 @@ def _timed(fn):
     return time.perf_counter() - start, out
 
 
-def bench_ring(repeats, n_steps):
-    static = RingAttractor(n_units=N_UNITS, product="fft")
-    moving = RingAttractor(n_units=N_UNITS, product="fft", drive="velocity")
+def _peer_seconds(peers, name):
+    return peers.run(name)["seconds"]
+
+
+def bench_ring(repeats, n_steps, peers=None):
+    static = RingAttractor(n_units=N_UNITS)  # product "auto": the modes product here
+    moving = RingAttractor(n_units=N_UNITS, drive="velocity")
     x0 = static.stationary_state(1.0)
-    spectrum = np.fft.rfft(static.profile) / N_UNITS
     contenders = {
-        "numpy_loop": lambda: hand_loop(static.transfer, spectrum, static.tau, DT, x0, n_steps),
-        "simulate_static_with_energy": lambda: attractors.simulate(
+        "numpy_loop": lambda: hand_loop(static.transfer, static.weights, static.tau, DT, x0,
+                                        n_steps),
+        "simulate_static": lambda: attractors.simulate(
             static, x0, n_steps=n_steps, dt=DT, solver="euler", seed=0),
+        "simulate_static_no_energy": lambda: attractors.simulate(
+            static, x0, n_steps=n_steps, dt=DT, solver="euler", seed=0, record_energy=False),
         "simulate_velocity_input": lambda: attractors.simulate(
             moving, x0, n_steps=n_steps, dt=DT, solver="euler", seed=0, inputs=0.0),
     }
+    if peers is not None:
+        for name in peers.available:
+            contenders[f"{name}_cann1d"] = functools.partial(_peer_seconds, peers, name)
     for fn in contenders.values():  # warm up (imports, FFT plans)
         fn()
     times = {name: [] for name in contenders}
@@ -146,69 +163,29 @@ def bench_ring(repeats, n_steps):
         order = names if rep % 2 == 0 else names[::-1]
         for name in order:
             seconds, out = _timed(contenders[name])
+            if isinstance(out, float):  # a peer, timed in its own interpreter
+                times[name].append(out)
+                continue
             times[name].append(seconds)
             finals[name] = out[-1] if isinstance(out, np.ndarray) else out.state.values[-1]
             del out
-    for name in names[1:]:
-        np.testing.assert_allclose(finals[name], finals["numpy_loop"], rtol=1e-10, atol=1e-10)
+    for name in finals:  # modes against dense product: round-off apart after 10,000 steps
+        np.testing.assert_allclose(finals[name], finals["numpy_loop"], rtol=1e-8, atol=1e-8)
     medians = {name: statistics.median(t) for name, t in times.items()}
     return {"n_units": N_UNITS, "n_steps": n_steps, "dt": DT, "repeats": repeats,
             "seconds": times, "median_s": medians,
             "ratio_to_numpy_loop": {k: v / medians["numpy_loop"] for k, v in medians.items()}}
 
 
-_PEER_CODE = r"""
-import json, time, sys
-import numpy as np
-out = {}
-try:
-    import brainpy as bp, brainpy.math as bm
-    bm.set_platform("cpu")
-    class CANN1D(bp.dyn.NeuDyn):
-        def __init__(self, num, tau=1., k=8.1, a=0.5, A=10., J0=4., z_min=-bm.pi, z_max=bm.pi):
-            super().__init__(size=num)
-            self.tau, self.k, self.a, self.A, self.J0 = tau, k, a, A, J0
-            self.z_min, self.z_max = z_min, z_max
-            self.z_range = z_max - z_min
-            self.x = bm.linspace(z_min, z_max, num)
-            self.rho = num / self.z_range
-            self.dx = self.z_range / num
-            self.u = bm.Variable(bm.zeros(num))
-            self.input = bm.Variable(bm.zeros(num))
-            d = bm.abs(self.x[:, None] - self.x[None, :])
-            d = bm.where(d > self.z_range / 2, self.z_range - d, d)
-            self.conn_mat = self.J0 * bm.exp(-0.5 * bm.square(d / self.a)) / (bm.sqrt(2 * bm.pi) * self.a)
-        def update(self, inp=None):
-            r1 = bm.square(self.u)
-            r = r1 / (1.0 + self.k * bm.sum(r1))
-            Irec = bm.dot(self.conn_mat, r)
-            self.u.value = self.u + (-self.u + Irec + self.input) / self.tau * bp.share['dt']
-            self.input[:] = 0.
-    bm.set_dt(0.1)
-    model = CANN1D(256)
-    runner = bp.DSRunner(model, monitors=['u'], progress_bar=False)
-    runner.run(1000.)
-    best = []
-    for _ in range(REPEATS):
-        runner = bp.DSRunner(model, monitors=['u'], progress_bar=False)
-        t = time.perf_counter(); runner.run(1000.); best.append(time.perf_counter() - t)
-    out["brainpy"] = {"seconds": best, "version": bp.__version__}
-except Exception as error:
-    out["brainpy"] = {"skipped": f"{type(error).__name__}: {error}"}
-print(json.dumps(out))
-"""
-
-
-def bench_peers(python, repeats):
-    if python is None:
-        return {"skipped": "no --peers interpreter given (see the module docstring for how to "
-                           "make one with brainpy and canns)"}
+def open_peers(python):
+    """The brainpy / canns runner of bench_cann.py, or None with the reason."""
     try:
-        done = subprocess.run([python, "-c", _PEER_CODE.replace("REPEATS", str(repeats))],
-                              capture_output=True, text=True, timeout=900)
-        return json.loads(done.stdout.strip().splitlines()[-1])
-    except Exception as error:  # report, never fail the benchmark
-        return {"skipped": f"{type(error).__name__}: {error}"}
+        sys.path.insert(0, str(REPO / "benchmarks"))
+        from bench_cann import Peers
+    except Exception as error:
+        return None, {"peers": f"bench_cann.Peers not importable: {error}"}
+    peers = Peers(python)
+    return (peers if peers.available else None), peers.reasons
 
 
 def main(argv=None):
@@ -216,7 +193,9 @@ def main(argv=None):
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--steps", type=int, default=N_STEPS)
     parser.add_argument("--full", action="store_true")
-    parser.add_argument("--peers", default=None, help="python of a venv with brainpy / canns")
+    parser.add_argument("--peers-python", type=Path,
+                        default=REPO / "benchmarks" / "peers" / ".venv" / "bin" / "python")
+    parser.add_argument("--no-peers", action="store_true")
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     repeats = max(args.repeats, 5) if args.full else args.repeats
@@ -225,31 +204,36 @@ def main(argv=None):
     print("crossover: FFT against dense recurrent product ...", flush=True)
     rows, crossover = bench_crossover(sizes, (1, 100))
     print(f"ring: {N_UNITS} units, {args.steps:,} Euler steps, every step recorded ...", flush=True)
-    ring = bench_ring(repeats, args.steps)
-    peers = bench_peers(args.peers, repeats)
+    peers, reasons = (None, {"peers": "--no-peers"}) if args.no_peers else open_peers(args.peers_python)
+    try:
+        ring = bench_ring(repeats, args.steps, peers)
+    finally:
+        if peers is not None:
+            peers.close()
 
     print()
-    print(f"{'N':>6}{'batch':>7}{'fft (us)':>11}{'dense (us)':>12}{'dense/fft':>11}")
+    print(f"{'N':>6}{'batch':>7}{'fft (us)':>11}{'dense (us)':>12}{'dense/fft':>11}"
+          f"{'modes, Zhang (us)':>19}{'2M+1':>6}")
     for r in rows:
         print(f"{r['n_units']:>6}{r['batch']:>7}{r['fft_us']:>11.2f}{r['dense_us']:>12.2f}"
-              f"{r['dense_over_fft']:>11.2f}")
+              f"{r['dense_over_fft']:>11.2f}{r['modes_zhang_us']:>19.2f}{r['modes_basis']:>6}")
     print(f"crossover (FFT faster from this N on): {crossover}; "
           f"FFT_CROSSOVER in the library = {FFT_CROSSOVER}")
     print()
     base = ring["median_s"]["numpy_loop"]
+    peer_times = [v for k, v in ring["median_s"].items() if k.endswith("_cann1d")]
     for name, seconds in ring["median_s"].items():
-        print(f"{name:<32}{seconds:>9.3f} s{seconds / base:>8.2f} x numpy loop")
-    for name, result in peers.items():
-        if isinstance(result, dict) and "seconds" in result:
-            med = statistics.median(result["seconds"])
-            print(f"{name + ' CANN1D (peer)':<32}{med:>9.3f} s{med / base:>8.2f} x numpy loop")
-        else:
-            print(f"{name}: {result if isinstance(result, str) else result.get('skipped')}")
+        extra = f"{min(peer_times) / seconds:>8.2f} x faster than the fastest peer" if (
+            peer_times and name.startswith("simulate")) else ""
+        print(f"{name:<28}{seconds:>9.3f} s{seconds / base:>8.2f} x numpy loop{extra}")
+    for name, reason in reasons.items():
+        print(f"{name}: skipped ({reason})")
+    ring["peers_skipped"] = reasons
 
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps({"crossover_rows": rows, "crossover": crossover,
                                        "library_crossover": FFT_CROSSOVER, "ring": ring,
-                                       "peers": peers, "note": "measured on a loaded machine"},
+                                       "note": "measured on a loaded machine"},
                                       indent=1))
 
 

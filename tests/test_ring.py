@@ -181,6 +181,22 @@ def test_fft_and_dense_products_agree():
     np.testing.assert_allclose(a.state.values, b.state.values, rtol=1e-11, atol=1e-11)
 
 
+def test_modes_product_agrees_with_dense():
+    # Zhang's default profile has 16 Fourier modes (33 basis functions) above
+    # MODE_CUTOFF = 1e-14 of its largest, whatever N; what the modes product
+    # drops changes W r by < 1e-14 relative (|W r| ~ 1 here, so atol 1e-12 is
+    # 100x that).  "auto" uses it on 256 units (33 <= 256/4).
+    modes = RingAttractor(n_units=256, drive="gamma")
+    assert modes._convolver.method == "modes" and modes._convolver.mode_count == 33
+    dense = dataclasses.replace(modes, product="dense")
+    rates = np.random.default_rng(4).uniform(0, 40, size=(5, 256))
+    gamma = np.linspace(-0.2, 0.2, 5)
+    np.testing.assert_allclose(modes.recurrent_input(rates, gamma),
+                               dense.recurrent_input(rates, gamma), atol=1e-12)
+    np.testing.assert_allclose(modes.recurrent_input(rates[0]), dense.recurrent_input(rates[0]),
+                               atol=1e-12)
+
+
 def test_dense_weights_are_the_circulant_of_the_profile(ring64):
     w = ring64.weights
     assert w.shape == (64, 64)

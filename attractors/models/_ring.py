@@ -15,9 +15,11 @@ and the eigenvalues of :math:`W` are :math:`c_k(w)`, the DFT of the
 profile divided by :math:`N`.
 
 Conventions used throughout: angles in radians, positive = counter-clockwise
-(increasing :math:`\theta`); time in ms (``tau`` = 10 ms by default, Zhang's
-value); the recurrent product by FFT circular convolution above
-:data:`FFT_CROSSOVER` units and by a dense matrix product below it (measured in
+(increasing :math:`\theta`); time in ms (``tau`` = 10 ms by default, a
+typical membrane time constant); rates in Hz with Zhang's transfer function.
+The recurrent product is an FFT circular convolution from
+:data:`FFT_CROSSOVER` units on for one trial (from :data:`FFT_CROSSOVER_BATCH`
+for batches) and a dense matrix product below (crossovers measured in
 ``benchmarks/bench_ring.py``).
 """
 
@@ -45,6 +47,7 @@ from ..transfer import ZhangSigmoid, get_transfer
 __all__ = [
     "FFT_CROSSOVER",
     "FFT_CROSSOVER_BATCH",
+    "MODE_CUTOFF",
     "RingAttractor",
     "TwoPopulationRing",
     "cosine_profile",
@@ -64,6 +67,13 @@ __all__ = [
 FFT_CROSSOVER = 512
 FFT_CROSSOVER_BATCH = 128
 _BATCH = 16
+#: Fourier modes of a profile below this fraction of its largest are dropped by
+#: the ``"modes"`` product.  The DFT of the sampled profile (and of its spectral
+#: derivative, an inverse and a forward FFT later) carries round-off of ~1e-15 of
+#: the largest coefficient, so a cut at 1e-14 drops round-off plus true
+#: coefficients that change W r by less than 1e-14 relative; it keeps 33 basis
+#: functions of Zhang's default ring whatever N (measured), 5 of a cosine profile.
+MODE_CUTOFF = 1e-14
 
 
 # -- profiles -----------------------------------------------------------------------
@@ -269,14 +279,19 @@ def _circulant(profile):
 class _Convolver:
     """The recurrent products (1/N) sum_j w_k(theta_i - theta_j) r_j for a few profiles at once.
 
-    ``method`` is "fft", "dense" or "auto" (per call: FFT from FFT_CROSSOVER units
-    for one trial, from FFT_CROSSOVER_BATCH for batches of >= 16 trials).
+    Methods: ``"dense"`` (the circulant matrix), ``"fft"`` (circular convolution),
+    ``"modes"`` (the profiles' Fourier modes above MODE_CUTOFF: two thin
+    products through the 2M+1 kept cosines and sines), or ``"auto"``: modes
+    when 2M+1 <= N/4, else per call FFT from FFT_CROSSOVER units for one trial
+    and from FFT_CROSSOVER_BATCH for batches of >= 16 trials, dense below.
     """
 
     def __init__(self, profiles, method):
         self.n = profiles[0].size
-        self.method = method
         self.profiles = profiles
+        if method == "auto" and self.mode_count <= self.n // 4:
+            method = "modes"
+        self.method = method
 
     @functools.cached_property
     def spectra(self):
@@ -286,6 +301,54 @@ class _Convolver:
     def matrices_t(self):
         return [np.ascontiguousarray(_circulant(p).T) for p in self.profiles]
 
+    @functools.cached_property
+    def _kept(self):
+        keep = np.zeros(self.n // 2 + 1, dtype=bool)
+        for profile in self.profiles:  # each profile's own round-off level
+            magnitude = np.abs(np.fft.rfft(profile))
+            keep |= magnitude > MODE_CUTOFF * max(magnitude.max(), 1e-300)
+        keep[0] = True
+        return np.flatnonzero(keep)
+
+    @property
+    def mode_count(self):
+        """2M+1: the number of real basis functions of the kept modes."""
+        kept = self._kept
+        single = (kept == 0) | ((self.n % 2 == 0) & (kept == self.n // 2))
+        return int(np.sum(np.where(single, 1, 2)))
+
+    @functools.cached_property
+    def _mode_factors(self):
+        r"""Analysis rows A (cos, sin of the kept modes) and one synthesis matrix per profile.
+
+        With :math:`R_m = \sum_j r_j e^{-im\theta_j} = C_m - iS_m` and the
+        profile's DFT :math:`P_m = a_m + ib_m`,
+        :math:`(W r)_i = N^{-2} \sum_m g_m \mathrm{Re}(P_m R_m e^{im\theta_i})
+        = N^{-2} \sum_m g_m [C_m (a_m\cos m\theta_i - b_m\sin m\theta_i)
+        + S_m (b_m\cos m\theta_i + a_m\sin m\theta_i)]`, with g = 1 for
+        m = 0 and the Nyquist mode, 2 otherwise.
+        """
+        n, kept = self.n, self._kept
+        theta = 2.0 * np.pi * np.arange(n) / n
+        rows, columns = [], [[] for _ in self.profiles]
+        spectra = [np.fft.rfft(p) for p in self.profiles]
+        for m in kept:
+            cos, sin = np.cos(m * theta), np.sin(m * theta)
+            single = m == 0 or (n % 2 == 0 and m == n // 2)
+            g = (1.0 if single else 2.0) / n**2
+            rows.append(cos)
+            for k, spectrum in enumerate(spectra):
+                a, b = spectrum[m].real, spectrum[m].imag
+                columns[k].append(g * (a * cos - b * sin))
+            if not single:
+                rows.append(sin)
+                for k, spectrum in enumerate(spectra):
+                    a, b = spectrum[m].real, spectrum[m].imag
+                    columns[k].append(g * (b * cos + a * sin))
+        analysis_t = np.ascontiguousarray(np.array(rows).T)  # (N, 2M+1)
+        synthesis_t = [np.ascontiguousarray(np.array(c)) for c in columns]  # (2M+1, N)
+        return analysis_t, synthesis_t
+
     def use_fft(self, rates):
         if self.method != "auto":
             return self.method == "fft"
@@ -293,12 +356,19 @@ class _Convolver:
         return self.n >= (FFT_CROSSOVER_BATCH if batch >= _BATCH else FFT_CROSSOVER)
 
     def apply(self, rates, which=0):
+        if self.method == "modes":
+            analysis_t, synthesis_t = self._mode_factors
+            return (rates @ analysis_t) @ synthesis_t[which]
         if self.use_fft(rates):
             return np.fft.irfft(np.fft.rfft(rates, axis=-1) * self.spectra[which], n=self.n, axis=-1)
         return rates @ self.matrices_t[which]
 
     def apply_shifted(self, rates, gamma):
         """(W_0 + gamma W_1) r; gamma broadcasts against rates[..., :1]."""
+        if self.method == "modes":
+            analysis_t, synthesis_t = self._mode_factors
+            projected = rates @ analysis_t
+            return projected @ synthesis_t[0] + gamma * (projected @ synthesis_t[1])
         if self.use_fft(rates):
             spectrum = self.spectra[0] + gamma * self.spectra[1]
             return np.fft.irfft(np.fft.rfft(rates, axis=-1) * spectrum, n=self.n, axis=-1)
@@ -449,12 +519,15 @@ class RingAttractor(ContinuousSystem):
         Time constant in ms (default 10).
     drive : {"current", "gamma", "velocity"}
         The meaning of ``inputs`` (see above).
-    product : {"auto", "fft", "dense"}
-        How to compute :math:`W r`: ``"auto"`` uses the FFT from
-        :data:`FFT_CROSSOVER` units on for one trial and from
-        :data:`FFT_CROSSOVER_BATCH` for batches of 16 or more trials, the dense
-        product below (the measured crossovers).  Both give the same numbers to
-        round-off.
+    product : {"auto", "fft", "dense", "modes"}
+        How to compute :math:`W r`: by FFT circular convolution, by the dense
+        matrix, or through the profile's Fourier modes above
+        :data:`MODE_CUTOFF` (two thin products with the 2M+1 kept cosines and
+        sines; M = 16 for Zhang's default ring at any N).  ``"auto"``: modes
+        when 2M+1 <= N/4, otherwise the FFT from :data:`FFT_CROSSOVER` units on
+        for one trial and from :data:`FFT_CROSSOVER_BATCH` for batches of 16 or
+        more trials, the dense product below (the measured crossovers).  All
+        agree to round-off (modes: to 1e-14 relative).
     target_rates : array_like, shape (n_units,), optional
         The tuning curve the profile was built for (recorded for reference).
     regularization : float, optional
@@ -501,7 +574,7 @@ class RingAttractor(ContinuousSystem):
         object.__setattr__(self, "drive", check_choice("drive", self.drive,
                                                        ["current", "gamma", "velocity"]))
         object.__setattr__(self, "product", check_choice("product", self.product,
-                                                         ["auto", "fft", "dense"]))
+                                                         ["auto", "fft", "dense", "modes"]))
         if self.profile is None:
             if self.target_rates is not None:
                 raise ParameterError("target_rates was given without a profile; use "
