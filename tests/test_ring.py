@@ -342,6 +342,7 @@ def test_two_population_ring_without_offset_does_not_turn_and_has_energy():
 @pytest.mark.parametrize("make", [
     lambda: RingAttractor(n_units=32),
     lambda: RingAttractor(n_units=32, drive="gamma", product="fft"),
+    lambda: RingAttractor(n_units=192, drive="velocity"),  # the modes product
     lambda: RingAttractor.from_profile("von_mises", n_units=24),
     lambda: TwoPopulationRing(RingAttractor(n_units=16)),
 ])
