@@ -95,6 +95,21 @@ def test_sub_sweep_records_agree_with_whole_sweeps_and_stop_on_whole_sweeps():
     assert np.all(b.time.values[-1] == a.time.values[-1])
 
 
+def test_kept_fields_are_used_only_for_the_networks_own_unmodified_output():
+    # update() keeps the local fields of its last output; a state changed in place
+    # (or any other array) must be recomputed from scratch.
+    rng = np.random.default_rng(20)
+    n = 80
+    j = hebb(spins(rng, (6, n)), exact=True)
+    net = HopfieldNetwork(j, weight_scale=1 / n)
+    x = spins(rng, (4, n)).astype(float)
+    y = net.update(x, np.random.default_rng(1))
+    y[:, :5] *= -1  # modified in place
+    z = net.update(y, np.random.default_rng(2))
+    fresh = HopfieldNetwork(j, weight_scale=1 / n).update(y.copy(), np.random.default_rng(2))
+    np.testing.assert_array_equal(z, fresh)
+
+
 # -- energy -----------------------------------------------------------------------
 
 

@@ -480,14 +480,10 @@ class HopfieldNetwork(DiscreteSystem):
         s, shape = self._states("x", x)
         theta = self._theta(s.shape[0], inputs)
         if self.dynamics == "sync":
-            new = self._sync_step(s, theta)
-        elif self.steps_per_sweep == 1:
-            new = self._async_sweeps(s, theta, rng, max_sweeps=1, stop=False)[0]
-        else:
-            new = self._async_chunk(x, s, theta, rng)
+            return self._sync_step(s, theta).astype(np.float64).reshape(shape + (self.n_units,))
+        new = self._async_chunk(x, s, theta, rng)
         out = new.astype(np.float64).reshape(shape + (self.n_units,))
-        if self.steps_per_sweep > 1:
-            self._cursor["ref"] = weakref.ref(out)
+        self._cursor["ref"] = weakref.ref(out)
         return out
 
     def _sync_step(self, s, theta):
@@ -526,12 +522,20 @@ class HopfieldNetwork(DiscreteSystem):
         return s, energy * self._scale, sweeps, converged, energy_trace * self._scale
 
     def _async_chunk(self, x, s, theta, rng):
-        """One k-th of a sweep, continuing the sweep begun by earlier calls on our own output."""
+        """One k-th of a sweep (k = ``steps_per_sweep``, often 1).
+
+        When ``x`` is this network's own last output (as in
+        :func:`~attractors.simulate`, which feeds each state back), the call
+        continues from the kept local fields and the sweep's update order, so
+        a sweep costs O(N) per trial plus O(N) per change, not a matrix
+        product.  Any other ``x`` starts afresh.
+        """
         k = _kernels()
         n, parts = self.n_units, self.steps_per_sweep
         cursor = self._cursor
         ref = cursor.get("ref")
-        continuing = (ref is not None and ref() is x and cursor.get("rng") is rng
+        source = rng if self._needs_random() else None  # deterministic sweeps use no rng
+        continuing = (ref is not None and ref() is x and cursor.get("rng") is source
                       and cursor["s"].shape == s.shape and np.array_equal(cursor["s"], s)
                       and cursor["phase"] < parts)
         if continuing:
@@ -544,10 +548,13 @@ class HopfieldNetwork(DiscreteSystem):
             key = np.uint64(rng.bit_generator.random_raw() if self._needs_random() else 0)
             states = k.shuffle_orders(perms, self._base_order(), key, self._random_order)
         bounds = np.linspace(0, n, parts + 1).round().astype(np.int64)
-        k.run_chunk(self.weights, self._diag, s, h, theta, perms, bounds[phase],
-                    bounds[phase + 1], states, self._low, self._gain, self.temperature / self._scale)
+        lo, hi = bounds[phase], bounds[phase + 1]
+        run = k.run_chunk_parallel if (s.shape[0] > 1 and s.shape[0] * (hi - lo) >= _PARALLEL_WORK) \
+            else k.run_chunk
+        run(self.weights, self._diag, s, h, theta, perms, lo, hi, states, self._low, self._gain,
+            self.temperature / self._scale)
         phase = (phase + 1) % parts
-        cursor.update(rng=rng, s=s.copy(), h=h, perms=perms, states=states, phase=phase)
+        cursor.update(rng=source, s=s.copy(), h=h, perms=perms, states=states, phase=phase)
         return s
 
     # -- construction and recall ---------------------------------------------

@@ -27,7 +27,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-__all__ = ["run_chunk", "run_sweeps", "run_sweeps_serial", "shuffle_orders"]
+__all__ = ["run_chunk", "run_chunk_parallel", "run_sweeps", "run_sweeps_serial",
+           "shuffle_orders", "sync_threshold"]
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -209,18 +210,22 @@ def shuffle_orders(perms, base, key, random_order):
 
 @njit(cache=True)
 def run_chunk(C, diag, s, h, theta, perms, lo, hi, states, low, gain, temperature):
-    """Update units ``perms[b, lo:hi]`` of every trial b (part of a sweep); returns changes.
+    """Update units ``perms[b, lo:hi]`` of every trial b (a sweep or part of one).
 
-    Serial: a part of a sweep is little work, so starting threads would cost more.
+    ``states`` holds each trial's random state, carried from one part of a
+    sweep to the next.
     """
-    n_trials = s.shape[0]
-    changed = np.zeros(n_trials, dtype=np.int64)
-    for b in range(n_trials):
-        c, _, st = _update_units(C, diag, s[b], h[b], theta[b], perms[b], lo, hi, low, gain,
-                                 temperature, states[b])
-        states[b] = st
-        changed[b] = c
-    return changed
+    for b in range(s.shape[0]):
+        _, _, states[b] = _update_units(C, diag, s[b], h[b], theta[b], perms[b], lo, hi, low,
+                                        gain, temperature, states[b])
+
+
+@njit(cache=True, parallel=True)
+def run_chunk_parallel(C, diag, s, h, theta, perms, lo, hi, states, low, gain, temperature):
+    """:func:`run_chunk` with trials on threads (large batches)."""
+    for b in prange(s.shape[0]):
+        _, _, states[b] = _update_units(C, diag, s[b], h[b], theta[b], perms[b], lo, hi, low,
+                                        gain, temperature, states[b])
 
 
 @njit(cache=True)
