@@ -195,20 +195,32 @@ def test_float32_retrieval_agrees_with_float64():
                                atol=1e-4 * memory.max_norm)
 
 
-def test_large_batches_are_chunked_identically():
+def test_chunks_and_threads_give_identical_results():
     import attractors.models._modern as modern
 
     patterns = _gaussian_patterns(64, 8, seed=10)
     memory = ModernHopfield(patterns, beta=0.5)
     queries = np.random.default_rng(11).standard_normal((37, 8))
     whole = memory.update(queries)
-    saved = modern._CHUNK_ENTRIES
-    modern._CHUNK_ENTRIES = 64 * 5  # five queries per chunk
+    reference = memory.retrieve(queries)
+    saved, saved_threads = modern._CHUNK_ENTRIES, modern._softmax_threads
     try:
-        np.testing.assert_allclose(memory.update(queries), whole, rtol=1e-14)
-        np.testing.assert_allclose(memory.energy(queries), ModernHopfield(patterns, beta=0.5).energy(queries))
+        # Rows split among three softmax threads: row-wise work, so bit for bit the same.
+        modern._softmax_threads = lambda: 3
+        np.testing.assert_array_equal(memory.update(queries), whole)
+        threaded = memory.retrieve(queries)
+        for name in ("state", "steps", "nearest", "energy"):
+            np.testing.assert_array_equal(threaded[name].values, reference[name].values)
+        # Five queries per chunk: smaller matrix products may round differently (a few ulps).
+        modern._CHUNK_ENTRIES = 64 * 5
+        np.testing.assert_allclose(memory.update(queries), whole, rtol=1e-14, atol=1e-15)
+        np.testing.assert_allclose(memory.energy(queries), ModernHopfield(patterns, beta=0.5).energy(queries),
+                                   rtol=1e-14)
+        chunked = memory.retrieve(queries)
     finally:
-        modern._CHUNK_ENTRIES = saved
+        modern._CHUNK_ENTRIES, modern._softmax_threads = saved, saved_threads
+    np.testing.assert_array_equal(chunked.nearest.values, reference.nearest.values)
+    np.testing.assert_allclose(chunked.state.values, reference.state.values, rtol=1e-12, atol=1e-12)
 
 
 def test_conformance():
