@@ -58,6 +58,11 @@ def wrap_angle(angle):
     return angle - 2.0 * np.pi * np.ceil((angle - np.pi) / (2.0 * np.pi))
 
 
+def _cos_sin(theta):
+    """(n_units, 2): cos and sin of the preferred directions, for one real product."""
+    return np.stack([np.cos(theta), np.sin(theta)], axis=-1)
+
+
 def _rates_and_theta(rates, theta):
     rates = np.asarray(rates, dtype=np.float64)
     if rates.ndim < 1 or rates.shape[-1] < 2:
@@ -114,9 +119,9 @@ def bump_position(rates, theta=None):
     1.0
     """
     rates, theta = _rates_and_theta(rates, theta)
-    vector = rates @ np.exp(1j * theta)
-    position = np.angle(vector)
-    flat = np.abs(vector) <= 1e-12 * np.maximum(np.abs(rates).sum(axis=-1), 1e-300)
+    cosine, sine = np.moveaxis(rates @ _cos_sin(theta), -1, 0)  # real products: no complex copy
+    position = np.arctan2(sine, cosine)
+    flat = np.hypot(cosine, sine) <= 1e-12 * np.maximum(np.abs(rates).sum(axis=-1), 1e-300)
     return np.where(flat, np.nan, position)
 
 
@@ -194,7 +199,8 @@ def bump_width(rates, theta=None, *, method: str = "circular_std"):
     flat = height <= 0
     if method == "circular_std":
         total = np.where(flat, 1.0, excess.sum(axis=-1))
-        resultant = np.abs(excess @ np.exp(1j * theta)) / total
+        cosine, sine = np.moveaxis(excess @ _cos_sin(theta), -1, 0)
+        resultant = np.hypot(cosine, sine) / total
         with np.errstate(divide="ignore"):
             width = np.sqrt(np.maximum(-2.0 * np.log(resultant), 0.0))
         return np.where(flat, np.nan, width)
