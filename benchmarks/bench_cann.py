@@ -4,6 +4,7 @@ Run from the repository root (no installation needed)::
 
     python3 benchmarks/bench_cann.py              # ~1-2 minutes
     python3 benchmarks/bench_cann.py --no-peers   # without brainpy / canns
+    python3 benchmarks/bench_cann.py --crossover  # which recurrent method is fastest, by size
 
 It measures, in one run and side by side:
 
@@ -329,13 +330,48 @@ def bench_batch(repeats):
     return out
 
 
+def bench_crossover():
+    """One field evaluation (one trial) per method and backend, across ring sizes and widths."""
+    import timeit
+
+    rows = []
+    for a in (0.5, 0.1):
+        for n in (64, 128, 256, 512, 1024, 2048, 4096):
+            row = {"a": a, "n_units": n, "auto": CANN1D(n_units=n, a=a).recurrent_method}
+            for method in ("modes", "dense", "fft"):
+                for backend in ("auto", "numpy"):
+                    model = CANN1D(n_units=n, a=a, method=method, backend=backend)
+                    x, drive = np.full(n, 0.05), np.zeros(n)
+                    model.vector_field(0.0, x, drive)
+                    seconds = min(timeit.repeat(lambda: model.vector_field(0.0, x, drive),
+                                                number=100, repeat=5)) / 100
+                    row[f"{method}/{'compiled' if backend == 'auto' else 'numpy'}_us"] = 1e6 * seconds
+            row["n_modes"] = int(CANN1D(n_units=n, a=a, method="modes")._fast["basis"].shape[0])
+            rows.append(row)
+    print(f"{'a':>5}{'N':>6}{'K':>5}  {'auto':<6}" + "".join(
+        f"{k[:-3]:>16}" for k in rows[0] if k.endswith("_us")))
+    for row in rows:
+        print(f"{row['a']:>5}{row['n_units']:>6}{row['n_modes']:>5}  {row['auto']:<6}" + "".join(
+            f"{v:>16.1f}" for k, v in row.items() if k.endswith("_us")))
+    return rows
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--peers-python", type=Path, default=PEERS_PYTHON)
     parser.add_argument("--no-peers", action="store_true")
     parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument("--crossover", action="store_true",
+                        help="only time one field evaluation per method, backend and size (us)")
     args = parser.parse_args(argv)
+    if args.crossover:
+        rows = bench_crossover()
+        out = args.output.with_name("cann_crossover.json")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(rows, indent=2) + "\n")
+        print(f"wrote {out}")
+        return 0
 
     started = time.perf_counter()
     peers = Peers(args.peers_python) if not args.no_peers else Peers("/nonexistent")

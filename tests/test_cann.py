@@ -46,7 +46,7 @@ def test_theory_formulas_1d_and_2d():
 
 @pytest.mark.parametrize("k_fraction", [0.25, 0.9])
 @pytest.mark.parametrize("model", [
-    CANN1D(n_units=128),                      # dense product (the modes are not fewer)
+    CANN1D(n_units=128, method="dense"),      # dense product
     CANN1D(n_units=256),                      # Fourier modes, compiled
     CANN1D(n_units=256, backend="numpy"),     # Fourier modes, numpy
     CANN1D(n_units=200, method="fft"),
@@ -73,6 +73,19 @@ def test_stationary_bump_equals_closed_form(model, k_fraction):
     assert rates.max() == pytest.approx(
         theory.r0 * np.exp(-np.abs((model.x - position + np.pi) % (2 * np.pi) - np.pi).min() ** 2
                            / (2 * model.a**2)), rel=1e-6)
+
+
+def test_auto_method_follows_the_measured_crossover():
+    from attractors.models._cann import _auto_method
+
+    assert _auto_method(256, 33, compiled=True) == "modes"
+    assert _auto_method(2048, 205, compiled=True) == "fft"  # a = 0.1: many modes
+    assert _auto_method(256, 33, compiled=False) == "modes"
+    assert _auto_method(128, 128, compiled=False) == "dense"
+    assert _auto_method(4096, 1000, compiled=False) == "fft"
+    assert CANN1D(n_units=512, a=0.05).recurrent_method in ("fft", "dense", "modes")
+    assert CANN1D(n_units=64)._fast["matrix"] is None or CANN1D(n_units=64).recurrent_method == "dense"
+    assert CANN1D(n_units=64).weights.shape == (64, 64)  # built on demand
 
 
 def test_bump_forms_from_noise_anywhere():
@@ -183,8 +196,8 @@ def test_backends_and_methods_agree():
         np.testing.assert_allclose(model.vector_field(0.0, x[0], None),
                                    reference.vector_field(0.0, x[0], None), rtol=0, atol=1e-13)
     # An odd ring: the compiled kernel folds units i and n - i, with no middle unit.
-    odd, odd_reference = CANN1D(n_units=255), CANN1D(n_units=255, method="dense", backend="numpy")
-    assert odd.recurrent_method == "modes"
+    odd = CANN1D(n_units=255, method="modes")
+    odd_reference = CANN1D(n_units=255, method="dense", backend="numpy")
     for state in (x[0, :255], x[:3, :255]):
         np.testing.assert_allclose(odd.vector_field(0.0, state, None),
                                    odd_reference.vector_field(0.0, state, None), rtol=0, atol=1e-13)

@@ -79,6 +79,15 @@ def _population_vector(activity, angles):
     return np.where(flat, np.nan, wrap_angle(np.arctan2(projection[..., 1], projection[..., 0])))
 
 
+def _auto_method(n, n_modes, compiled):
+    """The fastest recurrent method for one trial, from measurements (see CANN1D)."""
+    if compiled:  # the fused kernel costs ~K N / 2; the FFT ~N log N plus ~20 us of calls
+        return "modes" if n_modes * n <= 250_000 else "fft"
+    if 4 * n_modes <= n and n_modes * n <= 150_000:
+        return "modes"
+    return "dense" if n <= 256 else "fft"
+
+
 def _check_model(model, shape_name, shape_value, minimum):
     check_integer(shape_name, shape_value, minimum=minimum)
     for name in ("tau", "k", "a", "J0"):
@@ -182,8 +191,11 @@ class CANN1D(_CANN):
     method : {"auto", "modes", "dense", "fft"}
         How the recurrent input is computed: from the kernel's Fourier modes
         above round-off (exact to round-off), by the dense matrix product, or
-        by the FFT; ``"auto"`` takes ``"modes"`` when they are fewer than a
-        quarter of the units, else ``"dense"`` up to 1024 units, else ``"fft"``.
+        by the FFT; ``"auto"`` takes the fastest as measured for one trial
+        (``benchmarks/bench_cann.py --crossover``): compiled, the K modes
+        when K N <= 250,000, else the FFT; with numpy, the modes when
+        4 K <= N and K N <= 150,000, else the dense product up to 256 units,
+        else the FFT.
     backend : {"auto", "numba", "numpy"}
         ``"numba"`` runs the field as one compiled pass (numba required);
         ``"auto"`` uses it when numba is installed and the method is not FFT.
@@ -229,9 +241,9 @@ class CANN1D(_CANN):
         kernel = ring_kernel(n, self.a, self.J0)
         basis, weights, modes_kept = fourier_modes(kernel)
         method = check_choice("method", self.method, self._METHODS)
-        if method == "auto":
-            method = "modes" if basis.shape[0] <= n // 4 else ("dense" if n <= 1024 else "fft")
         backend = check_choice("backend", self.backend, self._BACKENDS)
+        if method == "auto":
+            method = _auto_method(n, basis.shape[0], backend != "numpy" and numba_kernels())
         kernels = None
         if backend == "numba" and method == "fft":
             raise ParameterError(
@@ -242,13 +254,14 @@ class CANN1D(_CANN):
             if kernels is None and backend == "numba":
                 raise ParameterError("backend='numba' needs numba installed (pip install numba)")
         index = np.arange(n)
-        matrix = kernel[(index[:, None] - index[None, :]) % n]
+        # The dense matrix only where it is used (it is N^2: 128 MB at N = 4096).
+        matrix = kernel[(index[:, None] - index[None, :]) % n] if method == "dense" else None
         fast = {
             "kernel": kernel, "matrix": matrix, "method": method,
             "basis": basis, "basis_t": np.ascontiguousarray(basis.T), "weights": weights,
             "basis_w": np.ascontiguousarray(weights[:, None] * basis),
             "half_tables": half_tables(kernel, modes_kept),
-            "matrix_t": np.ascontiguousarray(matrix.T),
+            "matrix_t": None if matrix is None else np.ascontiguousarray(matrix.T),
             "kernel_fft": np.fft.rfft(kernel), "kernels": kernels,
             "k_norm": self.k, "inv_tau": 1.0 / self.tau, "no_drive": np.zeros((1, n)),
             "x": -np.pi + 2.0 * np.pi * index / n,
@@ -266,6 +279,9 @@ class CANN1D(_CANN):
     @property
     def weights(self) -> np.ndarray:
         r"""The dense connection matrix :math:`J_{ij} = J(x_i - x_j)` (times :math:`\rho\,dx = 1`)."""
+        if self._fast["matrix"] is None:
+            index = np.arange(self.n_units)
+            self._fast["matrix"] = self._fast["kernel"][(index[:, None] - index[None, :]) % self.n_units]
         return self._fast["matrix"]
 
     @property
