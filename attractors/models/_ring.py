@@ -1045,8 +1045,8 @@ class TwoPopulationRing(ContinuousSystem):
             spectrum = (np.fft.rfft(rates[..., :n], axis=-1) * conv.spectra[0]
                         + np.fft.rfft(rates[..., n:], axis=-1) * conv.spectra[1])
             recurrent = 0.5 * np.fft.irfft(spectrum, n=n, axis=-1)
-        else:
-            recurrent = 0.5 * (rates[..., :n] @ conv.matrices_t[0] + rates[..., n:] @ conv.matrices_t[1])
+        else:  # dense or modes
+            recurrent = 0.5 * (conv.apply(rates[..., :n], 0) + conv.apply(rates[..., n:], 1))
         total = np.concatenate([recurrent, recurrent], axis=-1)
         if inputs is not None:
             v = np.asarray(inputs, dtype=np.float64)[..., None]
