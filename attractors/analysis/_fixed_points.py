@@ -220,31 +220,41 @@ def states_from_trajectory(trajectory, n_states: int | None = None, *, transient
 
 
 def _levenberg_marquardt(field, jac, x, *, max_iter, xtol, ftol):
-    """Batched LM on F(x) = 0; returns x, q, |F|_inf, iterations."""
+    """Batched LM on F(x) = 0; returns x, q, |F|_inf, iterations.
+
+    The Jacobian (and J^T J, J^T F) of a start is recomputed only after an accepted
+    step: a rejected step changes only the damping.
+    """
     n_starts, n = x.shape
     eye = np.eye(n)
     F = field(x)
     q = 0.5 * np.sum(F * F, axis=-1)
     damping = np.full(n_starts, 1e-3)
     active = np.isfinite(q)
+    stale = np.ones(n_starts, dtype=bool)
+    A = np.zeros((n_starts, n, n))
+    g = np.zeros((n_starts, n))
     iterations = np.zeros(n_starts, dtype=np.int64)
     for _ in range(max_iter):
         idx = np.flatnonzero(active)
         if idx.size == 0:
             break
-        J = jac(x[idx])
-        JT = np.swapaxes(J, -1, -2)
-        A = JT @ J
-        g = np.einsum("bji,bj->bi", J, F[idx])
-        scale = np.einsum("bii->b", A) / n + np.finfo(float).tiny
-        A_damped = A + (damping[idx] * scale)[:, None, None] * eye
-        step = -np.linalg.solve(A_damped, g[..., None])[..., 0]
+        update = idx[stale[idx]]
+        if update.size:
+            J = jac(x[update])
+            A[update] = np.swapaxes(J, -1, -2) @ J
+            g[update] = np.einsum("bji,bj->bi", J, F[update])
+            stale[update] = False
+        scale = np.einsum("bii->b", A[idx]) / n + np.finfo(float).tiny
+        A_damped = A[idx] + (damping[idx] * scale)[:, None, None] * eye
+        step = -np.linalg.solve(A_damped, g[idx][..., None])[..., 0]
         trial = x[idx] + step
         F_trial = field(trial)
         q_trial = 0.5 * np.sum(F_trial * F_trial, axis=-1)
         better = np.isfinite(q_trial) & (q_trial <= q[idx])
         good = idx[better]
         x[good], F[good], q[good] = trial[better], F_trial[better], q_trial[better]
+        stale[good] = True
         damping[good] = np.maximum(damping[good] / 3.0, _LAMBDA_MIN)
         damping[idx[~better]] *= 4.0
         iterations[idx] += 1
@@ -324,8 +334,10 @@ def _continuous_fixed_points(system, x0, *, t, inputs, tol, max_q, max_iter, n_n
                                                        xtol=1e-15, ftol=1e-3 * tol)
         ok = np.isfinite(q) & np.all(np.isfinite(x), axis=-1)
         x, q, iterations = x[ok], q[ok], iterations[ok]
-        if n_newton and x.shape[0]:
-            x = _newton_polish(field, jac, x, n_newton)
+        # Points the iteration already took to 1e-3 tol need no polishing.
+        rough = speed[ok] > 1e-3 * tol
+        if n_newton and np.any(rough):
+            x[rough] = _newton_polish(field, jac, x[rough], n_newton)
     F = field(x)
     q = 0.5 * np.sum(F * F, axis=-1)
     speed = np.max(np.abs(F), axis=-1)
