@@ -195,6 +195,13 @@ def test_modes_product_agrees_with_dense():
                                dense.recurrent_input(rates, gamma), atol=1e-12)
     np.testing.assert_allclose(modes.recurrent_input(rates[0]), dense.recurrent_input(rates[0]),
                                atol=1e-12)
+    # The two-population ring's shifted (not even) profiles, by all three products.
+    x = np.random.default_rng(5).uniform(-1.0, 0.5, size=(3, 512))
+    drive = np.array([0.1, 0.0, -0.1])
+    fields = [TwoPopulationRing(RingAttractor(n_units=256, product=product)).vector_field(0, x, drive)
+              for product in ("modes", "fft", "dense")]
+    np.testing.assert_allclose(fields[0], fields[2], atol=1e-12)
+    np.testing.assert_allclose(fields[1], fields[2], atol=1e-12)
 
 
 def test_dense_weights_are_the_circulant_of_the_profile(ring64):
