@@ -352,3 +352,21 @@ def test_ring_errors():
     with pytest.raises(ParameterError, match="flat"):
         line_of_fixed_points(ring, np.zeros(16))
     assert ring_coordinate(ring)[0] == "theta"
+
+
+def test_finite_differences_in_chunks_and_with_inputs(monkeypatch):
+    import attractors.analysis._fixed_points as module
+
+    rng = np.random.default_rng(8)
+    net = RateNetwork(rng.normal(0, 1.5 / np.sqrt(12), (12, 12)), bias=0.1)
+    x = rng.normal(size=(5, 12))
+    inputs = rng.normal(size=12)
+    analytic = jacobian_matrix(net, x, inputs=inputs)
+    monkeypatch.setattr(module, "_FD_CHUNK", 2 * 12 * 12)  # two states per call: 3 calls
+    numeric = jacobian_matrix(net, x, inputs=inputs, method="finite_differences")
+    np.testing.assert_allclose(numeric, analytic, atol=1e-9)  # eps^(2/3) |F'''| ~ 1e-10
+    # A constant input moves the fixed points: F(x*) + 0 = 0 with the input included.
+    monkeypatch.setattr(module, "_LM_CHUNK", 3 * 12 * 12)  # batches of 3 starts
+    fp = find_fixed_points(net, x, inputs=inputs)
+    assert fp.sizes["fixed_point"] >= 1 and fp.attrs["n_starts"] == 5
+    np.testing.assert_allclose(net.vector_field(0.0, fp.state.values, inputs), 0.0, atol=1e-10)

@@ -51,6 +51,10 @@ __all__ = ["classify_stability", "find_fixed_points", "jacobian_matrix", "states
 _FD_STEP = np.finfo(np.float64).eps ** (1.0 / 3.0)
 #: Damping limits of Levenberg-Marquardt (relative to the mean diagonal of J^T J).
 _LAMBDA_MIN, _LAMBDA_MAX = 1e-15, 1e12
+#: Perturbed states per call of the vector field in finite differences, and matrix
+#: elements per batch of starts in the Levenberg-Marquardt iteration (~ 8 bytes each).
+_FD_CHUNK = 1 << 22
+_LM_CHUNK = 1 << 24
 
 
 # --------------------------------------------------------------------------- helpers
@@ -69,18 +73,31 @@ def _field(system, x, t, inputs):
 
 
 def _finite_difference_jacobian(system, x, t, inputs):
-    """Central differences, all columns of all states in one call of the vector field."""
+    """Central differences, all columns of many states in one call of the vector field.
+
+    States are taken in chunks of at most ``_FD_CHUNK`` perturbed states per call,
+    so memory stays bounded for large networks.
+    """
     x = np.asarray(x, dtype=np.float64)
     n = x.shape[-1]
-    h = _FD_STEP * np.maximum(1.0, np.abs(x))  # (..., n)
+    batch = x.shape[:-1]
+    flat = x.reshape(-1, n)
+    u = None if inputs is None else np.broadcast_to(np.asarray(inputs, dtype=np.float64),
+                                                    batch + np.shape(inputs)[-1:])
+    u_flat = None if u is None else u.reshape(-1, u.shape[-1])
+    out = np.empty((flat.shape[0], n, n))
     eye = np.eye(n)
-    shifts = eye * h[..., None, :]  # (..., j, n): column j perturbed
-    plus = _field(system, x[..., None, :] + shifts, t, None if inputs is None else
-                  np.asarray(inputs)[..., None, :])
-    minus = _field(system, x[..., None, :] - shifts, t, None if inputs is None else
-                   np.asarray(inputs)[..., None, :])
-    # plus[..., j, i] = F_i(x + h_j e_j): transpose to J[..., i, j].
-    return np.swapaxes((plus - minus) / (2.0 * h[..., :, None]), -1, -2)
+    per_call = max(1, _FD_CHUNK // (n * n))
+    for start in range(0, flat.shape[0], per_call):
+        xs = flat[start:start + per_call]
+        h = _FD_STEP * np.maximum(1.0, np.abs(xs))  # (b, n)
+        shifts = eye * h[:, None, :]  # (b, j, n): column j perturbed
+        us = None if u_flat is None else u_flat[start:start + per_call, None, :]
+        plus = _field(system, xs[:, None, :] + shifts, t, us)
+        minus = _field(system, xs[:, None, :] - shifts, t, us)
+        # plus[b, j, i] = F_i(x + h_j e_j): transpose to J[b, i, j].
+        out[start:start + per_call] = np.swapaxes((plus - minus) / (2.0 * h[:, :, None]), -1, -2)
+    return out.reshape(batch + (n, n))
 
 
 def _jacobian_function(system, method):
@@ -290,14 +307,21 @@ def _merge(points, order_key, merge_tol):
     """Indices of representatives (first in order_key order) and each point's representative."""
     order = np.argsort(order_key, kind="stable")
     sorted_points = points[order]
+    k, n = sorted_points.shape
     scale = 1.0 + np.max(np.abs(sorted_points), axis=-1)
-    # Max-norm distance, relative to the size of the state.
-    close = np.max(np.abs(sorted_points[:, None, :] - sorted_points[None, :, :]), axis=-1) \
-        <= merge_tol * np.maximum(scale[:, None], scale[None, :])
+    # Max-norm distance relative to the size of the state, in blocks of rows so that
+    # memory stays ~ block * k * n.
+    close = np.empty((k, k), dtype=bool)
+    block = max(1, _FD_CHUNK // max(1, k * n))
+    for start in range(0, k, block):
+        rows = sorted_points[start:start + block]
+        distance = np.max(np.abs(rows[:, None, :] - sorted_points[None, :, :]), axis=-1)
+        close[start:start + block] = distance <= merge_tol * np.maximum(
+            scale[start:start + block, None], scale[None, :])
     first = np.argmax(close, axis=1)
-    keep = np.flatnonzero(first == np.arange(len(order)))
+    keep = np.flatnonzero(first == np.arange(k))
     representative = np.argmax(close[:, keep], axis=1)
-    mapping = np.empty(len(order), dtype=np.int64)
+    mapping = np.empty(k, dtype=np.int64)
     mapping[order] = representative
     return order[keep], mapping
 
@@ -328,10 +352,13 @@ def _continuous_fixed_points(system, x0, *, t, inputs, tol, max_q, max_iter, n_n
     def jac(x):
         return jac_function(x, t, u)
 
-    n_starts = x0.shape[0]
+    n_starts, n = x0.shape
+    per_batch = max(1, _LM_CHUNK // (n * n))
     with np.errstate(over="ignore", invalid="ignore"):
-        x, q, speed, iterations = _levenberg_marquardt(field, jac, x0.copy(), max_iter=max_iter,
-                                                       xtol=1e-15, ftol=1e-3 * tol)
+        parts = [_levenberg_marquardt(field, jac, x0[start:start + per_batch].copy(),
+                                      max_iter=max_iter, xtol=1e-15, ftol=1e-3 * tol)
+                 for start in range(0, n_starts, per_batch)]
+        x, q, speed, iterations = (np.concatenate([part[k] for part in parts]) for k in range(4))
         ok = np.isfinite(q) & np.all(np.isfinite(x), axis=-1)
         x, q, iterations = x[ok], q[ok], iterations[ok]
         # Points the iteration already took to 1e-3 tol need no polishing.
