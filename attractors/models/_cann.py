@@ -147,8 +147,8 @@ class _CANN(ContinuousSystem):
 
     def energy(self, x, inputs=None):
         raise NotImplementedError(
-            f"{self.name} has no known Lyapunov function: the divisive normalisation makes "
-            "the recurrent drive non-gradient, so no energy is recorded")
+            f"{self.name} has no known Lyapunov function: the global divisive normalisation "
+            "takes the rates out of the Cohen-Grossberg (Hopfield) form, so no energy is recorded")
 
     def initial_state(self, rng, n_trials=None):
         """Independent uniform noise on [0, u0) per unit (u0: the stable bump's height)."""
@@ -297,10 +297,28 @@ class CANN1D(_CANN):
         return (ring_distance(self.x - position[..., None]),)
 
     def stimulus(self, position, amplitude=1.0):
-        r"""A Gaussian stimulus :math:`A e^{-d(x, z)^2/(4a^2)}` centred at ``position``.
+        r"""A Gaussian stimulus :math:`I_i = A e^{-d(x_i, z)^2/(4a^2)}` centred at ``position``.
 
-        ``position`` (and ``amplitude``) may be arrays; the result has shape
-        ``broadcast(position, amplitude).shape + (n_units,)``.
+        The shape of the stationary bump (Wu, Hamaguchi & Amari 2008; the
+        stimulus of brainpy's and canns's examples), :math:`d` the distance
+        around the ring.
+
+        Parameters
+        ----------
+        position : float or array_like
+            Centre :math:`z` (radians); an array gives one stimulus per entry.
+        amplitude : float or array_like
+            :math:`A`.
+
+        Returns
+        -------
+        ndarray, shape ``broadcast(position, amplitude).shape + (n_units,)``
+
+        Examples
+        --------
+        >>> cann = CANN1D(n_units=8, a=0.5)
+        >>> float(cann.stimulus(0.0, 2.0)[4])  # the unit at x = 0
+        2.0
         """
         position = np.asarray(position, dtype=np.float64)[..., None]
         amplitude = np.asarray(amplitude, dtype=np.float64)[..., None]
@@ -310,11 +328,31 @@ class CANN1D(_CANN):
         return amplitude * np.exp(-0.25 * (distance / self.a) ** 2)
 
     def moving_stimulus(self, amplitude, speed, start=0.0):
-        r"""A stimulus moving at constant ``speed``: :math:`z_0(t) = z_{start} + v t`, for ``inputs=``.
+        r"""A stimulus moving at constant speed, :math:`z_0(t) = z_{start} + v t`, to pass as ``inputs=``.
 
-        Returns a callable ``u(t)`` giving :meth:`stimulus` at the stimulus
-        position; ``position(t)`` (an attribute of the callable) gives
-        :math:`z_0(t)` unwrapped.  Arrays of speeds give one stimulus per trial.
+        Parameters
+        ----------
+        amplitude : float
+            :math:`A` (>= 0).
+        speed : float or array_like, shape (n_trials,)
+            :math:`v` in radians per unit of time; an array gives one stimulus
+            per trial.
+        start : float or array_like
+            :math:`z_{start}`.
+
+        Returns
+        -------
+        callable
+            ``u(t)``: :meth:`stimulus` at :math:`z_0(t)`, shape ``(n_units,)``
+            or ``(n_trials, n_units)``.  Its attribute ``position(t)`` gives
+            :math:`z_0(t)`, unwrapped (broadcasting ``t`` against ``speed``).
+
+        Examples
+        --------
+        >>> cann = CANN1D(n_units=64)
+        >>> moving = cann.moving_stimulus(0.1, [0.01, -0.02])
+        >>> moving(10.0).shape, moving.position(10.0).tolist()
+        ((2, 64), [0.1, -0.2])
         """
         amplitude = check_positive("amplitude", amplitude, allow_zero=True)
         speed = np.asarray(speed, dtype=np.float64)
