@@ -419,3 +419,18 @@ def test_decoded_position_is_recorded_per_trial(ring64):
     assert run.bump_width.dims == ("time", "trial")
     assert "theta" in run.coords
     np.testing.assert_allclose(bump_position(ring64.rates(x0)), [-2.0, 0.0, 1.5], atol=1e-12)
+
+
+def test_gallery_ring_scripts_render(tmp_path):
+    # The five ring gallery scripts at their quick sizes (each raises if its
+    # story fails: e.g. the bump-from-noise script checks the energy strictly).
+    from attractors.cli import main
+
+    names = ["ring_weights", "ring_bump_from_noise", "ring_cue", "ring_head_direction",
+             "ring_velocity"]
+    arguments = ["gallery", "--quick", "--no-progress", "--out", str(tmp_path)]
+    for name in names:
+        arguments += ["--only", name]
+    assert main(arguments) == 0
+    for name in names:
+        assert list(tmp_path.glob(f"{name}_*.png")), name
