@@ -66,6 +66,28 @@ def _trial_seed(key, b):
     return z
 
 
+_S32 = np.uint64(32)
+_LOW32 = np.uint64(0xFFFFFFFF)
+_TWO32 = np.uint64(1) << _S32
+
+
+@njit(cache=True, inline="always")
+def _below(state, bound):
+    """A uniform integer in [0, bound) for 0 < bound < 2**32, without bias.
+
+    Lemire's multiply-and-reject method (Lemire 2019, ACM TOMACS 29:3) on the top
+    32 bits of each output: integer operations only (no float conversion).
+    """
+    state, z = _splitmix(state)
+    m = (z >> _S32) * bound
+    if (m & _LOW32) < bound:
+        threshold = (_TWO32 - bound) % bound
+        while (m & _LOW32) < threshold:
+            state, z = _splitmix(state)
+            m = (z >> _S32) * bound
+    return state, m >> _S32
+
+
 @njit(cache=True)
 def _shuffle(perm, base, state):
     """perm <- a uniformly random permutation of ``base`` (Fisher-Yates)."""
@@ -73,14 +95,21 @@ def _shuffle(perm, base, state):
     for k in range(n):
         perm[k] = base[k]
     for k in range(n - 1, 0, -1):
-        state, u = _uniform(state)
-        j = np.int64(u * (k + 1))
-        if j > k:  # u * (k + 1) rounds up to k + 1 only for u within 2**-53 of 1
-            j = k
+        state, j = _below(state, np.uint64(k + 1))
         tmp = perm[k]
         perm[k] = perm[j]
         perm[j] = tmp
     return state
+
+
+@njit(cache=True)
+def _all_stable(s, h, theta, low):
+    """Whether no unit would change under the deterministic rule (whatever the order)."""
+    for i in range(s.shape[0]):
+        field = h[i] - theta[i]
+        if (field > 0.0 and s[i] != 1) or (field < 0.0 and s[i] != low):
+            return False
+    return True
 
 
 @njit(cache=True)
@@ -134,13 +163,18 @@ def _trial_sweeps(C, diag, s, h, theta, base, seeds, b, random_order, low, gain,
     quiet = False
     k = 0
     while k < max_sweeps:
-        state = np.uint64(0)
-        if needs_random:
-            state = _trial_seed(seeds[k], b)
-        if random_order:
-            state = _shuffle(perm, base, state)
-        changed, d_energy, state = _update_units(
-            C, diag, s[b], h[b], theta[b], perm, 0, n, low, gain, temperature, state)
+        if temperature == 0.0 and _all_stable(s[b], h[b], theta[b], low):
+            # A quiet sweep, whatever its order: skip drawing it.  (Each sweep's
+            # random numbers come from its own key, so nothing later shifts.)
+            changed, d_energy = 0, 0.0
+        else:
+            state = np.uint64(0)
+            if needs_random:
+                state = _trial_seed(seeds[k], b)
+            if random_order:
+                state = _shuffle(perm, base, state)
+            changed, d_energy, state = _update_units(
+                C, diag, s[b], h[b], theta[b], perm, 0, n, low, gain, temperature, state)
         energy[b] += d_energy
         if trace.shape[1] > 0:
             trace[b, k + 1] = energy[b]
