@@ -200,10 +200,10 @@ class CANN1D(_CANN):
         ``"numba"`` runs the field as one compiled pass (numba required);
         ``"auto"`` uses it when numba is installed and the method is not FFT.
 
-    Observables
-    -----------
-    ``bump_position`` (population vector of :math:`u_+` on the ring, radians)
-    and ``bump_height`` (:math:`\max_i u_i`).
+    Notes
+    -----
+    Recorded with every state: ``bump_position`` (population vector of
+    :math:`u_+` on the ring, radians) and ``bump_height`` (:math:`\max_i u_i`).
 
     References
     ----------
@@ -456,10 +456,10 @@ class CANN2D(_CANN):
     backend : {"numpy"}
         numpy only.
 
-    Observables
-    -----------
-    ``bump_position`` with dimension ``axis`` (x, y): the population vector of
-    :math:`u_+` along each axis of the torus.
+    Notes
+    -----
+    Recorded with every state: ``bump_position`` with dimension ``axis``
+    (x, y), the population vector of :math:`u_+` along each axis of the torus.
 
     Examples
     --------

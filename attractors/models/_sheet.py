@@ -91,9 +91,9 @@ class GridCellSheet(ContinuousSystem):
         re-implementations of the model commonly use, has gain 1.9 and forms a
         clear pattern within a few hundred ms.
 
-    Observables
-    -----------
-    None recorded per step (the state is the pattern); measure it with
+    Notes
+    -----
+    No observables are recorded per step (the state is the pattern); measure it with
     :func:`~attractors.analysis.grid_spacing`,
     :func:`~attractors.analysis.pattern_displacement` and
     :func:`~attractors.analysis.velocity_gain`.
