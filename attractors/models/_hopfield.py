@@ -16,12 +16,20 @@ symmetric :math:`W` and :math:`W_{ii} \ge 0`, every asynchronous change lowers
 end in a fixed point or a 2-cycle (Goles, Fogelman-Soulie & Pellegrin 1985),
 with the two-step Lyapunov function :meth:`HopfieldNetwork.sync_lyapunov`.
 
-Costs (``N`` units, ``B`` trials): weights :math:`8N^2` bytes in float64,
-:math:`4N^2` in float32, :math:`N^2` or :math:`2N^2` as exact int8/int16 Hebb
-couplings (N = 20,000: 3.2 GB, 1.6 GB, 0.4/0.8 GB); a recall adds :math:`16BN`
-bytes.  An asynchronous sweep costs :math:`O(N)` plus :math:`O(N)` per unit that
-changes (incremental local fields); a synchronous step is one
-:math:`B \times N \times N` matrix product.
+Costs (``N`` units, ``P`` patterns, ``B`` trials).  Memory: the weights take
+:math:`8N^2` bytes in float64, :math:`4N^2` in float32 (``from_patterns(...,
+dtype="float32")``), and :math:`N^2` or :math:`2N^2` as exact Hebb couplings
+(int8 for P < 128, else int16); a recall adds about :math:`40BN` bytes.  For
+N = 20,000 that is 3.2 GB, 1.6 GB and 0.4/0.8 GB: measured peak resident
+memory of a process storing P = 2,000 patterns and recalling 10 cues, 1.93 GB
+in float32 and 1.13 GB exact (``benchmarks/bench_hopfield.py``).  Time: Hebb
+storage is one :math:`N \times P \times N` product (about a minute for
+N = 20,000, P = 2,000 on one core); an asynchronous sweep costs :math:`O(N)`
+plus :math:`O(N)` per unit that changes (incremental local fields, so a
+recall from a cue with a fraction :math:`\rho` of wrong bits costs about
+:math:`\rho N^2` after the initial field :math:`W s`, one matrix product);
+a synchronous step is one :math:`B \times N \times N` matrix product.
+Exact couplings are also the fastest: fewer bytes per changed unit.
 """
 
 from __future__ import annotations
