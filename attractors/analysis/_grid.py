@@ -119,7 +119,10 @@ def pattern_displacement(activity, n_side, *, n_peaks: int = 3):
     :math:`\mathbf d` by least squares (sub-neuron resolution, exact for a
     rigid translation).  Frames must be close enough that
     :math:`|\mathbf k\cdot\mathbf d| < \pi`, i.e. the pattern moves less than
-    half its period between them.
+    half its period between them.  The wavevectors are chosen once, from the
+    first frame (summed over trials), so the trials of a batch must share the
+    pattern's orientation and period (as when they start from the same
+    formed pattern).
 
     Parameters
     ----------
