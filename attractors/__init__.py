@@ -44,12 +44,13 @@ __all__ = [
     "sweep",
     "testing",
     "transfer",
+    "worker_pool",
 ]
 
 # Submodules and models load on first use, so `import attractors` stays fast
 # (numpy only) however many model families the library grows.
 _LAZY_SUBMODULES = {"models", "testing", "plot", "learning", "patterns", "analysis", "protocols", "transfer"}
-_LAZY_FUNCTIONS = {"sweep": "._sweep"}
+_LAZY_FUNCTIONS = {"sweep": "._sweep", "worker_pool": "._sweep"}
 _LAZY_MODELS = {
     "HopfieldNetwork", "RateNetwork", "ContinuousHopfield", "DenseAssociativeMemory",
     "ModernHopfield", "RingAttractor", "CANN1D", "CANN2D", "GridCellSheet",

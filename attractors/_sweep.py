@@ -34,7 +34,7 @@ import numpy as np
 
 from ._validate import ParameterError, check_integer, describe
 
-__all__ = ["SweepStoreError", "sweep"]
+__all__ = ["SweepStoreError", "sweep", "worker_pool"]
 
 _STORE_FORMAT = 1
 
@@ -257,10 +257,67 @@ def _executor(scheduler):
         return "dask", Client(scheduler)
     if type(scheduler).__name__ == "Client" and hasattr(scheduler, "submit"):
         return "dask", scheduler
+    import concurrent.futures as cf
+
+    if isinstance(scheduler, cf.Executor):
+        return "executor", scheduler
     raise ParameterError(
-        f"scheduler must be None, 'processes', a number of worker processes, a dask distributed "
-        f"Client or a scheduler address; got {describe(scheduler)}"
+        f"scheduler must be None, 'processes', a number of worker processes, an Executor, a dask "
+        f"distributed Client or a scheduler address; got {describe(scheduler)}"
     )
+
+
+_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+                     "NUMBA_NUM_THREADS")
+
+
+def _warm(_):
+    """Run in each new worker so that all of them start while the thread settings hold."""
+    return os.getpid()
+
+
+def worker_pool(n_workers: int, *, preload=()):
+    """A pool of local worker processes for :func:`sweep`, to keep warm across calls.
+
+    Workers start from a forkserver that has imported ``attractors`` (never by
+    ``fork`` from a process whose numba or BLAS threads a child would inherit
+    broken) and run one BLAS and numba thread each, unless the environment says
+    otherwise: the sweep's points are the parallelism.  All workers are started
+    before the pool is returned.
+
+    Parameters
+    ----------
+    n_workers : int
+        Number of worker processes.
+    preload : sequence of str
+        Further modules for the forkserver to import once (e.g. the module of the
+        swept function).
+
+    Returns
+    -------
+    concurrent.futures.ProcessPoolExecutor
+        Pass it as ``scheduler=``; shut it down (or use it in a ``with`` block)
+        when done.
+    """
+    import concurrent.futures as cf
+    import multiprocessing
+
+    n_workers = check_integer("n_workers", n_workers, minimum=1)
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if context.get_start_method() == "forkserver":
+        context.set_forkserver_preload(["attractors"] + [m for m in preload if m])
+    saved = {var: os.environ.get(var) for var in _THREAD_VARIABLES}
+    for var in _THREAD_VARIABLES:
+        os.environ.setdefault(var, "1")
+    try:
+        pool = cf.ProcessPoolExecutor(max_workers=n_workers, mp_context=context)
+        list(pool.map(_warm, range(n_workers)))  # start every worker while the settings hold
+    finally:
+        for var, value in saved.items():
+            if value is None:
+                os.environ.pop(var, None)
+    return pool
 
 
 def _completed(kind, executor, fn, jobs):
@@ -271,20 +328,18 @@ def _completed(kind, executor, fn, jobs):
         return
     if kind == "pool":
         import concurrent.futures as cf
-        import multiprocessing
 
-        # Not fork: the parent may hold threads (numba's, BLAS's) that a forked child
-        # inherits in an unusable state.  The forkserver preloads the library and the
-        # swept function's module once, so each worker starts from a warm copy.
-        methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-        if context.get_start_method() == "forkserver":
-            module = getattr(fn, "__module__", None)
-            context.set_forkserver_preload(["attractors"] + ([module] if module else []))
-        with cf.ProcessPoolExecutor(max_workers=executor, mp_context=context) as pool:
+        with worker_pool(executor, preload=[getattr(fn, "__module__", None)]) as pool:
             futures = {pool.submit(_run_point, fn, kwargs, seed): name for name, kwargs, seed in jobs}
             for future in cf.as_completed(futures):
                 yield futures[future], future.result()
+        return
+    if kind == "executor":  # the caller's pool: used, not shut down
+        import concurrent.futures as cf
+
+        futures = {executor.submit(_run_point, fn, kwargs, seed): name for name, kwargs, seed in jobs}
+        for future in cf.as_completed(futures):
+            yield futures[future], future.result()
         return
     from distributed import as_completed
 
@@ -370,10 +425,12 @@ def sweep(
         scheduler, the number of workers or the order of completion.
     fixed : mapping, optional
         Keyword arguments passed unchanged to every call (recorded in the attrs).
-    scheduler : None, "processes", int, distributed.Client or str
+    scheduler : None, "processes", int, Executor, distributed.Client or str
         Where the points run: ``None`` in this process; ``"processes"`` or a number on
-        that many local worker processes; a :class:`distributed.Client` or a scheduler
-        address (``"tcp://host:8786"``) on a dask cluster.
+        that many new local worker processes (one BLAS/numba thread each, started
+        for this call); a :class:`concurrent.futures.Executor` of your own, e.g.
+        from :func:`worker_pool` (kept warm across calls, not shut down); a :class:`distributed.Client` or a
+        scheduler address (``"tcp://host:8786"``) on a dask cluster.
     store : path, optional
         A folder where every point is written as it completes (one netCDF file per
         point, renamed into place when complete).  Rerunning the same sweep with the

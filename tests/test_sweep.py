@@ -50,6 +50,15 @@ def test_local_processes_give_the_in_process_result(tmp_path):
     xr.testing.assert_equal(inline, pooled)
 
 
+def test_a_pool_of_your_own_is_used_and_left_running():
+    inline = attractors.sweep(functions.random_walk, GRID, trials=2, seed=3)
+    with attractors.worker_pool(2, preload=["_sweep_functions"]) as pool:
+        first = attractors.sweep(functions.random_walk, GRID, trials=2, seed=3, scheduler=pool)
+        second = attractors.sweep(functions.random_walk, GRID, trials=2, seed=3, scheduler=pool)
+    xr.testing.assert_equal(inline, first)
+    xr.testing.assert_equal(inline, second)
+
+
 def test_dask_local_cluster_with_two_workers_gives_the_in_process_result():
     distributed = pytest.importorskip("distributed")
     inline = attractors.sweep(functions.random_walk, GRID, trials=2, seed=3)
