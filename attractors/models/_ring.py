@@ -62,8 +62,11 @@ __all__ = [
 #: Ring sizes from which the recurrent input is computed by FFT circular
 #: convolution rather than by a dense product, for one trial and for batches
 #: (>= 16 trials).  Measured with ``benchmarks/bench_ring.py`` (numpy's pocketfft
-#: against OpenBLAS gemv/gemm, one thread): one trial, dense/FFT time 0.55 at
-#: N = 256, 0.95 at 384, 2.2 at 512; 100 trials, 0.68 at 96, 1.17 at 128, 2.7 at 256.
+#: against OpenBLAS gemv/gemm, one thread, five runs on a loaded 2-core machine):
+#: one trial, dense/FFT time 0.45-0.72 at N = 256, 0.95-1.45 at 384, 1.9-3.2 at
+#: 512; 100 trials, 0.55-1.0 at 96, 1.08-1.18 at 128, 1.7-2.7 at 256.  Smooth
+#: profiles use neither by default but the ``"modes"`` product (see
+#: :data:`MODE_CUTOFF`), 2x faster than both at N = 256.
 FFT_CROSSOVER = 512
 FFT_CROSSOVER_BATCH = 128
 _BATCH = 16
