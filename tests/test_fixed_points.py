@@ -179,23 +179,41 @@ def test_classify_stability_labels_and_discrete():
         "stable", "saddle"]
 
 
+def every_state(n):
+    index = np.arange(1 << n)
+    return np.where((index[:, None] >> np.arange(n)) & 1, 1.0, -1.0)
+
+
+@pytest.mark.parametrize("method", ["state_space", "iterated map"])
 @pytest.mark.parametrize("dynamics", ["sync", "async"])
-def test_discrete_attractors_equal_the_exhaustive_state_space(dynamics):
+def test_discrete_attractors_equal_the_exhaustive_state_space(dynamics, method):
+    """Both routes: the state space read directly (the default for a HopfieldNetwork)
+    and the map iterated from every state (what any other discrete model gets)."""
     rng = np.random.default_rng(1)
     patterns = rng.choice([-1, 1], (3, 10))
     net = HopfieldNetwork.from_patterns(patterns, dynamics=dynamics)
-    fp = find_fixed_points(net, seed=0, max_steps=60)
+    if method == "state_space":
+        fp = find_fixed_points(net, seed=0)
+        assert fp.attrs["exhaustive"] == 1
+    else:
+        fp = find_fixed_points(net, every_state(10), seed=0, max_steps=60)
+        assert fp.attrs["exhaustive"] == 0
+    assert fp.attrs["method"] == method
     space = state_space(net)
-    assert fp.attrs["exhaustive"] == 1 and fp.attrs["n_unresolved"] == 0
+    assert fp.attrs["n_unresolved"] == 0
     assert fp.sizes["fixed_point"] == space.sizes["attractor"]
     np.testing.assert_array_equal(np.sort(fp.period.values), np.sort(space.period.values))
     ours = {tuple(s): int(n) for s, n in zip(fp.state.values.astype(int), fp.n_found.values)}
-    for p, cycle, size in zip(space.period.values, space.cycle.values, space.basin_size.values):
+    for p, cycle, size, reach in zip(space.period.values, space.cycle.values,
+                                     space.basin_size.values,
+                                     space.get("reach_size", space.basin_size).values):
         states = space.configuration.values[cycle[:p]]
         matches = [tuple(s) for s in states if tuple(s) in ours]
         assert len(matches) == 1  # one canonical representative per cycle
-        if dynamics == "sync":  # deterministic map: the basins are the same sets
+        if dynamics == "sync" or method == "state_space":
             assert ours[matches[0]] == size
+        else:  # one random order: between the sure basin and all that can reach it
+            assert size <= ours[matches[0]] <= reach
     np.testing.assert_allclose(np.sort(fp.energy.values[fp.period.values == 1]),
                                np.sort(space.attractor_energy.values[space.period.values == 1]))
 

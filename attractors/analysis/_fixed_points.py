@@ -484,15 +484,58 @@ def _discrete_fixed_points(system, x0, *, inputs, max_steps, max_period, rng):
         "kind": ("fixed_point", np.where(periods[order] == 1, "fixed point", "cycle")),
         "cycle": (("fixed_point", "phase", "unit"), cycles[first_index[order]]),
         "n_found": ("fixed_point", counts[order]),
-        "steps_to_attractor": ("fixed_point", np.array(
-            [np.min(found_at[done][inverse.ravel() == k]) for k in order], dtype=np.int64)),
     }
     try:
         data["energy"] = ("fixed_point", np.asarray(system.energy(points, inputs), dtype=np.float64))
     except NotImplementedError:
         pass
     attrs = {"n_starts": n_starts, "n_converged": int(np.sum(done)),
-             "n_unresolved": int(np.sum(~done)), "max_steps": max_steps, "max_period": max_period}
+             "n_unresolved": int(np.sum(~done)), "max_steps": max_steps, "max_period": max_period,
+             "method": "iterated map"}
+    return data, attrs
+
+
+def _from_state_space(system, max_period):
+    """The exhaustive answer from :func:`state_space` for a deterministic HopfieldNetwork.
+
+    Returns None where the state space does not apply (another model, Glauber
+    dynamics, async updates with weights the tabulation refuses), so the caller
+    iterates the map instead.
+    """
+    from ..models._hopfield import HopfieldNetwork
+    from ._state_space import state_space
+
+    if type(system) is not HopfieldNetwork:
+        return None
+    try:
+        space = state_space(system)
+    except ParameterError:
+        return None
+    config = space.configuration.values.astype(np.float64)
+    periods = space.period.values.astype(np.int64)
+    width = max(max_period, int(periods.max()))
+    cycles = np.full((periods.size, width, system.n_units), np.nan)
+    for a, (p, members) in enumerate(zip(periods, space.cycle.values)):
+        states = config[members[:p]]
+        smallest = min(range(p), key=lambda k: tuple(states[k]))
+        cycles[a, :p] = states[(smallest + np.arange(p)) % p]
+    keep = periods <= max_period
+    order = np.lexsort(tuple(cycles[keep, 0].T[::-1]) + (periods[keep],))
+    index = np.flatnonzero(keep)[order]
+    points = cycles[index, 0]
+    data = {
+        "state": (("fixed_point", "unit"), points.astype(system.state_dtype)),
+        "period": ("fixed_point", periods[index]),
+        "kind": ("fixed_point", np.where(periods[index] == 1, "fixed point", "cycle")),
+        "cycle": (("fixed_point", "phase", "unit"), cycles[index, :max_period]),
+        "n_found": ("fixed_point", space.basin_size.values[index].astype(np.int64)),
+        "energy": ("fixed_point", space.attractor_energy.values[index]),
+    }
+    unresolved = int(np.sum(~keep))
+    attrs = {"n_starts": int(space.sizes["state"]),
+             "n_converged": int(np.sum(space.basin_size.values[keep])),
+             "n_unresolved": int(np.sum(space.basin_size.values[~keep])) if unresolved else 0,
+             "max_steps": 0, "max_period": max_period, "method": "state_space"}
     return data, attrs
 
 
@@ -525,10 +568,14 @@ def find_fixed_points(system, initial_states=None, *, t: float = 0.0, inputs=Non
     ``max_steps`` steps and detect fixed points and cycles of period up to
     ``max_period`` (:math:`x_k = x_{k-p}`).  With ``exhaustive`` (default: for
     networks of at most 16 units when ``initial_states`` is None) the starts
-    are all :math:`2^N` binary states, so every attractor is found; otherwise
-    ``n_samples`` random states (``system.initial_state``).  For a random
-    asynchronous order, a state that one sweep leaves unchanged is a fixed
-    point of every order.
+    are all :math:`2^N` binary states, so every attractor is found (for a
+    deterministic :class:`~attractors.HopfieldNetwork` the answer is read from
+    :func:`~attractors.analysis.state_space`, which tabulates every state's
+    successor at once: ``n_found`` is then the exact basin size, for
+    asynchronous updates the states all of whose descents end there);
+    otherwise ``n_samples`` random states (``system.initial_state``).  For a
+    random asynchronous order, a state that one sweep leaves unchanged is a
+    fixed point of every order.
 
     Parameters
     ----------
@@ -583,7 +630,8 @@ def find_fixed_points(system, initial_states=None, *, t: float = 0.0, inputs=Non
         ``eigenvectors`` (complex, unit norm, columns over ``mode``) and
         ``energy`` where defined.  Discrete: ``state`` (a cycle's smallest
         state), ``period``, ``kind``, ``cycle`` (fixed_point, phase, unit;
-        NaN-padded), ``n_found``, ``steps_to_attractor``, ``energy``.
+        NaN-padded), ``n_found``, ``energy``; attrs ``method`` ("state_space"
+        or "iterated map").
 
     References
     ----------
@@ -624,18 +672,24 @@ def find_fixed_points(system, initial_states=None, *, t: float = 0.0, inputs=Non
         max_period = check_integer("max_period", max_period, minimum=1)
         if exhaustive is None:
             exhaustive = initial_states is None and system.n_units <= 16
+        delegated = None
         if exhaustive:
             if initial_states is not None:
                 raise ParameterError("give initial_states or exhaustive=True, not both")
             if system.n_units > 22:
                 raise ParameterError(f"exhaustive=True needs 2**n_units starts; n_units = "
                                      f"{system.n_units} is above the limit of 22")
+            if inputs is None:
+                delegated = _from_state_space(system, max_period)
             x0 = _all_states(system)
         else:
             x0 = _initial_array(system, initial_states, n_samples, generator).astype(
                 system.state_dtype)
-        data, attrs = _discrete_fixed_points(system, x0, inputs=inputs, max_steps=max_steps,
-                                             max_period=max_period, rng=generator)
+        if delegated is not None:
+            data, attrs = delegated
+        else:
+            data, attrs = _discrete_fixed_points(system, x0, inputs=inputs, max_steps=max_steps,
+                                                 max_period=max_period, rng=generator)
         attrs["exhaustive"] = int(bool(exhaustive))
     else:
         if exhaustive:
