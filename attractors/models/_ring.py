@@ -66,7 +66,8 @@ __all__ = [
 #: one trial, dense/FFT time 0.45-0.72 at N = 256, 0.95-1.45 at 384, 1.9-3.2 at
 #: 512; 100 trials, 0.55-1.0 at 96, 1.08-1.18 at 128, 1.7-2.7 at 256.  Smooth
 #: profiles use neither by default but the ``"modes"`` product (see
-#: :data:`MODE_CUTOFF`), 2x faster than both at N = 256.
+#: :data:`MODE_CUTOFF`), 1.4x (one trial) to 1.9x (100 trials) faster than the
+#: better of the two at N = 256.
 FFT_CROSSOVER = 512
 FFT_CROSSOVER_BATCH = 128
 _BATCH = 16
