@@ -27,6 +27,8 @@ def _public_names() -> dict[str, str]:
 
 
 def __getattr__(name):
+    if name == "__all__":  # star imports and documentation tools see every family's names
+        return sorted(_public_names())
     if name.startswith("__"):
         raise AttributeError(name)
     if name not in _FOUND:
