@@ -26,7 +26,6 @@ import itertools
 
 import numpy as np
 import xarray as xr
-from scipy.special import ndtri
 
 from .._simulate import simulate
 from .._system import DiscreteSystem
@@ -70,6 +69,8 @@ def wilson_interval(successes, trials, confidence: float = 0.95):
     >>> float(low), round(float(high), 4)  # z^2 / (n + z^2)
     (0.0, 0.2775)
     """
+    from scipy.special import ndtri
+
     confidence = check_positive("confidence", confidence)
     if not confidence < 1:
         raise ParameterError(f"confidence must be in (0, 1), got {confidence!r}")
@@ -287,7 +288,9 @@ def _run(system, x0, t_span, n_steps, dt, solver, tol, inputs, rng, seed, n_reco
         total = int(round(span / step))
     else:
         total = int(n_steps)
-    record_every = 1 if discrete else max(1, total // n_records)
+    # Only the final states are needed (convergence is tested at every step of a map
+    # and at every record of a flow), so the record stays small.
+    record_every = max(1, total // n_records)
     return simulate(system, x0, t_span, n_steps=n_steps, dt=None if discrete else dt,
                     solver=solver, inputs=inputs, record_every=record_every,
                     stop_at_fixed_point=True, tol=tol, rng=rng, seed=seed)
@@ -321,8 +324,8 @@ def basins(system, initial_states, *, classifier=None, t_span=None, n_steps=None
     confidence : float
         Level of the Wilson intervals.
     n_records : int
-        Records per run of a flow (the resolution of the convergence time is
-        ``t_span / n_records``); a map is recorded every step.
+        Records per run (for a flow the resolution of the convergence time is
+        ``t_span / n_records``; a map is tested for rest at every step).
 
     Returns
     -------
