@@ -388,3 +388,19 @@ def test_finite_differences_in_chunks_and_with_inputs(monkeypatch):
     fp = find_fixed_points(net, x, inputs=inputs)
     assert fp.sizes["fixed_point"] >= 1 and fp.attrs["n_starts"] == 5
     np.testing.assert_allclose(net.vector_field(0.0, fp.state.values, inputs), 0.0, atol=1e-10)
+
+
+def test_cann1d_line_of_fixed_points_is_the_analytic_bump():
+    """CANN1D (Wu, Hamaguchi & Amari 2008): its stationary bumps are
+    u0 exp(-(x - z)^2 / (4 a^2)) at every z, exact on the grid up to the overlap of the
+    periodic images, 2 exp(-pi^2 / (2 a^2)) = 5e-9 relative at a = 0.5."""
+    from attractors.models._cann import CANN1D
+
+    cann = CANN1D(n_units=64)
+    line = line_of_fixed_points(cann, cann.bump_profile(0.3), n_angles=6)
+    assert line.attrs["coordinate"] == "x"
+    check_line(line)
+    positions = line.bump_position.values
+    analytic = cann.bump_profile(positions)
+    u0 = cann.theory().u0
+    np.testing.assert_allclose(line.state.values, analytic, atol=2e-8 * u0)
