@@ -396,7 +396,7 @@ def test_cann1d_line_of_fixed_points_is_the_analytic_bump():
     periodic images, 2 exp(-pi^2 / (2 a^2)) = 5e-9 relative at a = 0.5."""
     from attractors.models._cann import CANN1D
 
-    cann = CANN1D(n_units=64)
+    cann = CANN1D(n_units=64, backend="numpy")  # no kernel compilation in a unit test
     line = line_of_fixed_points(cann, cann.bump_profile(0.3), n_angles=6)
     assert line.attrs["coordinate"] == "x"
     check_line(line)
