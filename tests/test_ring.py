@@ -412,6 +412,20 @@ def test_bad_inputs_are_refused(ring64):
         RingAttractor.from_profile("cosine", n_units=16, mean=-1.0, modulation=0.1).stationary_state()
 
 
+def test_models_rebuild_from_their_trajectories(tmp_path):
+    import xarray as xr
+
+    ring = RingAttractor.from_tuning_curve(n_units=32, regularization=1e-2, drive="gamma",
+                                           transfer=attractors.transfer.ZhangSigmoid(b=8.0))
+    for model in (ring, TwoPopulationRing(ring, offset=0.3)):
+        run = attractors.simulate(model, n_trials=2, t_span=2.0, dt=0.5, seed=0)
+        run.to_netcdf(tmp_path / "run.nc")
+        with xr.open_dataset(tmp_path / "run.nc") as loaded:
+            rebuilt = type(model)(**attractors.parameters(loaded))
+        again = attractors.simulate(rebuilt, n_trials=2, t_span=2.0, dt=0.5, seed=0)
+        xr.testing.assert_identical(run, again)
+
+
 def test_decoded_position_is_recorded_per_trial(ring64):
     x0 = np.stack([ring64.stationary_state(p) for p in (-2.0, 0.0, 1.5)])
     run = attractors.simulate(ring64, x0, t_span=2.0, dt=0.5)

@@ -610,6 +610,17 @@ class RingAttractor(ContinuousSystem):
             object.__setattr__(self, "regularization",
                                check_positive("regularization", self.regularization, allow_zero=True))
 
+    @property
+    def params(self) -> dict:
+        """The fields, with the transfer function as its parameter dictionary.
+
+        ``RingAttractor(**attractors.parameters(run))`` rebuilds the model of a
+        trajectory.
+        """
+        values = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        values["transfer"] = self.transfer.params
+        return values
+
     # -- construction --------------------------------------------------------------
 
     @classmethod
@@ -992,6 +1003,8 @@ class TwoPopulationRing(ContinuousSystem):
     time_unit: ClassVar[str] = "ms"
 
     def __post_init__(self):
+        if isinstance(self.ring, dict):  # as written into a trajectory's parameters
+            object.__setattr__(self, "ring", RingAttractor(**self.ring))
         if not isinstance(self.ring, RingAttractor):
             raise ParameterError(f"ring must be a RingAttractor, got {describe(self.ring)}")
         if self.offset is None:
@@ -1005,6 +1018,11 @@ class TwoPopulationRing(ContinuousSystem):
     @property
     def n_units(self) -> int:
         return 2 * self.ring.n_units
+
+    @property
+    def params(self) -> dict:
+        """``ring`` (its parameters) and ``offset``: ``TwoPopulationRing(**params)`` rebuilds it."""
+        return {"ring": self.ring.params, "offset": self.offset}
 
     @property
     def tau(self) -> float:
