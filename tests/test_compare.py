@@ -137,3 +137,25 @@ def test_compare_errors():
 
     with pytest.raises(ParameterError, match="fixed point"):
         compare({"ghost": Ghost([[0.0]])}, targets={"ghost": [0.0]}, t_span=1.0, dt=0.1)
+
+
+def test_compare_a_discrete_hopfield_network_with_a_ring():
+    from attractors.models._hopfield import HopfieldNetwork
+
+    rng = np.random.default_rng(4)
+    xi = rng.choice([-1.0, 1.0], (3, 100))
+    hopfield = HopfieldNetwork.from_patterns(xi)
+    ring, theta = cosine_ring(32)
+    result = compare({"hopfield": hopfield, "ring": ring},
+                     targets={"hopfield": xi[0], "ring": 1.5 * np.cos(theta)},
+                     cue_noise=0.8, run_noise=0.1, t_span=20.0, dt=0.1, noise_t_span=40.0,
+                     n_trials=10, seed=2)
+    hop = result.sel(model="hopfield")
+    # Cue: sgn(xi + 0.8 xi') flips a unit with probability Phi(-1/0.8) = 0.106; at load
+    # 0.03 every cue is recalled exactly.
+    assert hop.recall_accuracy.item() == 1.0 and hop.final_distance.item() == 0.0
+    assert hop.fraction_converged.item() == 1.0
+    assert hop.stability.item() == "stable" and np.isnan(hop.leading_eigenvalue.item())
+    assert np.isnan(hop.diffusion_coefficient.item())
+    assert hop.energy_descent.item() > 0  # the cue's energy is above the pattern's
+    assert result.sel(model="ring").n_zero_modes.item() == 1

@@ -24,7 +24,7 @@ import numpy as np
 import xarray as xr
 
 from .._simulate import simulate
-from .._system import ContinuousSystem
+from .._system import ContinuousSystem, DiscreteSystem
 from .._validate import ParameterError, check_finite_array, check_integer, check_positive, \
     describe
 from ..solvers import EulerMaruyama
@@ -45,15 +45,23 @@ def _ring_angles(system):
 
 def _attractor(system, target, seed, t_span, dt, solver):
     """A polished fixed point near target (or the end of a run from a random state)."""
+    discrete = isinstance(system, DiscreteSystem)
     if target is None:
         start = system.initial_state(np.random.default_rng(seed), None)
-        run = simulate(system, start, t_span=t_span, dt=dt, solver=solver, seed=seed,
-                       stop_at_fixed_point=True, record_every=max(1, int(t_span / dt)))
+        run = simulate(system, start, t_span=t_span, dt=None if discrete else dt, solver=solver,
+                       seed=seed, stop_at_fixed_point=True)
         target = run.state.values[-1]
     target = check_finite_array("target", target, dtype=np.float64)
     if target.shape != (system.n_units,):
         raise ParameterError(f"the target of {system.name} must have shape ({system.n_units},), "
                              f"got {target.shape}")
+    if discrete:
+        found = find_fixed_points(system, target[None].astype(system.state_dtype),
+                                  exhaustive=False, seed=seed)
+        if found.sizes["fixed_point"] == 0 or int(found.period.values[0]) != 1:
+            raise ParameterError(f"no fixed point of {system.name} is reached from its target: "
+                                 "give a target on an attractor")
+        return found.isel(fixed_point=0)
     found = find_fixed_points(system, target[None], max_q=1e300)
     if found.sizes["fixed_point"] == 0 or not bool(found.is_fixed_point.values[0]):
         raise ParameterError(f"no fixed point of {system.name} near its target (max |F| after "
@@ -199,7 +207,7 @@ def _named(models):
     if len(set(names)) != len(names):
         names = [f"{name} {k}" for k, name in enumerate(names)]
     for name, system in items:
-        _check_system(system, ContinuousSystem)
+        _check_system(system)
     if not items:
         raise ParameterError("models is empty")
     return names, [system for _, system in items]
@@ -239,7 +247,12 @@ def compare(models, *, targets=None, cue_noise: float = 0.3, run_noise: float = 
 
     Parameters
     ----------
-    models : dict of name -> ContinuousSystem, or list of them
+    models : dict of name -> DynamicalSystem, or list of them
+        Flows, or maps such as :class:`~attractors.HopfieldNetwork`: a map is
+        cued with the same Gaussian noise projected onto its binary states
+        (:math:`\mathrm{sgn}(x^* + \epsilon\,\mathrm{rms}\,\xi)` for spins), runs
+        ``t_span`` of its own time units, and has no Jacobian spectrum or
+        drift (NaN); its ``stability`` is "stable" (a fixed point of the map).
     targets : dict of name -> array_like, optional
         The attractor state of each model (e.g. a stored pattern mapped to the
         model's state, a bump).
@@ -314,13 +327,22 @@ def compare(models, *, targets=None, cue_noise: float = 0.3, run_noise: float = 
                                 "energy_descent", "leading_eigenvalue", "n_zero_modes")}
     energies, spectra, stability, kinds, drifts = [], [], [], [], []
     for index, (name, system) in enumerate(zip(names, systems)):
+        discrete = isinstance(system, DiscreteSystem)
         fixed = _attractor(system, targets.get(name), seed, t_span, dt, None)
-        x_star = fixed.state.values
+        x_star = fixed.state.values.astype(np.float64)
         rng = np.random.default_rng([seed, index])
         rms = np.sqrt(np.mean(x_star**2))
         cues = x_star + cue_noise * rms * rng.standard_normal((n_trials, system.n_units))
-        run = simulate(system, cues, t_span=t_span, dt=dt, record_every=every,
-                       stop_at_fixed_point=True, tol=tol, seed=seed)
+        if discrete:
+            # The same Gaussian cue, projected onto the network's binary states.
+            from ._fixed_points import _alphabet
+
+            low, high = _alphabet(system)
+            cues = np.where(cues > 0.5 * (low + high), high, low).astype(system.state_dtype)
+            run = simulate(system, cues, t_span=t_span, stop_at_fixed_point=True, seed=seed)
+        else:
+            run = simulate(system, cues, t_span=t_span, dt=dt, record_every=every,
+                           stop_at_fixed_point=True, tol=tol, seed=seed)
         final = run.state.transpose("trial", "time", "unit").values[:, -1]
         centred = final - final.mean(axis=-1, keepdims=True)
         target = x_star - x_star.mean()
@@ -355,16 +377,24 @@ def compare(models, *, targets=None, cue_noise: float = 0.3, run_noise: float = 
             curve = np.full(grid.size, np.nan)
         energies.append(curve)
         rows["energy_descent"].append(float(curve[0] - curve[-1]))
-        eigenvalues = fixed.eigenvalues.values
-        spectra.append(eigenvalues)
-        rows["leading_eigenvalue"].append(float(eigenvalues.real[0]))
-        rows["n_zero_modes"].append(int(fixed.n_zero_modes.values))
-        stability.append(str(fixed.stability.values))
-        if run_noise > 0:
+        if discrete:  # a map's fixed point has no Jacobian spectrum here
+            spectra.append(np.zeros(0, dtype=np.complex128))
+            rows["leading_eigenvalue"].append(np.nan)
+            rows["n_zero_modes"].append(0)
+            stability.append("stable")  # reached by the map from itself: a fixed point
+        else:
+            eigenvalues = fixed.eigenvalues.values
+            spectra.append(eigenvalues)
+            rows["leading_eigenvalue"].append(float(eigenvalues.real[0]))
+            rows["n_zero_modes"].append(int(fixed.n_zero_modes.values))
+            stability.append(str(fixed.stability.values))
+        if run_noise > 0 and discrete:
+            drifts.append(None)
+        elif run_noise > 0:
             drifts.append(drift_along_attractor(system, x_star, run_noise, t_span=noise_t_span,
                                                 dt=dt, n_trials=max(n_trials, 2),
                                                 seed=seed + 1 + index))
-    width = max(len(s) for s in spectra)
+    width = max(1, max(len(s) for s in spectra))
     data = {key: ("model", np.asarray(values)) for key, values in rows.items()}
     data.update({
         "energy": (("model", "time"), np.stack(energies)),
@@ -375,8 +405,10 @@ def compare(models, *, targets=None, cue_noise: float = 0.3, run_noise: float = 
     if drifts:
         for key in ("diffusion_coefficient", "diffusion_stderr", "diffusion_theory",
                     "stationary_variance", "return_distance"):
-            data[key] = ("model", np.array([float(d[key]) for d in drifts]))
-        data["drift_units"] = ("model", np.array([d.attrs["units"] for d in drifts]))
+            data[key] = ("model", np.array([np.nan if d is None else float(d[key])
+                                            for d in drifts]))
+        data["drift_units"] = ("model", np.array(["" if d is None else d.attrs["units"]
+                                                  for d in drifts]))
     return xr.Dataset(data, coords={"model": names, "time": grid, "mode": np.arange(width)},
                       attrs={"cue_noise": cue_noise, "run_noise": run_noise, "t_span": t_span,
                              "dt": dt, "noise_t_span": noise_t_span, "n_trials": n_trials,
