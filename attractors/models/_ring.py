@@ -761,7 +761,10 @@ class RingAttractor(ContinuousSystem):
         recurrent = self.recurrent_input(rates, self._gamma(inputs))
         if inputs is not None and self.drive == "current":
             recurrent = recurrent + inputs
-        return (recurrent - x) / self.tau
+        # In place: recurrent is a fresh array (the product's result).
+        recurrent -= x
+        recurrent /= self.tau
+        return recurrent
 
     def jacobian(self, t, x, inputs=None):
         x = np.asarray(x, dtype=np.float64)
