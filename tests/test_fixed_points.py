@@ -64,6 +64,7 @@ def test_rotated_double_wells_all_nine_points_and_eigenvalues():
         n_zero = int(np.sum(np.round(np.abs(y)) == 0))
         assert label == {0: "stable", 1: "saddle", 2: "unstable"}[n_zero]
     assert sorted(fp.stability.values.tolist()) == ["saddle"] * 4 + ["stable"] * 4 + ["unstable"]
+    assert fp.is_stable.sum() == 4
     assert fp.n_found.sum() == 121
 
 

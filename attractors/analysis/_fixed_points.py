@@ -397,6 +397,7 @@ def _continuous_fixed_points(system, x0, *, t, inputs, tol, max_q, max_iter, n_n
         "is_fixed_point": ("fixed_point", is_fixed[representatives]),
         "kind": ("fixed_point", np.where(is_fixed[representatives], "fixed point", "slow point")),
         "stability": ("fixed_point", stability),
+        "is_stable": ("fixed_point", stability == "stable"),
         "n_unstable_modes": ("fixed_point", np.sum(values.real > stability_tol, axis=-1)),
         "n_zero_modes": ("fixed_point", np.sum(np.abs(values.real) <= stability_tol, axis=-1)),
         "n_found": ("fixed_point", counts),
@@ -625,7 +626,7 @@ def find_fixed_points(system, initial_states=None, *, t: float = 0.0, inputs=Non
         Continuous: dims ``fixed_point``, ``unit``, ``wrt_unit``, ``mode``;
         variables ``state``, ``q``, ``speed`` (:math:`\max_i|F_i|`),
         ``is_fixed_point``, ``kind`` ("fixed point" / "slow point"),
-        ``stability``, ``n_unstable_modes``, ``n_zero_modes``, ``n_found``
+        ``stability``, ``is_stable``, ``n_unstable_modes``, ``n_zero_modes``, ``n_found``
         (starts that ended there), ``jacobian``, ``eigenvalues`` (complex),
         ``eigenvectors`` (complex, unit norm, columns over ``mode``) and
         ``energy`` where defined.  Discrete: ``state`` (a cycle's smallest
