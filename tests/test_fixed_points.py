@@ -405,3 +405,21 @@ def test_cann1d_line_of_fixed_points_is_the_analytic_bump():
     analytic = cann.bump_profile(positions)
     u0 = cann.theory().u0
     np.testing.assert_allclose(line.state.values, analytic, atol=2e-8 * u0)
+
+
+def test_user_jacobian_and_netcdf_round_trip(tmp_path):
+    import xarray as xr
+
+    def jac(t, x, inputs):
+        y = x @ ROTATION
+        return ROTATION @ (np.eye(2) * (1 - 3 * y**2)[..., None, :]) @ ROTATION.T
+
+    fp = find_fixed_points(RotatedWells(), grid_starts(2.0, 7), jacobian=jac)
+    assert fp.attrs["jacobian_method"] == "user" and fp.sizes["fixed_point"] == 9
+    reference = find_fixed_points(RotatedWells(), grid_starts(2.0, 7))
+    np.testing.assert_allclose(fp.eigenvalues.values, reference.eigenvalues.values, atol=1e-8)
+    path = tmp_path / "fixed_points.nc"
+    fp.to_netcdf(path, auto_complex=True)
+    with xr.open_dataset(path, auto_complex=True) as back:
+        np.testing.assert_array_equal(back.eigenvalues.values, fp.eigenvalues.values)
+        assert back.stability.values.tolist() == fp.stability.values.tolist()

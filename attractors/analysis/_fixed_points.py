@@ -101,6 +101,8 @@ def _finite_difference_jacobian(system, x, t, inputs):
 
 
 def _jacobian_function(system, method):
+    if callable(method):
+        return (lambda x, t, u: np.asarray(method(t, x, u), dtype=np.float64)), "user"
     method = check_choice("jacobian", method, ("auto", "analytic", "finite_differences"))
     if method != "finite_differences":
         try:
@@ -610,7 +612,10 @@ def find_fixed_points(system, initial_states=None, *, t: float = 0.0, inputs=Non
     stability_tol : float
         Eigenvalues with :math:`|\mathrm{Re}\,\lambda| \le` stability_tol count
         as zero (marginal).
-    jacobian : {"auto", "analytic", "finite_differences"}
+    jacobian : {"auto", "analytic", "finite_differences"} or callable
+        Where the Jacobian comes from; a callable ``jacobian(t, x, inputs)``
+        returning shape ``(..., n_units, n_units)`` supplies one for a model
+        that gives none.
     eigenvectors : bool
         Also compute eigenvectors (``eigenvectors[fixed_point, unit, mode]``).
     exhaustive : bool, optional
@@ -632,7 +637,9 @@ def find_fixed_points(system, initial_states=None, *, t: float = 0.0, inputs=Non
         ``energy`` where defined.  Discrete: ``state`` (a cycle's smallest
         state), ``period``, ``kind``, ``cycle`` (fixed_point, phase, unit;
         NaN-padded), ``n_found``, ``energy``; attrs ``method`` ("state_space"
-        or "iterated map").
+        or "iterated map").  The eigenvalues and eigenvectors are complex:
+        save with ``to_netcdf(path, auto_complex=True)`` (netCDF4 >= 1.7) and
+        read back with ``xarray.open_dataset(path, auto_complex=True)``.
 
     References
     ----------
