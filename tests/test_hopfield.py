@@ -399,6 +399,20 @@ def test_conformance(options):
     check_system(net, energy=deterministic, n_steps=20 if deterministic else 10)
 
 
+def test_diagonal_is_zeroed_unless_kept_and_the_callers_array_is_untouched():
+    w = np.array([[2.0, 1.0], [1.0, 3.0]])
+    net = HopfieldNetwork(w)
+    np.testing.assert_array_equal(np.diagonal(net.weights), 0)
+    np.testing.assert_array_equal(w, [[2.0, 1.0], [1.0, 3.0]])
+    kept = HopfieldNetwork(w, keep_diagonal=True, order="fixed")
+    np.testing.assert_array_equal(kept.weights, w)
+    # With the self-coupling the state (-1, 1) is held (fields 1 - 2 < 0, 3 - 1 > 0);
+    # without it unit 0 follows unit 1.
+    s = np.array([-1.0, 1.0])
+    np.testing.assert_array_equal(kept.update(s, None), s)
+    np.testing.assert_array_equal(HopfieldNetwork(w, order="fixed").update(s, None), [1, 1])
+
+
 # -- errors ----------------------------------------------------------------------------
 
 
@@ -418,6 +432,7 @@ def test_bad_parameters_are_rejected():
         (lambda: HopfieldNetwork(w, weight_scale=0.5), "integer weights"),
         (lambda: HopfieldNetwork(w, patterns=[[1, 0]]), "only \\+1/-1"),
         (lambda: HopfieldNetwork(w).update(np.array([0.5, 1.0]), None), "only \\+1/-1"),
+        (lambda: HopfieldNetwork(w).update(np.array([1.0, 1.0]), None), "rng must be"),
         (lambda: HopfieldNetwork(w, units="binary").energy([-1.0, 1.0]), "only 0/1"),
         (lambda: HopfieldNetwork(w).recall([1, 1], threshold=0), "threshold"),
         (lambda: HopfieldNetwork(w).recall([1, 1], max_sweeps=0), "max_sweeps"),

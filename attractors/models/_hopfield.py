@@ -489,6 +489,10 @@ class HopfieldNetwork(DiscreteSystem):
         theta = self._theta(s.shape[0], inputs)
         if self.dynamics == "sync":
             return self._sync_step(s, theta).astype(np.float64).reshape(shape + (self.n_units,))
+        if self._needs_random() and not isinstance(rng, np.random.Generator):
+            raise ParameterError(
+                f"rng must be a numpy Generator for random update orders or Glauber noise "
+                f"(order={self.order!r}, temperature={self.temperature!r}), got {describe(rng)}")
         new = self._async_chunk(x, s, theta, rng)
         out = new.astype(np.float64).reshape(shape + (self.n_units,))
         self._cursor["ref"] = weakref.ref(out)
