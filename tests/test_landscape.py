@@ -147,3 +147,24 @@ def test_landscape_errors():
         energy_along_path(NoEnergy(), [1, 0], [0, 1])
     with pytest.raises(ParameterError, match="start"):
         energy_along_path(Wells(), [1, 0, 0], [0, 1])
+
+
+def test_stable_state_energies_of_a_flow():
+    """Rate network storing two orthogonal patterns, W = 3 (xi1 xi1^T + xi2 xi2^T) / N:
+    u = b xi with b = 3 tanh(b) is a fixed point for each pattern and reversal
+    (W xi = 3 xi for orthogonal patterns), all four at one energy by symmetry."""
+    from scipy.optimize import brentq
+
+    from attractors.models._rate import RateNetwork
+
+    block = np.kron(np.array([[1, 1], [1, -1]]), np.ones(8))
+    net = RateNetwork(3.0 * block.T @ block / 16)
+    starts = np.concatenate([block, -block, 0.5 * (block[0] + block[1])[None]]) * 2.0
+    result = stable_state_energies(net, block, starts, mixtures=False)
+    kinds = result.kind.values.tolist()
+    assert kinds.count("stored") == 2 and kinds.count("reversal") == 2
+    b = brentq(lambda v: v - 3 * np.tanh(v), 1.0, 5.0, xtol=1e-15)
+    stored = result.stable_state.values[result.kind.values == "stored"]
+    np.testing.assert_allclose(np.abs(stored), b, atol=1e-10)
+    energies = result.energy.values[np.isin(result.kind.values, ["stored", "reversal"])]
+    np.testing.assert_allclose(energies, energies[0], rtol=1e-12)
