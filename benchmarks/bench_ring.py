@@ -58,7 +58,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 import attractors  # noqa: E402
-from attractors.models._ring import FFT_CROSSOVER, RingAttractor, _Convolver  # noqa: E402
+from attractors.models._ring import RingAttractor  # noqa: E402
+from attractors.models._ring_weights import FFT_CROSSOVER, _Convolver  # noqa: E402
 
 RESULTS = REPO / "benchmarks" / "results" / "ring.json"
 N_UNITS, DT, N_STEPS = 256, 0.1, 10_000
