@@ -476,7 +476,8 @@ class RingAttractor(ContinuousSystem):
 
         ``heading`` is the position unwrapped along the first axis, which is
         time in the records that :func:`attractors.simulate` passes (a single
-        state has heading = position).
+        state has heading = position); it is right as long as the bump moves
+        less than half a turn between records (choose ``record_every`` so).
         """
         rates = self.rates(x)
         position = bump_position(rates, self.theta)
