@@ -444,3 +444,29 @@ def test_bad_parameters_are_rejected():
     for make, message in cases:
         with pytest.raises(ParameterError, match=message):
             make()
+
+
+@pytest.mark.parametrize("exact", [True, False])
+def test_energy_of_a_recorded_trajectory_equals_the_direct_formula(exact):
+    # energy() carries the quadratic part along a (time, trial, unit) stack whose
+    # consecutive states differ in few units; it must equal the formula applied to
+    # each state: exactly for integer couplings, to round-off (N eps |E| per step,
+    # over a few dozen steps) for float weights.
+    rng = np.random.default_rng(21)
+    n = 60
+    xi = spins(rng, (6, n))
+    w = hebb(xi, exact=True) if exact else hebb(xi) + 0.01 * np.eye(n)
+    net = HopfieldNetwork(w, rng.normal(0, 0.2, n), weight_scale=1 / n if exact else None,
+                          keep_diagonal=not exact, units="spin", steps_per_sweep=6)
+    run = attractors.simulate(net, n_trials=5, t_span=5, seed=2)
+    states = run.state.values
+    u = rng.normal(size=n)
+    direct = np.array([[-0.5 * st @ (w / n if exact else w) @ st + st @ (net.thresholds - u)
+                        for st in frame] for frame in states])
+    carried = net.energy(states, u)
+    if exact:
+        np.testing.assert_allclose(carried, direct, rtol=1e-13)
+        np.testing.assert_array_equal(carried, net.energy(states.reshape(-1, n), u).reshape(
+            states.shape[:-1]))
+    else:
+        np.testing.assert_allclose(carried, direct, rtol=1e-12)

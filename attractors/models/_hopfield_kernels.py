@@ -28,7 +28,7 @@ import numpy as np
 from numba import njit, prange
 
 __all__ = ["run_chunk", "run_chunk_parallel", "run_sweeps", "run_sweeps_serial",
-           "shuffle_orders", "sync_threshold"]
+           "shuffle_orders", "sync_threshold", "carry_quadratic"]
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -285,3 +285,29 @@ def sync_threshold(g, theta, current, previous, has_previous, low, new, same_cur
             differ_p += v != pb[i]
         same_current[b] = differ_c == 0
         same_previous[b] = has_previous and differ_p == 0
+
+
+@njit(cache=True, parallel=True)
+def carry_quadratic(C, diag, stack, h, quadratic):
+    """Quadratic energy -1/2 s^T C s along a stack of states (T, B, N).
+
+    ``quadratic[0]`` and ``h`` (the field of ``stack[0]``) are given; each later
+    state is reached from the one before by single-unit changes, each changing
+    the quadratic part by ``-ds h_i - 1/2 C_ii ds^2`` and the field by
+    ``ds C_i``.
+    """
+    n_records, n_trials, n = stack.shape
+    for b in prange(n_trials):
+        hb = h[b]
+        value = quadratic[0, b]
+        for t in range(1, n_records):
+            before = stack[t - 1, b]
+            after = stack[t, b]
+            for i in range(n):
+                if after[i] != before[i]:
+                    ds = np.float64(after[i] - before[i])
+                    value += -ds * hb[i] - 0.5 * diag[i] * ds * ds
+                    row = C[i]
+                    for j in range(n):
+                        hb[j] += ds * row[j]
+            quadratic[t, b] = value
