@@ -108,6 +108,11 @@ def test_kept_fields_are_used_only_for_the_networks_own_unmodified_output():
     z = net.update(y, np.random.default_rng(2))
     fresh = HopfieldNetwork(j, weight_scale=1 / n).update(y.copy(), np.random.default_rng(2))
     np.testing.assert_array_equal(z, fresh)
+    # The caches are not part of the model: a used network pickles (for process pools).
+    import pickle
+
+    copy = pickle.loads(pickle.dumps(net))
+    np.testing.assert_array_equal(copy.update(y.copy(), np.random.default_rng(2)), fresh)
 
 
 # -- energy -----------------------------------------------------------------------

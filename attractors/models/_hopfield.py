@@ -257,6 +257,16 @@ class HopfieldNetwork(DiscreteSystem):
         setattr_("_float_copies", {})
         setattr_("_bound", bound)
 
+    def __getstate__(self):
+        # The caches (kept fields, the sweep in progress, float copies) are not part
+        # of the model, and hold weak references that cannot be pickled.
+        state = dict(self.__dict__)
+        state.update(_cursor={}, _float_copies={})
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+
     # -- validation ----------------------------------------------------------
 
     @staticmethod
