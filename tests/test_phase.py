@@ -84,3 +84,17 @@ def test_phase_portrait_errors():
         phase_portrait(LinearSystem(-np.eye(2)), (1.0, -1.0))
     with pytest.raises(ParameterError, match="portrait"):
         plot_phase_portrait({"dxdt": 1})
+
+
+def test_nullcline_vertices_lie_on_the_nullclines():
+    """RateNetwork u' = -u + W tanh(u): the x-nullcline is u0 = 2.5 tanh(u0) - tanh(u1),
+    i.e. u1 = artanh(2.5 tanh(u0) - u0); every vertex satisfies F_0 = 0 to the
+    accuracy of linear interpolation on the fine grid (h = 0.05: |F| <= h^2 |F''| / 8)."""
+    net = RateNetwork([[2.5, -1.0], [-1.0, 2.5]])
+    portrait = phase_portrait(net, (-4, 4), n_grid=5, n_fine=161, t_span=1.0, dt=0.1)
+    for name, component in (("x_nullcline", 0), ("y_nullcline", 1)):
+        vertices = portrait[name].values
+        finite = vertices[np.all(np.isfinite(vertices), axis=1)]
+        assert len(finite) > 100
+        residual = net.vector_field(0.0, finite)[:, component]
+        assert np.max(np.abs(residual)) < 2e-3

@@ -29,6 +29,21 @@ def _range(name, value):
     return pair
 
 
+def _zero_contour(xs, ys, values):
+    """Vertices of the zero level set, segments separated by NaN rows, shape (n, 2).
+
+    Uses contourpy (the contouring library matplotlib is built on, installed
+    with it).
+    """
+    import contourpy
+
+    lines = contourpy.contour_generator(xs, ys, values, line_type="Separate").lines(0.0)
+    if not lines:
+        return np.zeros((0, 2))
+    gap = np.full((1, 2), np.nan)
+    return np.concatenate([part for line in lines for part in (line, gap)])[:-1]
+
+
 def phase_portrait(system, x_range=(-2.0, 2.0), y_range=None, *, n_grid: int = 25,
                    n_fine: int = 201, initial_states=None, t_span: float = 10.0,
                    dt: float = 0.01, solver=None, t: float = 0.0, inputs=None,
@@ -66,7 +81,10 @@ def phase_portrait(system, x_range=(-2.0, 2.0), y_range=None, *, n_grid: int = 2
     xarray.Dataset
         Coordinates ``x``, ``y`` (coarse), ``x_fine``, ``y_fine``.  Variables:
         ``velocity_x``, ``velocity_y``, ``speed`` on (y, x); ``dxdt``,
-        ``dydt`` on (y_fine, x_fine), whose zero contours are the nullclines;
+        ``dydt`` on (y_fine, x_fine), whose zero contours are the nullclines,
+        and those contours as vertices, ``x_nullcline`` (where
+        :math:`\dot x = 0`) and ``y_nullcline``, each (vertex, component) with
+        NaN rows between separate branches (``ax.plot(*v.T)`` draws them);
         ``energy`` on (y_fine, x_fine) where defined; ``fixed_point_state``
         (fixed_point, component), ``stability``, ``eigenvalues`` (fixed_point,
         mode); ``trajectory`` (trial, time, component).
@@ -118,6 +136,10 @@ def phase_portrait(system, x_range=(-2.0, 2.0), y_range=None, *, n_grid: int = 2
         "dxdt": (("y_fine", "x_fine"), fine_field[..., 0]),
         "dydt": (("y_fine", "x_fine"), fine_field[..., 1]),
     }
+    x_null = _zero_contour(xf, yf, fine_field[..., 0])
+    y_null = _zero_contour(xf, yf, fine_field[..., 1])
+    data["x_nullcline"] = (("x_nullcline_vertex", "component"), x_null)
+    data["y_nullcline"] = (("y_nullcline_vertex", "component"), y_null)
     try:
         data["energy"] = (("y_fine", "x_fine"), np.asarray(system.energy(fine, u), dtype=np.float64))
     except NotImplementedError:
@@ -206,10 +228,10 @@ def plot_phase_portrait(portrait, ax=None, *, streamlines: bool = True, energy: 
     else:
         norm = np.maximum(np.hypot(vx, vy), 1e-300)
         ax.quiver(xs, ys, vx / norm, vy / norm, color="0.6", angles="xy")
-    ax.contour(xf, yf, portrait.dxdt.values, levels=[0.0], colors="tab:blue", linewidths=1.8)
-    ax.contour(xf, yf, portrait.dydt.values, levels=[0.0], colors="tab:orange", linewidths=1.8)
-    ax.plot([], [], color="tab:blue", label=r"nullcline $\dot x_0 = 0$")
-    ax.plot([], [], color="tab:orange", label=r"nullcline $\dot x_1 = 0$")
+    for name, colour, label in (("x_nullcline", "tab:blue", r"nullcline $\dot x_0 = 0$"),
+                                ("y_nullcline", "tab:orange", r"nullcline $\dot x_1 = 0$")):
+        vertices = portrait[name].values
+        ax.plot(vertices[:, 0], vertices[:, 1], color=colour, linewidth=1.8, label=label)
     for path in portrait.trajectory.values:
         ax.plot(path[:, 0], path[:, 1], color="tab:green", linewidth=1.0, alpha=0.8)
         ax.plot(path[0, 0], path[0, 1], "o", color="tab:green", markersize=3)
