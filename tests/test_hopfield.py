@@ -214,7 +214,7 @@ def test_synchronous_orbits_have_period_one_or_two_and_lyapunov_never_increases(
     np.testing.assert_allclose(net.sync_lyapunov(fixed, fixed), 2 * net.energy(fixed), rtol=1e-12)
 
 
-@pytest.mark.parametrize("case", ["hebb-ties", "float", "binary"])
+@pytest.mark.parametrize("case", ["hebb-ties", "float", "binary", "given-tie-coupling"])
 def test_doubled_network_reproduces_the_synchronous_orbit(case):
     rng = np.random.default_rng(9)
     n = 30
@@ -226,14 +226,18 @@ def test_doubled_network_reproduces_the_synchronous_orbit(case):
         w = rng.normal(size=(n, n))
         net = HopfieldNetwork((w + w.T) / 2, rng.normal(size=n), dynamics="sync")
         low = -1
-    else:
+    elif case == "binary":
         net = HopfieldNetwork(random_integer_couplings(rng, n), rng.integers(-3, 4, n),
                               units="binary", dynamics="sync")
         low = 0
+    else:  # exact couplings with an explicit epsilon: below 1/N, the smallest field
+        net = HopfieldNetwork(hebb(spins(rng, (4, n)), exact=True), weight_scale=1 / n,
+                              dynamics="sync")
+        low = -1
     s0 = rng.choice([low, 1], size=(20, n)).astype(float)
     sweeps = 12
     sync = attractors.simulate(net, s0, n_steps=2 * sweeps, seed=0).state.values
-    big = doubled_network(net)
+    big = doubled_network(net, tie_coupling=0.2 / n if case == "given-tie-coupling" else None)
     doubled = attractors.simulate(big, np.concatenate([s0, s0], axis=1), n_steps=sweeps,
                                   seed=0)
     states = doubled.state.values
@@ -245,6 +249,12 @@ def test_doubled_network_reproduces_the_synchronous_orbit(case):
         assert np.any(fields == 0), "the orbit should meet zero fields"
     energy = doubled.energy.values
     assert np.all(np.diff(energy, axis=0) <= 1e-12 * np.abs(energy[:-1]))
+    if case == "given-tie-coupling":
+        # Its energy is the two-step Lyapunov function, less the tie term eps x.y.
+        x, y = states[1:, :, :n], states[1:, :, n:]
+        lyapunov = net.sync_lyapunov(x, y)
+        np.testing.assert_allclose(energy[1:], lyapunov - 0.2 / n * np.sum(x * y, axis=-1),
+                                   rtol=1e-12, atol=1e-12)
 
 
 # -- Glauber dynamics ------------------------------------------------------------------

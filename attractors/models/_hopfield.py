@@ -906,23 +906,21 @@ def doubled_network(network: HopfieldNetwork, *, tie_coupling: float | None = No
         theta2 = m * np.concatenate([theta_c, theta_c]) + (1.0 if binary else 0.0)
         big = np.zeros((2 * n, 2 * n), dtype=np.int64)
         scale = network._scale / m
-    else:
+    else:  # in units of W
+        block = c.astype(np.float64) * network._scale
         if tie_coupling is None:
-            eps_c = 1e-9 * (float(np.max(np.abs(c), initial=0.0)) or 1.0)
+            eps = 1e-9 * (float(np.max(np.abs(block), initial=0.0)) or 1.0)
         else:
-            eps_c = check_positive("tie_coupling", tie_coupling) / network._scale
-        block = c.astype(np.float64)
-        block[np.diag_indices(n)] += 2 * eps_c if binary else eps_c
-        theta2 = np.concatenate([theta_c, theta_c]) + (eps_c if binary else 0.0)
+            eps = check_positive("tie_coupling", tie_coupling)
+        block[np.diag_indices(n)] += 2 * eps if binary else eps
+        theta = np.zeros(n) if network.thresholds is None else network.thresholds
+        theta2 = np.concatenate([theta, theta]) + (eps if binary else 0.0)
         big = np.zeros((2 * n, 2 * n))
-        scale = network._scale
+        scale = 1.0
     big[:n, n:] = block
     big[n:, :n] = block
     doubled = HopfieldNetwork(big, theta2 * scale, units=network.units, dynamics="async",
                               order="fixed", weight_scale=scale if big.dtype.kind == "i" else None)
-    if big.dtype.kind != "i" and scale != 1.0:
-        doubled = HopfieldNetwork(big * scale, theta2 * scale, units=network.units,
-                                  dynamics="async", order="fixed")
     # The thresholds in coupling units exactly as computed (no round trip through the scale).
     object.__setattr__(doubled, "_theta_c", theta2)
     return doubled
