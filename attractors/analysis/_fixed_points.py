@@ -330,7 +330,8 @@ def _merge(points, order_key, merge_tol):
 
 def _initial_array(system, initial_states, n_samples, rng):
     if isinstance(initial_states, xr.Dataset):
-        return states_from_trajectory(initial_states, n_samples, rng=rng)
+        return states_from_trajectory(initial_states, 100 if n_samples is None else n_samples,
+                                      rng=rng)
     if initial_states is None:
         count = 100 if n_samples is None else check_integer("n_samples", n_samples, minimum=1)
         return np.asarray(system.initial_state(rng, count), dtype=np.float64)
@@ -592,7 +593,8 @@ def find_fixed_points(system, initial_states=None, *, t: float = 0.0, inputs=Non
     inputs : array_like, optional
         A constant input held during the search.
     n_samples : int, optional
-        Number of starts drawn when ``initial_states`` is None or a Dataset.
+        Number of starts drawn when ``initial_states`` is None or a Dataset
+        (default 100).
     tol : float
         A point is a fixed point when :math:`\max_i |F_i| \le` tol.  After
         Newton polishing a regular zero reaches round-off,
