@@ -33,6 +33,9 @@ __all__ = [
     "EnergyIncreaseError",
     "ParameterError",
     "__version__",
+    "basins",
+    "compare",
+    "find_fixed_points",
     "check_energy",
     "inputs",
     "learning",
@@ -50,7 +53,13 @@ __all__ = [
 # Submodules and models load on first use, so `import attractors` stays fast
 # (numpy only) however many model families the library grows.
 _LAZY_SUBMODULES = {"models", "testing", "plot", "learning", "patterns", "analysis", "protocols", "transfer"}
-_LAZY_FUNCTIONS = {"sweep": "._sweep", "worker_pool": "._sweep"}
+_LAZY_FUNCTIONS = {
+    "sweep": "._sweep",
+    "worker_pool": "._sweep",
+    "find_fixed_points": ".analysis._fixed_points",
+    "basins": ".analysis._basins",
+    "compare": ".analysis._compare",
+}
 _LAZY_MODELS = {
     "HopfieldNetwork", "RateNetwork", "ContinuousHopfield", "DenseAssociativeMemory",
     "ModernHopfield", "RingAttractor", "CANN1D", "CANN2D", "GridCellSheet",
