@@ -26,6 +26,7 @@ __all__ = [
     "ModernHopfield",
     "RateNetwork",
     "RingAttractor",
+    "TwoPopulationRing",
     "BlowUpWarning",
     "ContinuousSystem",
     "DiscreteSystem",
@@ -62,7 +63,7 @@ _LAZY_FUNCTIONS = {
 }
 _LAZY_MODELS = {
     "HopfieldNetwork", "RateNetwork", "ContinuousHopfield", "DenseAssociativeMemory",
-    "ModernHopfield", "RingAttractor", "CANN1D", "CANN2D", "GridCellSheet",
+    "ModernHopfield", "RingAttractor", "TwoPopulationRing", "CANN1D", "CANN2D", "GridCellSheet",
 }
 
 

@@ -13,11 +13,15 @@ from ._toy import ContractionMap, DoubleWell, LinearSystem, OrnsteinUhlenbeck
 #: Where each model lives: name -> private module of its family.
 _MODULES = {
     "HopfieldNetwork": "._hopfield",
+    "doubled_network": "._hopfield",
     "RateNetwork": "._rate",
     "ContinuousHopfield": "._continuous_hopfield",
     "DenseAssociativeMemory": "._dense",
     "ModernHopfield": "._modern",
     "RingAttractor": "._ring",
+    "TwoPopulationRing": "._ring",
+    "gamma_for_velocity": "._ring",
+    "velocity_for_gamma": "._ring",
     "CANN1D": "._cann",
     "CANN2D": "._cann",
     "GridCellSheet": "._sheet",
