@@ -5,13 +5,13 @@ pattern per row) and returns an ``(N, N)`` symmetric weight matrix.  None of the
 builds a ``P x N x N`` array: Hebb is one matrix product, Storkey one rank-two
 update per pattern, the pseudo-inverse one ``P x P`` solve.
 
-=================  ==========================================  ==================
-rule               weights                                     one at a time
-=================  ==========================================  ==================
-``hebb``           :math:`W = \frac1N \sum_\mu \xi^\mu \xi^{\mu T}`   yes (``weights=``)
-``storkey``        Storkey (1997) local incremental rule        yes (``weights=``)
-``pseudo-inverse`` :math:`W = \Xi^T (\Xi \Xi^T)^{-1} \Xi`       yes, diagonal kept
-=================  ==========================================  ==================
+==================  =================================================  ==================
+rule                weights                                            one at a time
+==================  =================================================  ==================
+``hebb``            :math:`W = \frac1N \sum_\mu \xi^\mu \xi^{\mu T}`   yes (``weights=``)
+``storkey``         Storkey (1997) local incremental rule               yes (``weights=``)
+``pseudo-inverse``  :math:`W = \Xi^T (\Xi \Xi^T)^{-1} \Xi`               yes, diagonal kept
+==================  =================================================  ==================
 
 Patterns given as 0/1 must be converted first (``2 * v - 1``); the rules are
 stated for spins.

@@ -101,8 +101,7 @@ def ring_diffusion(n_units: int, noise: float, *, rng: np.random.Generator,
 
     .. math::
 
-        \langle (\phi(t) - \phi(0))^2 
-angle = 2 D t,
+        \langle (\phi(t) - \phi(0))^2 \rangle = 2 D t,
 
     and the diffusion coefficient :math:`D` is the least-squares slope of the MSD
     over :math:`2t` (through the origin).  :math:`D` grows like

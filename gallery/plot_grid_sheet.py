@@ -1,6 +1,6 @@
 r"""
 Grid cells: a hexagonal pattern on a neural sheet that integrates the path
-=========================================================================
+==========================================================================
 
 The continuous-attractor model of grid cells of Burak & Fiete (2009): a
 periodic sheet of rate units, each inhibiting its neighbours through a

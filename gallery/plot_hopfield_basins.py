@@ -56,7 +56,7 @@ for k, alpha in enumerate(loads):
 
 # %%
 # Spurious states: relax random states and classify the fixed points by how
-# many patterns they overlap with (|m| > 0.2).
+# many patterns they overlap with (:math:`|m| > 0.2`).
 n_mix, p_mix = (500, 10) if QUICK else (1000, 10)
 n_starts = 300 if QUICK else 1000
 patterns = random_patterns(p_mix, n_mix, seed=42)

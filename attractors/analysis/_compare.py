@@ -110,7 +110,7 @@ def drift_along_attractor(system, state, noise, *, t_span, dt, n_trials: int = 5
         Length of the noisy runs and the step.
     n_trials : int
     transient : float, optional
-        Time left out at the start (default: 10 / |slowest non-zero decay rate|,
+        Time left out at the start (default: 10 / (the slowest non-zero decay rate),
         at most a quarter of the run).
     n_records : int
         Records per run.
