@@ -522,7 +522,7 @@ class HopfieldNetwork(DiscreteSystem):
         return isinstance(self.order, str) and self.order == "random"
 
     def _needs_random(self) -> bool:
-        return self._random_order or self.temperature > 0
+        return self.dynamics != "sync" and (self._random_order or self.temperature > 0)
 
     def update(self, x, rng, inputs=None):
         """One sweep (or one ``steps_per_sweep``-th of a sweep) of the dynamics; a new array."""
@@ -728,7 +728,10 @@ class HopfieldNetwork(DiscreteSystem):
             if inputs.shape not in ((self.n_units,), s.shape):
                 raise ParameterError(f"inputs must have shape ({self.n_units},) or {s.shape}, "
                                      f"got {inputs.shape}")
-        rng, used_seed = _resolve_rng(rng, seed)
+        if self._needs_random() or rng is not None or seed is not None:
+            rng, used_seed = _resolve_rng(rng, seed)
+        else:  # deterministic and no seed given: no need to draw one from the OS
+            used_seed = None
         theta = self._theta(s.shape[0], inputs)
         period = None
         trace = None
@@ -757,20 +760,21 @@ class HopfieldNetwork(DiscreteSystem):
                         cue_overlap=(("cue", "pattern"), self._overlaps(s, xi)),
                         retrieved=(("cue",), np.where(np.abs(m_best) >= threshold, best, -1)),
                         kind=(("cue",), kind.astype(str)))
-        result = xr.Dataset(data, coords={"cue": np.arange(s.shape[0]),
-                                          "unit": np.arange(self.n_units)},
+        coords = {"cue": np.arange(s.shape[0]), "unit": np.arange(self.n_units)}
+        if xi is not None:
+            coords["pattern"] = np.arange(xi.shape[0])
+        result = xr.Dataset(data, coords=coords,
                             attrs={"model": self.name, "dynamics": self.dynamics,
                                    "units": self.units, "max_sweeps": max_sweeps,
                                    "threshold": float(threshold),
                                    **({"seed": used_seed} if used_seed is not None else {})})
-        if xi is not None:
-            result = result.assign_coords(pattern=np.arange(xi.shape[0]))
         if not shape:
             result = result.isel(cue=0)
         return result
 
     def _sync_recall(self, s, theta, max_sweeps):
-        """Synchronous recall: one BLAS product per step for the batch, then a fused pass."""
+        """Synchronous recall: one BLAS product per step for the batch, then one fused pass
+        (threshold, fixed-point and 2-cycle tests, bookkeeping, energy) in the kernel."""
         k = _kernels()
         dtype = np.dtype(np.float32 if self.weights.dtype == np.float32 else self._product_dtype())
         # Compare fields in the products' precision only where the thresholds are
@@ -779,39 +783,29 @@ class HopfieldNetwork(DiscreteSystem):
             theta = theta.astype(np.float32)
         n_trials = s.shape[0]
         current = s.astype(dtype)
-        previous = np.empty_like(current)
-        new = np.empty_like(current)
+        previous, new = np.empty_like(current), np.empty_like(current)
         g_previous = np.empty_like(current)
-        final = current.copy()
-        final_field = np.zeros_like(current)
+        final = np.empty((n_trials, self.n_units), dtype=np.int8)
+        energy = np.zeros(n_trials)
         sweeps = np.full(n_trials, max_sweeps, dtype=np.int64)
         period = np.zeros(n_trials, dtype=np.int64)
         active = np.ones(n_trials, dtype=bool)
-        fixed, cycle = np.zeros(n_trials, dtype=bool), np.zeros(n_trials, dtype=bool)
         for t in range(max_sweeps):
             g = self._product(current)
-            k.sync_threshold(g, theta, current, previous, t > 0, dtype.type(self._low), new,
-                             fixed, cycle)
-            fixed &= active
-            cycle &= active & ~fixed
-            period[fixed], sweeps[fixed] = 1, t
-            period[cycle], sweeps[cycle] = 2, t - 1
-            # A fixed point's field was just computed; a 2-cycle ends on s(t-1), whose
-            # field came from the step before.
-            final[fixed], final_field[fixed] = new[fixed], g[fixed]
-            final[cycle], final_field[cycle] = new[cycle], g_previous[cycle]
-            active &= ~(fixed | cycle)
-            if not active.any():
+            remaining = k.sync_step(g, g_previous, theta, current, previous, t,
+                                    dtype.type(self._low), new, active, final, energy, sweeps,
+                                    period)
+            if remaining == 0:
                 break
             previous, current, new = current, new, previous
             g_previous = g
         if active.any():  # not settled: report the last state, with its field
             final[active] = current[active]
-            final_field[active] = self._product(current[active])
-        sf = final.astype(np.float64)
-        energy = (-0.5 * np.einsum("bi,bi->b", sf, final_field.astype(np.float64))
-                  + np.einsum("bi,bi->b", theta.astype(np.float64), sf)) * self._scale
-        return final.astype(np.int8), energy, sweeps, period > 0, period
+            field = self._product(current[active]).astype(np.float64)
+            sf = current[active].astype(np.float64)
+            energy[active] = (-0.5 * np.einsum("bi,bi->b", sf, field)
+                              + np.einsum("bi,bi->b", theta[active].astype(np.float64), sf))
+        return final, energy * self._scale, sweeps, period > 0, period
 
     def _energy_theta(self, s, theta):
         """Energy of (B, N) states with thresholds-minus-inputs ``theta`` in coupling units."""

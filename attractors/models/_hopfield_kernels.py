@@ -28,7 +28,7 @@ import numpy as np
 from numba import njit, prange
 
 __all__ = ["run_chunk", "run_chunk_parallel", "run_sweeps", "run_sweeps_serial",
-           "shuffle_orders", "sync_threshold", "carry_quadratic"]
+           "shuffle_orders", "sync_step", "carry_quadratic"]
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -263,16 +263,21 @@ def run_chunk_parallel(C, diag, s, h, theta, perms, lo, hi, states, low, gain, t
 
 
 @njit(cache=True)
-def sync_threshold(g, theta, current, previous, has_previous, low, new, same_current,
-                   same_previous):
+def sync_step(g, g_previous, theta, current, previous, t, low, new, active, final, energy,
+              sweeps, period):
     """One synchronous step after the product ``g = current @ C``, fused in one pass.
 
-    new = 1 / low / current where ``g - theta`` is > 0 / < 0 / = 0; flags per
-    trial whether ``new`` equals ``current`` (a fixed point) and ``previous``
-    (a 2-cycle).  ``low`` has the dtype of the states.
+    new = 1 / low / current where ``g - theta`` is > 0 / < 0 / = 0.  A trial
+    still active ends here when ``new`` equals ``current`` (a fixed point,
+    reached at step t) or, from the second step on, ``previous`` (a 2-cycle,
+    entered at step t - 1); its final state, energy (from the field already
+    computed: ``g`` for a fixed point, ``g_previous`` for the 2-cycle's state
+    s(t - 1)), ``sweeps`` and ``period`` are written.  Returns how many trials
+    are still active.  ``low`` has the dtype of the states.
     """
     n_trials, n = g.shape
     one = low - low + 1  # 1 in the dtype of the states
+    remaining = 0
     for b in range(n_trials):
         differ_c = 0
         differ_p = 0
@@ -283,8 +288,21 @@ def sync_threshold(g, theta, current, previous, has_previous, low, new, same_cur
             nb[i] = v
             differ_c += v != cb[i]
             differ_p += v != pb[i]
-        same_current[b] = differ_c == 0
-        same_previous[b] = has_previous and differ_p == 0
+        if not active[b]:
+            continue
+        if differ_c == 0 or (t > 0 and differ_p == 0):
+            fb = gb if differ_c == 0 else g_previous[b]
+            value = 0.0
+            for i in range(n):
+                value += nb[i] * (-0.5 * np.float64(fb[i]) + np.float64(tb[i]))
+                final[b, i] = np.int8(nb[i])
+            energy[b] = value
+            period[b] = 1 if differ_c == 0 else 2
+            sweeps[b] = t if differ_c == 0 else t - 1
+            active[b] = False
+        else:
+            remaining += 1
+    return remaining
 
 
 @njit(cache=True, parallel=True)
