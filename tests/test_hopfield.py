@@ -485,3 +485,4 @@ def test_energy_of_a_recorded_trajectory_equals_the_direct_formula(exact):
             states.shape[:-1]))
     else:
         np.testing.assert_allclose(carried, direct, rtol=1e-12)
+    np.testing.assert_allclose(net.energy(states[:, 1], u), direct[:, 1], rtol=1e-12)  # (T, N)

@@ -431,9 +431,8 @@ class HopfieldNetwork(DiscreteSystem):
     def energy(self, x, inputs=None):
         r"""The energy :math:`E = -\tfrac12 s^\top W s + (\theta - u)^\top s`, shape ``x.shape[:-1]``.
 
-        For a stack of states along a leading (time) axis, shape ``(T, ..., N)``,
-        in which consecutive states differ in few units (a recorded
-        trajectory), the quadratic part is carried along the stack: one matrix
+        Along the leading axis of ``x`` (time, for a recorded trajectory), when
+        consecutive states differ in few units, the quadratic part is carried: one matrix
         product for the first state, then :math:`O(N)` per unit that changed
         (exact for integer couplings; for float weights the same to round-off).
         """
@@ -442,7 +441,7 @@ class HopfieldNetwork(DiscreteSystem):
             inputs, shape + (self.n_units,)).reshape(-1, self.n_units))
         sf = s.astype(np.float64)
         drive = np.einsum("bi,bi->b", theta, sf)
-        if len(shape) >= 2 and shape[0] > 2:
+        if len(shape) >= 1 and shape[0] > 2:
             stack = s.reshape(shape[0], -1, self.n_units)
             changes = np.count_nonzero(stack[1:] != stack[:-1])
             # Carrying costs N per change against N^2 per state for products.
