@@ -231,7 +231,8 @@ class HopfieldNetwork(DiscreteSystem):
                                  f"(got dynamics={dynamics!r}, which is deterministic)")
         setattr_("temperature", temperature)
         if not isinstance(self.keep_diagonal, (bool, np.bool_)):
-            raise ParameterError(f"keep_diagonal must be True or False, got {describe(self.keep_diagonal)}")
+            raise ParameterError(
+                f"keep_diagonal must be True or False, got {describe(self.keep_diagonal)}")
         k = check_integer("steps_per_sweep", self.steps_per_sweep, minimum=1)
         if k > n:
             raise ParameterError(f"steps_per_sweep must be at most n_units = {n} (one unit "
@@ -476,7 +477,8 @@ class HopfieldNetwork(DiscreteSystem):
         a, shape = self._states("s_prev", s_prev)
         b, shape_b = self._states("s_next", s_next)
         if shape != shape_b:
-            raise ParameterError(f"s_prev and s_next must have the same shape, got {shape} and {shape_b}")
+            raise ParameterError(
+                f"s_prev and s_next must have the same shape, got {shape} and {shape_b}")
         cross = -np.einsum("bi,bi->b", b.astype(np.float64), self._field(a))
         theta = self._theta(a.shape[0], None if inputs is None else np.broadcast_to(
             inputs, shape + (self.n_units,)).reshape(-1, self.n_units))
@@ -592,7 +594,8 @@ class HopfieldNetwork(DiscreteSystem):
                       and cursor["s"].shape == s.shape and np.array_equal(cursor["s"], s)
                       and cursor["phase"] < parts)
         if continuing:
-            h, perms, states, phase = cursor["h"], cursor["perms"], cursor["states"], cursor["phase"]
+            h, perms = cursor["h"], cursor["perms"]
+            states, phase = cursor["states"], cursor["phase"]
         else:
             h, phase = self._field(s), 0
             perms = np.empty(s.shape, dtype=np.int64)
@@ -602,8 +605,8 @@ class HopfieldNetwork(DiscreteSystem):
             states = k.shuffle_orders(perms, self._base_order(), key, self._random_order)
         bounds = np.linspace(0, n, parts + 1).round().astype(np.int64)
         lo, hi = bounds[phase], bounds[phase + 1]
-        run = k.run_chunk_parallel if (s.shape[0] > 1 and s.shape[0] * (hi - lo) >= _PARALLEL_WORK) \
-            else k.run_chunk
+        threads = s.shape[0] > 1 and s.shape[0] * (hi - lo) >= _PARALLEL_WORK
+        run = k.run_chunk_parallel if threads else k.run_chunk
         run(self.weights, self._diag, s, h, theta, perms, lo, hi, states, self._low, self._gain,
             self.temperature / self._scale)
         phase = (phase + 1) % parts
@@ -654,10 +657,12 @@ class HopfieldNetwork(DiscreteSystem):
         keep = network_options.get("keep_diagonal", False)
         key = rule.lower().replace("_", "-") if isinstance(rule, str) else rule
         if exact and key != "hebb":
-            raise ParameterError(f"exact=True is available for the Hebb rule only, got rule={rule!r}")
+            raise ParameterError(
+                f"exact=True is available for the Hebb rule only, got rule={rule!r}")
         if key == "hebb" and (exact or dtype == "float32"):
             if not np.all((xi == 1) | (xi == -1)):
-                raise ParameterError("patterns must contain only +1 and -1 (0/1 with units='binary')")
+                raise ParameterError(
+                    "patterns must contain only +1 and -1 (0/1 with units='binary')")
             weights = _hebb_blockwise(xi, exact=exact, dtype=dtype, keep_diagonal=keep)
             if exact:
                 network_options.setdefault("weight_scale", 1.0 / xi.shape[1])
@@ -846,7 +851,8 @@ def _hebb_blockwise(xi, *, exact, dtype, keep_diagonal):
     return weights
 
 
-def doubled_network(network: HopfieldNetwork, *, tie_coupling: float | None = None) -> HopfieldNetwork:
+def doubled_network(network: HopfieldNetwork, *,
+                    tie_coupling: float | None = None) -> HopfieldNetwork:
     r"""The bipartite network of 2N units whose asynchronous dynamics reproduce synchronous ones.
 
     Two copies :math:`x, y` of the units, coupled only across,
