@@ -1,6 +1,6 @@
 r"""
 Update order matters: asynchronous fixed points and synchronous 2-cycles
-=======================================================================
+========================================================================
 
 A Hopfield network with symmetric weights has an energy
 :math:`E = -\tfrac12 s^\top W s` that never rises when units are updated one
