@@ -249,6 +249,10 @@ def bench_single(repeats, peers):
                 answer = peers.run(name)
                 seconds = answer["seconds"]
                 finals[name] = answer
+                # XLA's worker threads in the idle peer process keep spinning for a
+                # moment after a run; let them settle so that they do not take a core
+                # from whichever contender is timed next (measured: +30 ms medians).
+                time.sleep(0.5)
             times[name].append(seconds)
     # The same model: attractors and the numpy loop to round-off (modes vs dense
     # product; the kernel wrapped vs cut at the antipode: < 1e-8 relative).
