@@ -135,7 +135,9 @@ def _timed(fn):
 
 
 def _peer_seconds(peers, name):
-    return peers.run(name)["seconds"]
+    seconds = peers.run(name)["seconds"]
+    time.sleep(0.5)  # let the idle peer's XLA threads settle (see bench_cann.py)
+    return seconds
 
 
 def bench_ring(repeats, n_steps, peers=None):
