@@ -264,3 +264,24 @@ def test_trajectory_rebuilds_the_model(model):
     assert rebuilt.params == model.params
     np.testing.assert_array_equal(rebuilt.vector_field(0.0, run.state.values[-1]),
                                   model.vector_field(0.0, run.state.values[-1]))
+
+
+@pytest.mark.parametrize("model", [CANN1D(n_units=48), CANN2D(n_side=8)], ids=["1d", "2d"])
+def test_analytic_jacobian_matches_central_differences(model):
+    # A bump plus noise, with no potential within 1e-3 of the kink at u = 0: central
+    # differences with h = 1e-6 then have error O(h^2 |f'''|) ~ 1e-12 relative, far
+    # below the 1e-7 allowed (which also covers their round-off, ~eps / h ~ 1e-10).
+    rng = np.random.default_rng(0)
+    u = model.bump_profile(0.3 if model.dim == 1 else (0.3, -1.0)).reshape(-1)
+    u = u + 0.05 * rng.standard_normal(model.n_units)
+    u[np.abs(u) < 1e-3] = 1e-3
+    u = np.stack([u, u[::-1].copy()])  # a batch of two states
+    analytic = model.jacobian(0.0, u)
+    h = 1e-6
+    numeric = np.empty_like(analytic)
+    for l in range(model.n_units):
+        step = np.zeros(model.n_units)
+        step[l] = h
+        numeric[..., :, l] = (model.vector_field(0.0, u + step) - model.vector_field(0.0, u - step)) / (2 * h)
+    scale = np.abs(analytic).max()
+    np.testing.assert_allclose(analytic, numeric, rtol=0, atol=1e-7 * scale)

@@ -145,6 +145,37 @@ class _CANN(ContinuousSystem):
     def leak_rate(self):
         return 1.0 / self.tau
 
+    def jacobian(self, t, x, inputs=None):
+        r"""Analytic Jacobian of the field, shape ``(..., N, N)``.
+
+        With :math:`u_+ = \max(u, 0)`, :math:`B = 1 + k \sum_j u_{+j}^2` and
+        :math:`r = u_+^2 / B`,
+
+        .. math::
+
+            \frac{\partial r_j}{\partial u_l} = \frac{2 u_{+j}}{B}\,\delta_{jl}
+                - \frac{2k}{B^2}\, u_{+j}^2\, u_{+l}, \qquad
+            \frac{\partial \dot u_i}{\partial u_l} = \frac{1}{\tau}\Big(
+                J_{il}\,\frac{2u_{+l}}{B} - \frac{2k}{B^2} (J u_+^2)_i\, u_{+l}
+                - \delta_{il}\Big).
+
+        The input does not enter.  (At :math:`u_l = 0` exactly, the one-sided
+        derivatives agree: both are 0.)
+        """
+        u = np.asarray(x, dtype=np.float64)
+        positive = np.maximum(u, 0.0)
+        squared = positive * positive
+        b = 1.0 + self.k * squared.sum(axis=-1, keepdims=True)
+        matrix = self._fast.get("jacobian_matrix")
+        if matrix is None:  # J itself (symmetric), built once from the field's own product
+            matrix = self.recurrent_input(np.eye(self.n_units))
+            self._fast["jacobian_matrix"] = matrix
+        jac = matrix * (2.0 * positive / b)[..., None, :]
+        jac -= ((2.0 * self.k / b**2) * self.recurrent_input(squared))[..., :, None] * positive[..., None, :]
+        diagonal = np.arange(self.n_units)
+        jac[..., diagonal, diagonal] -= 1.0
+        return jac / self.tau
+
     def energy(self, x, inputs=None):
         raise NotImplementedError(
             f"{self.name} has no known Lyapunov function: the global divisive normalisation "
