@@ -448,3 +448,108 @@ def test_gallery_ring_scripts_render(tmp_path):
     assert main(arguments) == 0
     for name in names:
         assert list(tmp_path.glob(f"{name}_*.png")), name
+
+
+# -- the compiled fast path against the numpy reference ------------------------------------
+#
+# Tolerances: the compiled kernels compute the same formulas in another order
+# (fdlibm exp/log instead of numpy's, a folded half-ring modes product instead
+# of two BLAS products), so each quantity differs by a few ulp of the terms it
+# is made of.  Checked at 1e-12 of those terms' size: ~4500 ulp of room, and
+# still 10 orders of magnitude below any physical effect tested above.
+
+
+def _numpy_twin(ring):
+    """The same ring with the compiled path switched off: the reference computation."""
+    twin = dataclasses.replace(ring)
+    twin.__dict__["_fast"] = None
+    return twin
+
+
+def test_compiled_zhang_activation_matches_the_transfer_function():
+    # fdlibm exp and log are < 1 ulp each; f = a exp(beta log(sp)) turns the
+    # absolute error of beta log(sp) = ln(f/a) into a relative one: (4 + |ln(f/a)|)
+    # ulp in all, allowed (8 + |ln(f/a)|) ulp: 5e-15 relative for u in [-3, 3] (the
+    # range of the ring's bumps), 1.3e-13 at worst (f/a ~ 1e-258).  Where sp itself
+    # is subnormal (b(u + c) in (-745, -708), f < 1e-245) both computations hold it
+    # to fewer than 53 bits: there both give less than 1e-240.  Infinities, NaN and
+    # exact zeros must match exactly.
+    ring = RingAttractor(n_units=64)
+    assert ring._fast is not None
+    rng = np.random.default_rng(3)
+    u = np.concatenate([rng.uniform(-3.0, 3.0, 20_000), np.linspace(-100.0, 100.0, 20_001),
+                        10.0 ** rng.uniform(-300, 307, 5000), -(10.0 ** rng.uniform(-300, 307, 5000)),
+                        -70.7 - 3.8 * rng.random(500)])
+    with np.errstate(over="ignore"):
+        fast, slow = ring.rates(u), ring.transfer(u)
+        special = np.array([np.inf, -np.inf, np.nan, -1e308, 1e308, -0.5, 0.0])
+        np.testing.assert_array_equal(ring.rates(special), ring.transfer(special))
+    normal = slow > 1e-240
+    bound = (8.0 + np.abs(np.log(slow[normal] / ring.transfer.a))) * np.finfo(float).eps
+    assert np.all(np.abs(fast[normal] - slow[normal]) <= bound * slow[normal])
+    assert np.all(fast[~normal] <= 1e-240) and np.all(fast[~normal] >= 0.0)
+    assert normal[:40_001].sum() > 30_000  # the bounds above were tested on most samples
+    ring_range = np.abs(fast[:20_000] / slow[:20_000] - 1.0).max()
+    assert ring_range <= 5e-15, ring_range
+    # Any shape, and the batch axes kept.
+    assert ring.rates(u[:128].reshape(2, 64)).shape == (2, 64)
+
+
+CASES = [  # (n_units, drive, trials, input): one trial, small batches (fused), 20 (BLAS)
+    (256, "current", None, None), (256, "current", None, "vector"),
+    (256, "gamma", None, 0.3), (256, "velocity", None, -0.02),
+    (256, "current", 3, None), (256, "current", 3, "per_trial"),
+    (256, "gamma", 3, "per_trial"), (256, "velocity", 3, 0.01),
+    (256, "gamma", 20, "per_trial"), (65, "gamma", 2, "per_trial"), (66, "current", None, "vector"),
+]
+
+
+@pytest.mark.parametrize("n_units, drive, trials, given", CASES)
+def test_compiled_field_matches_the_numpy_computation(n_units, drive, trials, given):
+    # The field is -u + W f(u) + I over tau: near a bump the terms cancel, so the
+    # scale of the comparison is that of the terms (|u|, |W f(u)|, |I|), not of the
+    # field (1e-12 of it, see above).  Odd N and N not divisible by 4 test the
+    # folding of the half ring.
+    ring = RingAttractor(n_units=n_units, drive=drive, product="modes")
+    reference = _numpy_twin(ring)
+    rng = np.random.default_rng(n_units)
+    shape = (n_units,) if trials is None else (trials, n_units)
+    x = ring.stationary_state(0.7) + rng.normal(0.0, 0.2, shape)
+    inputs = {None: None, "vector": rng.normal(0.0, 1.0, n_units),
+              "per_trial": (rng.normal(0.0, 1.0, shape) if drive == "current" else
+                            rng.normal(0.0, 0.3, trials))}.get(given, given)
+    fast = ring.vector_field(0.0, x, inputs)
+    slow = reference.vector_field(0.0, x, inputs)
+    assert fast.shape == slow.shape == x.shape
+    scale = (np.abs(x).max() + np.abs(reference.recurrent_input(reference.rates(x))).max()
+             + (0.0 if given is None or drive != "current" else np.abs(inputs).max())) / ring.tau
+    np.testing.assert_allclose(fast, slow, rtol=0, atol=1e-12 * scale)
+    if trials is not None and trials < 16:  # a batch gives the numbers of its trials alone
+        per_trial = given == "per_trial"
+        one = ring.vector_field(0.0, x[1], inputs[1] if per_trial else inputs)
+        np.testing.assert_array_equal(fast[1], one)
+
+
+def test_compiled_observables_match_the_numpy_decoding():
+    # One compiled pass (rates, population vector, min/max, circular std) against
+    # analysis._bump on the numpy rates: a moving bump's record, plus a flat state
+    # (no position, no width) and a state with a NaN.  Positions in radians to 1e-12,
+    # amplitudes and widths to 1e-12 relative (a few ulp of the sums; see above).
+    ring = RingAttractor(n_units=128, drive="velocity")
+    run = attractors.simulate(ring, ring.stationary_state(3.0), t_span=40.0, dt=0.5, inputs=0.05,
+                              solver="euler")
+    states = np.concatenate([run.state.values, np.full((1, 128), -0.1),
+                             np.where(np.arange(128) == 5, np.nan, run.state.values[-1:])])
+    fast = ring.observables(states)
+    slow = _numpy_twin(ring).observables(states)
+    assert np.isnan(fast["bump_position"][1][-2]) and np.isnan(fast["bump_width"][1][-2])
+    assert fast["bump_amplitude"][1][-2] == 0.0
+    assert np.isnan(fast["bump_amplitude"][1][-1]) and np.isnan(fast["bump_width"][1][-1])
+    for name in ("bump_position", "heading"):
+        np.testing.assert_allclose(fast[name][1], slow[name][1], rtol=0, atol=1e-12)
+    for name in ("bump_amplitude", "bump_width"):
+        np.testing.assert_allclose(fast[name][1], slow[name][1], rtol=1e-12, atol=0)
+    # The bump turned ~2 rad from 3.0 across the +-pi cut: the heading is unwrapped.
+    assert float(run.heading[-1]) > np.pi + 1.5 and float(run.bump_position[-1]) < 0.0
+    # A single state decodes to scalars.
+    assert np.ndim(ring.observables(states[0])["bump_position"][1]) == 0

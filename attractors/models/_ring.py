@@ -20,7 +20,12 @@ typical membrane time constant); rates in Hz with Zhang's transfer function.
 The recurrent product is an FFT circular convolution from
 :data:`FFT_CROSSOVER` units on for one trial (from :data:`FFT_CROSSOVER_BATCH`
 for batches) and a dense matrix product below (crossovers measured in
-``benchmarks/bench_ring.py``).
+``benchmarks/bench_ring.py``), or, for smooth profiles, goes through their
+Fourier modes.  With Zhang's transfer function the activation, the modes
+product and the leak run as one compiled (numba) pass per trial for one trial
+and small batches, and the decoded observables as one compiled pass over the
+record (:mod:`attractors.models._ring_kernels`); both agree with the numpy
+computation to round-off.
 """
 
 from __future__ import annotations
@@ -60,6 +65,7 @@ from ._ring_weights import (
     von_mises_profile,
     zhang_profile,
 )
+from ._ring_kernels import BLAS_TRIALS, numba_kernels, pack_field
 
 __all__ = [
     "FFT_CROSSOVER",
@@ -75,6 +81,9 @@ __all__ = [
     "von_mises_profile",
     "zhang_profile",
 ]
+
+
+_F64 = np.dtype(np.float64)
 
 
 def gamma_for_velocity(angular_velocity, tau: float):
@@ -412,9 +421,31 @@ class RingAttractor(ContinuousSystem):
 
     # -- dynamics -------------------------------------------------------------------------
 
+    @functools.cached_property
+    def _fast(self):
+        """The compiled kernels and their data (Zhang's transfer function only), or None."""
+        if not isinstance(self.transfer, ZhangSigmoid):
+            return None
+        kernels = numba_kernels()
+        if kernels is None:
+            return None
+        fused = self._convolver.method == "modes"
+        # pack_field's head [a, b, c, beta, 1/tau] is all the activation needs.
+        pack = (pack_field(self._convolver, self.transfer, self.tau) if fused else
+                np.array([self.transfer.a, self.transfer.b, self.transfer.c, self.transfer.beta,
+                          1.0 / self.tau]))
+        return {"kernels": kernels, "fused": fused, "pack": pack,
+                "free": kernels["field_free"] if fused else None,
+                "no_drive": np.zeros((1, self.n_units)), "no_gamma": np.zeros(1),
+                "cos": np.cos(self.theta), "sin": np.sin(self.theta)}
+
     def rates(self, x):
         """Firing rates :math:`f(u)`."""
-        return self.transfer(np.asarray(x, dtype=np.float64))
+        x = np.asarray(x, dtype=np.float64)
+        fast = self._fast
+        if fast is None:
+            return self.transfer(x)
+        return fast["kernels"]["activation"](x, fast["pack"])
 
     def _gamma(self, inputs):
         if inputs is None or self.drive == "current":
@@ -422,8 +453,43 @@ class RingAttractor(ContinuousSystem):
         inputs = np.asarray(inputs, dtype=np.float64)
         return inputs if self.drive == "gamma" else -self.tau * inputs
 
+    def _fused_field(self, fast, x, inputs):
+        """The compiled field for one trial or < BLAS_TRIALS trials, or None where it does not apply."""
+        n = self.n_units
+        inputs = None if inputs is None else np.asarray(inputs, dtype=np.float64)
+        if x.ndim == 1:
+            if self.drive == "current":
+                if inputs is None or inputs.shape != (n,):
+                    return None
+                return fast["kernels"]["field_one"](x, inputs, 0.0, fast["pack"])
+            if inputs.ndim:
+                return None
+            gamma = float(inputs) if self.drive == "gamma" else -self.tau * float(inputs)
+            return fast["kernels"]["field_one"](x, fast["no_drive"][0], gamma, fast["pack"])
+        if x.ndim != 2 or x.shape[0] >= BLAS_TRIALS:
+            return None
+        rows = x.shape[0]
+        drive, gamma = fast["no_drive"], fast["no_gamma"]
+        if inputs is not None:
+            if self.drive == "current":
+                if inputs.shape not in ((n,), (rows, n)):
+                    return None
+                drive = np.ascontiguousarray(inputs.reshape(-1, n))
+            else:
+                if inputs.shape not in ((), (rows,)):
+                    return None
+                gamma = self._gamma(inputs).reshape(-1)
+        return fast["kernels"]["field_rows"](x, drive, gamma, fast["pack"])
+
     def vector_field(self, t, x, inputs=None):
-        rates = self.transfer(x)
+        fast = self._fast
+        if fast is not None and fast["fused"] and x.__class__ is np.ndarray and x.dtype is _F64:
+            if inputs is None and x.ndim == 1:  # the hot path of simulate(): one call
+                return fast["free"](x, fast["pack"])
+            out = self._fused_field(fast, x, inputs)
+            if out is not None:
+                return out
+        rates = self.rates(x)
         recurrent = self.recurrent_input(rates, self._gamma(inputs))
         if inputs is not None and self.drive == "current":
             recurrent = recurrent + inputs
@@ -462,11 +528,11 @@ class RingAttractor(ContinuousSystem):
         x = np.asarray(x, dtype=np.float64)
         energy = _by_blocks(self._energy_without_input, x)
         if inputs is not None:
-            energy = energy - np.sum(np.asarray(inputs) * self.transfer(x), axis=-1)
+            energy = energy - np.sum(np.asarray(inputs) * self.rates(x), axis=-1)
         return energy
 
     def _energy_without_input(self, x):
-        rates = self.transfer(x)
+        rates = self.rates(x)
         recurrent = self.recurrent_input(rates)
         return (-0.5 * np.sum(rates * recurrent, axis=-1)
                 + np.sum(x * rates - self._integral(x), axis=-1))
@@ -479,13 +545,23 @@ class RingAttractor(ContinuousSystem):
         state has heading = position); it is right as long as the bump moves
         less than half a turn between records (choose ``record_every`` so).
         """
-        rates = self.rates(x)
-        position = bump_position(rates, self.theta)
+        x = np.asarray(x, dtype=np.float64)
+        fast = self._fast
+        if fast is not None:  # one compiled pass over the record: rates, then the decoding
+            flat = np.ascontiguousarray(x).reshape(-1, self.n_units)
+            position, amplitude, width = fast["kernels"]["decode"](flat, fast["pack"],
+                                                                   fast["cos"], fast["sin"])
+            position, amplitude, width = (v.reshape(x.shape[:-1]) for v in
+                                          (position, amplitude, width))
+        else:
+            rates = self.rates(x)
+            position = bump_position(rates, self.theta)
+            amplitude, width = bump_amplitude(rates), bump_width(rates, self.theta)
         heading = unwrap_heading(position) if position.ndim >= 1 and np.ndim(x) >= 2 else position
         return {
             "bump_position": ((), position),
-            "bump_amplitude": ((), bump_amplitude(rates)),
-            "bump_width": ((), bump_width(rates, self.theta)),
+            "bump_amplitude": ((), amplitude),
+            "bump_width": ((), width),
             "heading": ((), heading),
         }
 

@@ -1,0 +1,333 @@
+r"""Compiled kernels of the ring attractor: Zhang's activation, the fused field, the decoder.
+
+Private to :mod:`attractors.models._ring`.  Built on first use by numba
+(``cache=True``: compiled once per machine, then loaded from disk); without
+numba, :func:`numba_kernels` returns None and the ring runs on numpy.
+
+Zhang's transfer function :math:`f(u) = a\,[\ln(1 + e^{b(u + c)})]^\beta`
+needs four transcendental functions per unit.  Scalar libm calls cost ~25 ns
+a unit (6 us a step of the 256-unit ring, as much as numpy's ten ufunc
+passes), so ``exp`` and ``log`` are written out here as branch-free
+polynomials that LLVM vectorises: fdlibm's algorithms (Sun Microsystems,
+``e_exp.c`` and ``e_log.c``: argument reduction by :math:`\ln 2`, a
+minimax polynomial, error < 1 ulp), with the power of two built from the
+bits of the reduced argument.  The activation then agrees with
+:class:`~attractors.transfer.ZhangSigmoid` to a few ulp (tested to 1e-14
+relative over the whole range of floats, infinities and NaN included).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+#: From this many trials on, the field uses BLAS products (numpy) after the
+#: compiled activation; below, one fused compiled pass per trial.
+BLAS_TRIALS = 16
+
+# fdlibm e_exp.c / e_log.c constants.
+_LN2_HI = 6.93147180369123816490e-01
+_LN2_LO = 1.90821492927058770002e-10
+_INV_LN2 = 1.44269504088896338700e+00
+_P1 = 1.66666666666666019037e-01
+_P2 = -2.77777777770155933842e-03
+_P3 = 6.61375632143793436117e-05
+_P4 = -1.65339022054652515390e-06
+_P5 = 4.13813679705723846039e-08
+_LG1 = 6.666666666666735130e-01
+_LG2 = 3.999999999940941908e-01
+_LG3 = 2.857142874366239149e-01
+_LG4 = 2.222219843214978396e-01
+_LG5 = 1.818357216161805012e-01
+_LG6 = 1.531383769920937332e-01
+_LG7 = 1.479819860511658591e-01
+_SHIFTER = 6755399441055744.0  # 1.5 * 2^52: adding it rounds to an integer, kept in the low bits
+_SHIFTER_BITS = 0x4338000000000000
+_SQRT2_MANTISSA = 0x6A09E667F3BCD
+_TINY = 2.2250738585072014e-308  # smallest normal double
+_TWO54 = 18014398509481984.0
+
+
+def pack_field(convolver, transfer, tau):
+    r"""Everything the fused field needs, in one flat array (one argument to pass).
+
+    Layout: ``[a, b, c, beta, 1/tau, M, coefficients (4 M), tables (2 M (N//2 + 1))]``.
+    ``tables`` holds :math:`\cos m\theta_i` (rows 0..M-1) and :math:`\sin m\theta_i`
+    (rows M..2M-1) of the M kept modes on the units :math:`i = 0..N/2`, and
+    ``coefficients`` the profile spectra :math:`g_m P_m / N^2` (real and
+    imaginary parts of the even profile's and of its derivative's), with
+    :math:`g = 1` for m = 0 and the Nyquist mode, 2 otherwise, so that
+
+    .. math:: (W_\gamma r)_i = \sum_m (a_m C_m + b_m S_m)\cos m\theta_i
+              + (a_m S_m - b_m C_m)\sin m\theta_i
+
+    with :math:`a + ib = P^{(0)} + \gamma P^{(1)}` and
+    :math:`C_m - iS_m = \sum_j r_j e^{-im\theta_j}` (as in
+    ``_Convolver._mode_factors``).  Units i and N - i see the same cosines and
+    opposite sines, so the kernel folds the rates into their even and odd parts
+    and works on half the ring.
+    """
+    n, kept = convolver.n, convolver._kept
+    half = np.arange(n // 2 + 1)
+    phase = 2.0 * np.pi * np.outer(kept, half) / n
+    tables = np.concatenate([np.cos(phase), np.sin(phase)])
+    single = (kept == 0) | ((n % 2 == 0) & (kept == n // 2))
+    g = np.where(single, 1.0, 2.0) / n**2
+    rows = []
+    for profile in convolver.profiles[:2]:
+        spectrum = np.fft.rfft(profile)[kept]
+        rows += [g * spectrum.real, g * spectrum.imag]
+    while len(rows) < 4:
+        rows.append(np.zeros(kept.size))
+    head = [transfer.a, transfer.b, transfer.c, transfer.beta, 1.0 / tau, float(kept.size)]
+    return np.concatenate([head, np.ravel(rows), tables.ravel()])
+
+
+def numba_kernels():
+    """Compile (once, cached on disk) the ring's kernels; None without numba."""
+    global _KERNELS
+    if _KERNELS is not None:
+        return _KERNELS or None
+    try:
+        import numba
+        from llvmlite import ir
+        from numba.core import types
+        from numba.extending import intrinsic
+    except ImportError:
+        _KERNELS = False
+        return None
+
+    @intrinsic
+    def as_bits(typingctx, x):
+        def codegen(context, builder, signature, args):
+            return builder.bitcast(args[0], ir.IntType(64))
+        return types.int64(types.float64), codegen
+
+    @intrinsic
+    def from_bits(typingctx, i):
+        def codegen(context, builder, signature, args):
+            return builder.bitcast(args[0], ir.DoubleType())
+        return types.float64(types.int64), codegen
+
+    # No "nnan"/"ninf"/"reassoc": the compensated sums below need the order as
+    # written, and a blow-up must still give inf and NaN.
+    jit = numba.njit(cache=True, nogil=True, fastmath={"contract"}, error_model="numpy",
+                     inline="always")
+
+    @jit
+    def exp(x):
+        # fdlibm e_exp: x = k ln2 + r, |r| <= ln2/2; exp(r) = 1 + 2r/(2 - R(r)).
+        xc = x if x > -1100.0 else -1100.0
+        xc = xc if xc < 1100.0 else 1100.0
+        t = xc * _INV_LN2 + _SHIFTER
+        kf = t - _SHIFTER
+        hi = xc - kf * _LN2_HI
+        lo = kf * _LN2_LO
+        r = hi - lo
+        rr = r * r
+        c = r - rr * (_P1 + rr * (_P2 + rr * (_P3 + rr * (_P4 + rr * _P5))))
+        y = 1.0 - ((lo - (r * c) / (2.0 - c)) - hi)
+        k = as_bits(t) - _SHIFTER_BITS
+        k1 = k >> 1  # 2^k as 2^k1 2^(k - k1): both normal for |k| <= 1587
+        s1 = from_bits((k1 + 1023) << 52)
+        s2 = from_bits((k - k1 + 1023) << 52)
+        y = y * s1 * s2
+        return y if x == x else x
+
+    @jit
+    def log(x):
+        # fdlibm e_log: x = 2^k (1 + f), sqrt(2)/2 <= 1 + f < sqrt(2);
+        # log(1 + f) = f - hfsq + s (hfsq + R(s^2)), s = f / (2 + f).
+        small = x < _TINY
+        xs = x * _TWO54 if small else x
+        bits = as_bits(xs)
+        mantissa = bits & 0x000FFFFFFFFFFFFF
+        upper = mantissa > _SQRT2_MANTISSA
+        k = (bits >> 52) - (1022 if upper else 1023) - (54 if small else 0)
+        f = from_bits(mantissa | (0x3FE0000000000000 if upper else 0x3FF0000000000000)) - 1.0
+        s = f / (2.0 + f)
+        z = s * s
+        w = z * z
+        t1 = w * (_LG2 + w * (_LG4 + w * _LG6))
+        t2 = z * (_LG1 + w * (_LG3 + w * (_LG5 + w * _LG7)))
+        hfsq = 0.5 * f * f
+        dk = float(k)
+        y = dk * _LN2_HI - ((hfsq - (s * (hfsq + t1 + t2) + dk * _LN2_LO)) - f)
+        y = -np.inf if x == 0.0 else y
+        y = np.nan if x < 0.0 else y
+        y = np.inf if x == np.inf else y
+        return y if x == x else x
+
+    @numba.njit(cache=True, nogil=True, fastmath={"contract"}, error_model="numpy")
+    def activation_into(u, params, out, scratch):
+        # a sp(y)^beta, sp(y) = max(y, 0) + log1p(e^-|y|), as ZhangSigmoid.__call__;
+        # log1p(z) = log(1 + z) + (z - ((1 + z) - 1)) / (1 + z), exact to an ulp.
+        # Flat arrays; a few short vectorised passes (faster than one long loop body).
+        a, b, c, beta = params[0], params[1], params[2], params[3]
+        n = u.shape[0]
+        for i in range(n):
+            y = b * (u[i] + c)
+            out[i] = y
+            scratch[i] = exp(-abs(y))
+        for i in range(n):
+            z = scratch[i]
+            w = 1.0 + z
+            y = out[i]
+            out[i] = (y if y > 0.0 else 0.0) + (log(w) + (z - (w - 1.0)) / w)
+        for i in range(n):
+            scratch[i] = beta * log(out[i])
+        for i in range(n):
+            out[i] = a * exp(scratch[i])
+        return out
+
+    @numba.njit(cache=True, nogil=True, error_model="numpy")
+    def activation(u, params):
+        flat = u.reshape(-1) if u.flags.c_contiguous else u.copy().reshape(-1)
+        out = np.empty(flat.shape[0])
+        scratch = np.empty(min(flat.shape[0], 4096))
+        for start in range(0, flat.shape[0], 4096):  # blocks that stay in cache
+            stop = min(start + 4096, flat.shape[0])
+            activation_into(flat[start:stop], params, out[start:stop], scratch[:stop - start])
+        return out.reshape(u.shape)
+
+    @numba.njit(cache=True, nogil=True, fastmath={"contract", "reassoc"}, error_model="numpy")
+    def one_row(u, drive, gamma, pack, out, rates, scratch, even, odd, proj):
+        # out = (drive - u + (W + gamma W') f(u)) / tau for one trial; pack: pack_field().
+        n = u.shape[0]
+        h = n // 2
+        m_count = int(pack[5])
+        coefficients = pack[6:6 + 4 * m_count].reshape(4, m_count)
+        tables = pack[6 + 4 * m_count:].reshape(2 * m_count, h + 1)
+        activation_into(u, pack, rates, scratch)
+        even[0] = rates[0]
+        odd[0] = 0.0
+        for i in range(1, h + 1):
+            if n - i == i:
+                even[i] = rates[i]
+                odd[i] = 0.0
+            else:
+                even[i] = rates[i] + rates[n - i]
+                odd[i] = rates[i] - rates[n - i]
+        for m in range(m_count):
+            cos = tables[m]
+            sin = tables[m_count + m]
+            cm = 0.0
+            sm = 0.0
+            for i in range(h + 1):
+                cm += even[i] * cos[i]
+                sm += odd[i] * sin[i]
+            am = coefficients[0, m] + gamma * coefficients[2, m]
+            bm = coefficients[1, m] + gamma * coefficients[3, m]
+            proj[m] = am * cm + bm * sm
+            proj[m_count + m] = am * sm - bm * cm
+        for i in range(h + 1):
+            even[i] = 0.0
+            odd[i] = 0.0
+        for m in range(m_count):
+            cos = tables[m]
+            sin = tables[m_count + m]
+            pc = proj[m]
+            ps = proj[m_count + m]
+            for i in range(h + 1):
+                even[i] += pc * cos[i]
+                odd[i] += ps * sin[i]
+        inv_tau = pack[4]
+        for i in range(h + 1):
+            out[i] = (drive[i] - u[i] + (even[i] + odd[i])) * inv_tau
+        for i in range(1, h + 1):
+            j = n - i
+            if j != i:
+                out[j] = (drive[j] - u[j] + (even[i] - odd[i])) * inv_tau
+
+    @numba.njit(cache=True, nogil=True, error_model="numpy")
+    def field_rows(u, drive, gamma, pack):
+        # u (B, N); drive (1 or B, N); gamma (1 or B,).  The same code for every
+        # trial: a batch gives the numbers of its trials run alone.
+        rows, n = u.shape
+        out = np.empty((rows, n))
+        rates = np.empty(n)
+        scratch = np.empty(n)
+        even = np.empty(n // 2 + 1)
+        odd = np.empty(n // 2 + 1)
+        proj = np.empty(2 * int(pack[5]))
+        for r in range(rows):
+            one_row(u[r], drive[0 if drive.shape[0] == 1 else r],
+                    gamma[0 if gamma.shape[0] == 1 else r], pack, out[r], rates, scratch, even,
+                    odd, proj)
+        return out
+
+    @numba.njit(cache=True, nogil=True, error_model="numpy")
+    def field_one(u, drive, gamma, pack):
+        n = u.shape[0]
+        h = n // 2 + 1
+        out = np.empty(n)
+        work = np.empty(2 * n + 2 * h + 2 * int(pack[5]))  # one allocation for the scratch
+        one_row(u, drive, gamma, pack, out, work[:n], work[n:2 * n], work[2 * n:2 * n + h],
+                work[2 * n + h:2 * n + 2 * h], work[2 * n + 2 * h:])
+        return out
+
+    @numba.njit(cache=True, nogil=True, error_model="numpy")
+    def field_free(u, pack):
+        # One trial, no input: the simulate() hot path, with the fewest arguments to check.
+        n = u.shape[0]
+        h = n // 2 + 1
+        out = np.empty(n)
+        work = np.empty(3 * n + 2 * h + 2 * int(pack[5]))
+        drive = work[2 * n:3 * n]
+        drive[:] = 0.0
+        one_row(u, drive, 0.0, pack, out, work[:n], work[n:2 * n], work[3 * n:3 * n + h],
+                work[3 * n + h:3 * n + 2 * h], work[3 * n + 2 * h:])
+        return out
+
+    @numba.njit(cache=True, nogil=True, fastmath={"contract", "reassoc"}, error_model="numpy")
+    def decode(u, params, cos, sin):
+        # For each state (row): rates, then as analysis._bump does on them:
+        # population-vector position (NaN when flat), amplitude max - min, and
+        # the circular std of the rates above their minimum (NaN when flat).
+        n_states, n = u.shape
+        position = np.empty(n_states)
+        amplitude = np.empty(n_states)
+        width = np.empty(n_states)
+        rates = np.empty(n)
+        scratch = np.empty(n)
+        for t in range(n_states):
+            activation_into(u[t], params, rates, scratch)
+            c = 0.0
+            s = 0.0
+            size = 0.0
+            low = rates[0]
+            high = rates[0]
+            for i in range(n):
+                r = rates[i]
+                c += r * cos[i]
+                s += r * sin[i]
+                size += abs(r)
+                low = r if r < low else low
+                high = r if r > high else high
+            if np.hypot(c, s) <= 1e-12 * max(size, 1e-300):
+                position[t] = np.nan
+            else:
+                position[t] = np.arctan2(s, c)
+            height = high - low
+            amplitude[t] = height if size == size else np.nan  # NaN rates: NaN, as max - min
+            if not height > 0.0 or size != size:
+                width[t] = np.nan
+                continue
+            c = 0.0
+            s = 0.0
+            total = 0.0
+            for i in range(n):
+                e = rates[i] - low
+                c += e * cos[i]
+                s += e * sin[i]
+                total += e
+            resultant = np.hypot(c, s) / total
+            width[t] = np.sqrt(max(-2.0 * np.log(resultant), 0.0)) if resultant > 0.0 else np.inf
+        return position, amplitude, width
+
+    _KERNELS = {"activation": activation, "activation_into": activation_into,
+                "field_free": field_free, "field_one": field_one, "field_rows": field_rows,
+                "decode": decode}
+    return _KERNELS
+
+
+_KERNELS = None
