@@ -17,7 +17,9 @@ It measures, in one run and side by side:
    Also the ``"modes"`` product on Zhang's default profile (its 16 Fourier
    modes above round-off, 33 basis functions at any N).
 2. ``ring``: ``attractors.simulate`` on Zhang's 256-unit ring (default
-   product: modes), 10,000 Euler steps at dt = 0.1 ms, every step recorded,
+   product: modes, run as one compiled pass per step with numba: activation,
+   folded modes product and leak; the observables decoded in one compiled
+   pass over the record), 10,000 Euler steps at dt = 0.1 ms, every step recorded,
    against a plain numpy loop (Euler with the dense W, every state stored).  Three
    variants: the static ring recording its observables (bump position,
    amplitude, width, heading) and its Cohen-Grossberg energy for every record;

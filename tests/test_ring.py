@@ -477,9 +477,9 @@ def test_compiled_zhang_activation_matches_the_transfer_function():
     ring = RingAttractor(n_units=64)
     assert ring._fast is not None
     rng = np.random.default_rng(3)
+    big = 10.0 ** rng.uniform(-300, 307, 5000)
     u = np.concatenate([rng.uniform(-3.0, 3.0, 20_000), np.linspace(-100.0, 100.0, 20_001),
-                        10.0 ** rng.uniform(-300, 307, 5000), -(10.0 ** rng.uniform(-300, 307, 5000)),
-                        -70.7 - 3.8 * rng.random(500)])
+                        big, -big, -70.7 - 3.8 * rng.random(500)])
     with np.errstate(over="ignore"):
         fast, slow = ring.rates(u), ring.transfer(u)
         special = np.array([np.inf, -np.inf, np.nan, -1e308, 1e308, -0.5, 0.0])
@@ -528,6 +528,19 @@ def test_compiled_field_matches_the_numpy_computation(n_units, drive, trials, gi
         per_trial = given == "per_trial"
         one = ring.vector_field(0.0, x[1], inputs[1] if per_trial else inputs)
         np.testing.assert_array_equal(fast[1], one)
+
+
+@pytest.mark.parametrize("product", ["dense", "fft"])
+def test_compiled_activation_under_the_other_products(product):
+    # Not the modes product: the compiled activation, then numpy's product (1e-12 as above).
+    ring = RingAttractor(n_units=64, drive="gamma", product=product)
+    x = ring.stationary_state(0.3, n_trials=3) + np.random.default_rng(1).normal(0.0, 0.2, (3, 64))
+    gamma = np.array([0.0, 0.2, -0.4])
+    reference = _numpy_twin(ring)
+    recurrent = reference.recurrent_input(reference.rates(x))
+    scale = (np.abs(x).max() + np.abs(recurrent).max()) / ring.tau
+    np.testing.assert_allclose(ring.vector_field(0.0, x, gamma),
+                               reference.vector_field(0.0, x, gamma), rtol=0, atol=1e-12 * scale)
 
 
 def test_compiled_observables_match_the_numpy_decoding():

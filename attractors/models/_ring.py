@@ -454,7 +454,7 @@ class RingAttractor(ContinuousSystem):
         return inputs if self.drive == "gamma" else -self.tau * inputs
 
     def _fused_field(self, fast, x, inputs):
-        """The compiled field for one trial or < BLAS_TRIALS trials, or None where it does not apply."""
+        """The compiled field for one trial or < BLAS_TRIALS trials; None where it does not apply."""
         n = self.n_units
         inputs = None if inputs is None else np.asarray(inputs, dtype=np.float64)
         if x.ndim == 1:

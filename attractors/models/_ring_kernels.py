@@ -50,7 +50,8 @@ _TWO54 = 18014398509481984.0
 def pack_field(convolver, transfer, tau):
     r"""Everything the fused field needs, in one flat array (one argument to pass).
 
-    Layout: ``[a, b, c, beta, 1/tau, M, coefficients (4 M), tables (2 M (N//2 + 1))]``.
+    Layout: ``[a, b, c, beta, 1/tau, M, coefficients (4 M), the M kept modes m,
+    tables (2 M (N//2 + 1))]``.
     ``tables`` holds :math:`\cos m\theta_i` (rows 0..M-1) and :math:`\sin m\theta_i`
     (rows M..2M-1) of the M kept modes on the units :math:`i = 0..N/2`, and
     ``coefficients`` the profile spectra :math:`g_m P_m / N^2` (real and
@@ -64,7 +65,10 @@ def pack_field(convolver, transfer, tau):
     :math:`C_m - iS_m = \sum_j r_j e^{-im\theta_j}` (as in
     ``_Convolver._mode_factors``).  Units i and N - i see the same cosines and
     opposite sines, so the kernel folds the rates into their even and odd parts
-    and works on half the ring.
+    and works on half the ring; when 4 divides N, units i and N/2 - i see
+    :math:`\cos m(\pi - \theta) = (-1)^m \cos m\theta` and
+    :math:`\sin m(\pi - \theta) = (-1)^{m+1} \sin m\theta`, so it folds once
+    more and works on a quarter (the first N/4 + 1 columns of the tables).
     """
     n, kept = convolver.n, convolver._kept
     half = np.arange(n // 2 + 1)
@@ -79,7 +83,7 @@ def pack_field(convolver, transfer, tau):
     while len(rows) < 4:
         rows.append(np.zeros(kept.size))
     head = [transfer.a, transfer.b, transfer.c, transfer.beta, 1.0 / tau, float(kept.size)]
-    return np.concatenate([head, np.ravel(rows), tables.ravel()])
+    return np.concatenate([head, np.ravel(rows), kept.astype(np.float64), tables.ravel()])
 
 
 def numba_kernels():
@@ -190,14 +194,21 @@ def numba_kernels():
         return out.reshape(u.shape)
 
     @numba.njit(cache=True, nogil=True, fastmath={"contract", "reassoc"}, error_model="numpy")
-    def one_row(u, drive, gamma, pack, out, rates, scratch, even, odd, proj):
-        # out = (drive - u + (W + gamma W') f(u)) / tau for one trial; pack: pack_field().
+    def one_row(u, drive, gamma, pack, out, work):
+        # out = (drive - u + (W + gamma W') f(u)) / tau for one trial; pack: pack_field();
+        # work: scratch of at least 4 N + 2 M + 8.
         n = u.shape[0]
         h = n // 2
         m_count = int(pack[5])
         coefficients = pack[6:6 + 4 * m_count].reshape(4, m_count)
-        tables = pack[6 + 4 * m_count:].reshape(2 * m_count, h + 1)
-        activation_into(u, pack, rates, scratch)
+        modes = pack[6 + 4 * m_count:6 + 5 * m_count]
+        tables = pack[6 + 5 * m_count:].reshape(2 * m_count, h + 1)
+        rates = work[:n]
+        activation_into(u, pack, rates, work[n:2 * n])
+        even = work[n:n + h + 1]  # the activation's scratch is free again
+        odd = work[2 * n:2 * n + h + 1]
+        proj = work[3 * n + 2:3 * n + 2 + 2 * m_count]
+        # Fold: even[i] = r_i + r_{n-i}, odd[i] = r_i - r_{n-i}, i = 0..n/2.
         even[0] = rates[0]
         odd[0] = 0.0
         for i in range(1, h + 1):
@@ -207,29 +218,81 @@ def numba_kernels():
             else:
                 even[i] = rates[i] + rates[n - i]
                 odd[i] = rates[i] - rates[n - i]
-        for m in range(m_count):
-            cos = tables[m]
-            sin = tables[m_count + m]
-            cm = 0.0
-            sm = 0.0
+        if n % 4 == 0:
+            # Fold again about theta = pi/2: i and h - i, i = 0..q (q once).
+            q = n // 4
+            ep = work[3 * n + 2 + 2 * m_count:]
+            em = ep[q + 1:]
+            op = em[q + 1:]
+            om = op[q + 1:]
+            for i in range(q):
+                ep[i] = even[i] + even[h - i]
+                em[i] = even[i] - even[h - i]
+                op[i] = odd[i] + odd[h - i]
+                om[i] = odd[i] - odd[h - i]
+            ep[q] = em[q] = even[q]
+            op[q] = om[q] = odd[q]
+            for m in range(m_count):
+                cos = tables[m]
+                sin = tables[m_count + m]
+                parity = int(modes[m]) % 2
+                ce = em if parity else ep  # cos(m(pi - t)) = (-1)^m cos(mt)
+                so = op if parity else om  # sin(m(pi - t)) = (-1)^(m+1) sin(mt)
+                cm = 0.0
+                sm = 0.0
+                for i in range(q + 1):
+                    cm += ce[i] * cos[i]
+                    sm += so[i] * sin[i]
+                am = coefficients[0, m] + gamma * coefficients[2, m]
+                bm = coefficients[1, m] + gamma * coefficients[3, m]
+                proj[m] = am * cm + bm * sm
+                proj[m_count + m] = am * sm - bm * cm
+            for i in range(q + 1):
+                ep[i] = 0.0
+                em[i] = 0.0
+                op[i] = 0.0
+                om[i] = 0.0
+            for m in range(m_count):
+                cos = tables[m]
+                sin = tables[m_count + m]
+                parity = int(modes[m]) % 2
+                ce = em if parity else ep
+                so = op if parity else om
+                pc = proj[m]
+                ps = proj[m_count + m]
+                for i in range(q + 1):
+                    ce[i] += pc * cos[i]
+                    so[i] += ps * sin[i]
+            # sym_i = ep + em, sym_{h-i} = ep - em; anti_i = om + op, anti_{h-i} = op - om.
+            for i in range(q + 1):
+                even[i] = ep[i] + em[i]
+                odd[i] = om[i] + op[i]
+                even[h - i] = ep[i] - em[i]
+                odd[h - i] = op[i] - om[i]
+        else:
+            for m in range(m_count):
+                cos = tables[m]
+                sin = tables[m_count + m]
+                cm = 0.0
+                sm = 0.0
+                for i in range(h + 1):
+                    cm += even[i] * cos[i]
+                    sm += odd[i] * sin[i]
+                am = coefficients[0, m] + gamma * coefficients[2, m]
+                bm = coefficients[1, m] + gamma * coefficients[3, m]
+                proj[m] = am * cm + bm * sm
+                proj[m_count + m] = am * sm - bm * cm
             for i in range(h + 1):
-                cm += even[i] * cos[i]
-                sm += odd[i] * sin[i]
-            am = coefficients[0, m] + gamma * coefficients[2, m]
-            bm = coefficients[1, m] + gamma * coefficients[3, m]
-            proj[m] = am * cm + bm * sm
-            proj[m_count + m] = am * sm - bm * cm
-        for i in range(h + 1):
-            even[i] = 0.0
-            odd[i] = 0.0
-        for m in range(m_count):
-            cos = tables[m]
-            sin = tables[m_count + m]
-            pc = proj[m]
-            ps = proj[m_count + m]
-            for i in range(h + 1):
-                even[i] += pc * cos[i]
-                odd[i] += ps * sin[i]
+                even[i] = 0.0
+                odd[i] = 0.0
+            for m in range(m_count):
+                cos = tables[m]
+                sin = tables[m_count + m]
+                pc = proj[m]
+                ps = proj[m_count + m]
+                for i in range(h + 1):
+                    even[i] += pc * cos[i]
+                    odd[i] += ps * sin[i]
         inv_tau = pack[4]
         for i in range(h + 1):
             out[i] = (drive[i] - u[i] + (even[i] + odd[i])) * inv_tau
@@ -239,43 +302,37 @@ def numba_kernels():
                 out[j] = (drive[j] - u[j] + (even[i] - odd[i])) * inv_tau
 
     @numba.njit(cache=True, nogil=True, error_model="numpy")
+    def work_size(n, pack):
+        return 4 * n + 2 * int(pack[5]) + 8
+
+    @numba.njit(cache=True, nogil=True, error_model="numpy")
     def field_rows(u, drive, gamma, pack):
         # u (B, N); drive (1 or B, N); gamma (1 or B,).  The same code for every
         # trial: a batch gives the numbers of its trials run alone.
         rows, n = u.shape
         out = np.empty((rows, n))
-        rates = np.empty(n)
-        scratch = np.empty(n)
-        even = np.empty(n // 2 + 1)
-        odd = np.empty(n // 2 + 1)
-        proj = np.empty(2 * int(pack[5]))
+        work = np.empty(work_size(n, pack))
         for r in range(rows):
             one_row(u[r], drive[0 if drive.shape[0] == 1 else r],
-                    gamma[0 if gamma.shape[0] == 1 else r], pack, out[r], rates, scratch, even,
-                    odd, proj)
+                    gamma[0 if gamma.shape[0] == 1 else r], pack, out[r], work)
         return out
 
     @numba.njit(cache=True, nogil=True, error_model="numpy")
     def field_one(u, drive, gamma, pack):
         n = u.shape[0]
-        h = n // 2 + 1
         out = np.empty(n)
-        work = np.empty(2 * n + 2 * h + 2 * int(pack[5]))  # one allocation for the scratch
-        one_row(u, drive, gamma, pack, out, work[:n], work[n:2 * n], work[2 * n:2 * n + h],
-                work[2 * n + h:2 * n + 2 * h], work[2 * n + 2 * h:])
+        one_row(u, drive, gamma, pack, out, np.empty(work_size(n, pack)))
         return out
 
     @numba.njit(cache=True, nogil=True, error_model="numpy")
     def field_free(u, pack):
         # One trial, no input: the simulate() hot path, with the fewest arguments to check.
         n = u.shape[0]
-        h = n // 2 + 1
         out = np.empty(n)
-        work = np.empty(3 * n + 2 * h + 2 * int(pack[5]))
-        drive = work[2 * n:3 * n]
+        work = np.empty(work_size(n, pack) + n)
+        drive = work[-n:]
         drive[:] = 0.0
-        one_row(u, drive, 0.0, pack, out, work[:n], work[n:2 * n], work[3 * n:3 * n + h],
-                work[3 * n + h:3 * n + 2 * h], work[3 * n + 2 * h:])
+        one_row(u, drive, 0.0, pack, out, work)
         return out
 
     @numba.njit(cache=True, nogil=True, fastmath={"contract", "reassoc"}, error_model="numpy")
@@ -287,22 +344,36 @@ def numba_kernels():
         position = np.empty(n_states)
         amplitude = np.empty(n_states)
         width = np.empty(n_states)
-        rates = np.empty(n)
-        scratch = np.empty(n)
+        # Rates for blocks of states at a time (longer vector loops), then per state.
+        block = max(1, 4096 // n)
+        flat = u.reshape(-1)
+        buffer = np.empty(block * n)
+        scratch = np.empty(block * n)
         for t in range(n_states):
-            activation_into(u[t], params, rates, scratch)
+            k = t % block
+            if k == 0:
+                stop = min(n_states, t + block) * n
+                activation_into(flat[t * n:stop], params, buffer[:stop - t * n],
+                                scratch[:stop - t * n])
+            rates = buffer[k * n:(k + 1) * n]
             c = 0.0
             s = 0.0
             size = 0.0
-            low = rates[0]
-            high = rates[0]
+            # Rates are >= 0 (or NaN, caught by size != size below), and non-negative
+            # doubles order as their bit patterns: integer min/max vectorise, float
+            # ones do not without "nnan".
+            low_bits = as_bits(rates[0])
+            high_bits = low_bits
             for i in range(n):
                 r = rates[i]
                 c += r * cos[i]
                 s += r * sin[i]
                 size += abs(r)
-                low = r if r < low else low
-                high = r if r > high else high
+                bits = as_bits(r)
+                low_bits = bits if bits < low_bits else low_bits
+                high_bits = bits if bits > high_bits else high_bits
+            low = from_bits(low_bits)
+            high = from_bits(high_bits)
             if np.hypot(c, s) <= 1e-12 * max(size, 1e-300):
                 position[t] = np.nan
             else:
