@@ -456,16 +456,16 @@ class RingAttractor(ContinuousSystem):
     def _fused_field(self, fast, x, inputs):
         """The compiled field for one trial or < BLAS_TRIALS trials; None where it does not apply."""
         n = self.n_units
-        inputs = None if inputs is None else np.asarray(inputs, dtype=np.float64)
-        if x.ndim == 1:
-            if self.drive == "current":
-                if inputs is None or inputs.shape != (n,):
-                    return None
-                return fast["kernels"]["field_one"](x, inputs, 0.0, fast["pack"])
-            if inputs.ndim:
-                return None
+        scalar = inputs is not None and np.ndim(inputs) == 0
+        if x.ndim == 1 and self.drive != "current" and scalar:
+            # One trial moved by a scalar gamma (or velocity): the other hot path.
             gamma = float(inputs) if self.drive == "gamma" else -self.tau * float(inputs)
             return fast["kernels"]["field_one"](x, fast["no_drive"][0], gamma, fast["pack"])
+        inputs = None if inputs is None else np.asarray(inputs, dtype=np.float64)
+        if x.ndim == 1:
+            if self.drive != "current" or inputs is None or inputs.shape != (n,):
+                return None
+            return fast["kernels"]["field_one"](x, inputs, 0.0, fast["pack"])
         if x.ndim != 2 or x.shape[0] >= BLAS_TRIALS:
             return None
         rows = x.shape[0]

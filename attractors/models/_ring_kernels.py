@@ -1,6 +1,6 @@
 r"""Compiled kernels of the ring attractor: Zhang's activation, the fused field, the decoder.
 
-Private to :mod:`attractors.models._ring`.  Built on first use by numba
+Private to :mod:`attractors.models._ring`.  Compiled by numba on first use
 (``cache=True``: compiled once per machine, then loaded from disk); without
 numba, :func:`numba_kernels` returns None and the ring runs on numpy.
 
@@ -86,19 +86,18 @@ def pack_field(convolver, transfer, tau):
     return np.concatenate([head, np.ravel(rows), kept.astype(np.float64), tables.ravel()])
 
 
-def numba_kernels():
-    """Compile (once, cached on disk) the ring's kernels; None without numba."""
-    global _KERNELS
-    if _KERNELS is not None:
-        return _KERNELS or None
-    try:
-        import numba
-        from llvmlite import ir
-        from numba.core import types
-        from numba.extending import intrinsic
-    except ImportError:
-        _KERNELS = False
-        return None
+try:
+    import numba
+    from llvmlite import ir
+    from numba.core import types
+    from numba.extending import intrinsic
+except ImportError:  # pragma: no cover - numba is a dependency; numpy runs the ring without it
+    numba = None
+
+# The kernels are module-level functions, not closures: numba's disk cache keys a
+# closure by its pickled cell contents, which differ in every process (dispatchers
+# pickle with a fresh id), so a closure would be compiled again on every import.
+if numba is not None:
 
     @intrinsic
     def as_bits(typingctx, x):
@@ -398,7 +397,10 @@ def numba_kernels():
     _KERNELS = {"activation": activation, "activation_into": activation_into,
                 "field_free": field_free, "field_one": field_one, "field_rows": field_rows,
                 "decode": decode}
+else:  # pragma: no cover
+    _KERNELS = None
+
+
+def numba_kernels():
+    """The compiled kernels (built on first call, cached on disk); None without numba."""
     return _KERNELS
-
-
-_KERNELS = None
