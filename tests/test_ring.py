@@ -566,3 +566,9 @@ def test_compiled_observables_match_the_numpy_decoding():
     assert float(run.heading[-1]) > np.pi + 1.5 and float(run.bump_position[-1]) < 0.0
     # A single state decodes to scalars.
     assert np.ndim(ring.observables(states[0])["bump_position"][1]) == 0
+    # Pickles (to sweep workers) leave the compiled kernels behind and rebuild them.
+    import pickle
+
+    clone = pickle.loads(pickle.dumps(ring))
+    assert "_fast" not in clone.__dict__
+    np.testing.assert_array_equal(clone.observables(states)["bump_width"][1], fast["bump_width"][1])

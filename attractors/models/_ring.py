@@ -439,13 +439,20 @@ class RingAttractor(ContinuousSystem):
                 "no_drive": np.zeros((1, self.n_units)), "no_gamma": np.zeros(1),
                 "cos": np.cos(self.theta), "sin": np.sin(self.theta)}
 
+    def __getstate__(self):
+        # The compiled kernels (100 kB pickled) are rebuilt on use, not shipped to workers.
+        state = dict(self.__dict__)
+        state.pop("_fast", None)
+        return state
+
     def rates(self, x):
         """Firing rates :math:`f(u)`."""
         x = np.asarray(x, dtype=np.float64)
         fast = self._fast
         if fast is None:
             return self.transfer(x)
-        return fast["kernels"]["activation"](x, fast["pack"])
+        rates = fast["kernels"]["activation"](x, fast["pack"])
+        return rates if rates.ndim else rates[()]
 
     def _gamma(self, inputs):
         if inputs is None or self.drive == "current":
