@@ -572,3 +572,24 @@ def test_compiled_observables_match_the_numpy_decoding():
     clone = pickle.loads(pickle.dumps(ring))
     assert "_fast" not in clone.__dict__
     np.testing.assert_array_equal(clone.observables(states)["bump_width"][1], fast["bump_width"][1])
+
+
+def test_compiled_integral_table_matches_its_numpy_evaluation():
+    # The energy's F(u) = int_0^u f by the Hermite table: the compiled evaluation
+    # does numpy's operations in the same order, so the numbers are identical
+    # (also clipped below and above the table, where a call would first widen
+    # it); the table agrees with the quadrature to 1e-11 (its bound: 1.5e-12).
+    from attractors.models._ring_kernels import numba_kernels
+
+    ring = RingAttractor(n_units=64)
+    u = np.random.default_rng(5).uniform(-3.0, 3.0, (40, 64))
+    table = ring._integral
+    fast = table(u)
+    np.testing.assert_array_equal(fast, table._evaluate(u))
+    np.testing.assert_allclose(fast, ring.transfer.integral(u), rtol=0, atol=1e-11)
+    edges = np.array([table.lo - 5.0, table.lo, table.hi, table.hi + 5.0])
+    hermite = numba_kernels()["hermite"]
+    np.testing.assert_array_equal(hermite(edges, table.lo, table.step, table.coefficients),
+                                  table._evaluate(edges))
+    with np.errstate(invalid="ignore"):
+        assert np.isnan(hermite(np.array([np.nan]), table.lo, table.step, table.coefficients)[0])

@@ -394,9 +394,28 @@ if numba is not None:
             width[t] = np.sqrt(max(-2.0 * np.log(resultant), 0.0)) if resultant > 0.0 else np.inf
         return position, amplitude, width
 
+    @numba.njit(cache=True, nogil=True, error_model="numpy")
+    def hermite(u, lo, step, coefficients):
+        # The cubic of the cell holding u, as _TabulatedIntegral evaluates it with
+        # numpy (same operations, same order, no contraction: the same bits).
+        out = np.empty(u.shape[0])
+        last = coefficients.shape[0] - 1
+        for i in range(u.shape[0]):
+            s = (u[i] - lo) / step
+            if s >= last:
+                k = last
+            elif s >= 0.0:
+                k = int(s)
+            else:  # below the table, or NaN
+                k = 0
+            t = s - k
+            out[i] = ((coefficients[k, 3] * t + coefficients[k, 2]) * t
+                      + coefficients[k, 1]) * t + coefficients[k, 0]
+        return out
+
     _KERNELS = {"activation": activation, "activation_into": activation_into,
                 "field_free": field_free, "field_one": field_one, "field_rows": field_rows,
-                "decode": decode}
+                "decode": decode, "hermite": hermite}
 else:  # pragma: no cover
     _KERNELS = None
 
