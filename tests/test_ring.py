@@ -593,3 +593,13 @@ def test_compiled_integral_table_matches_its_numpy_evaluation():
                                   table._evaluate(edges))
     with np.errstate(invalid="ignore"):
         assert np.isnan(hermite(np.array([np.nan]), table.lo, table.step, table.coefficients)[0])
+
+
+def test_compiled_activation_takes_non_contiguous_states():
+    # States arrive as views (transposes, strided slices) from analysis code; the
+    # compiled activation must give the same rates as for a contiguous copy.
+    ring = RingAttractor(n_units=32)
+    states = np.random.default_rng(0).uniform(-1.0, 1.0, size=(32, 5)).T  # Fortran-ordered view
+    assert not states.flags.c_contiguous
+    np.testing.assert_array_equal(ring.rates(states), ring.rates(np.ascontiguousarray(states)))
+    np.testing.assert_array_equal(ring.rates(states[:, ::2]), ring.rates(states[:, ::2].copy()))

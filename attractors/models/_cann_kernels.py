@@ -89,17 +89,16 @@ def half_tables(kernel, modes_kept):
             sin_weights)
 
 
-def numba_kernels():
-    """Compile (once, cached on disk) the fused 1-D field; None without numba."""
-    global _KERNELS
-    if _KERNELS is not None:
-        return _KERNELS or None
-    try:
-        import numba
-    except ImportError:
-        _KERNELS = False
-        return None
+# The kernels are module-level functions, not closures: numba's disk cache keys a
+# function by its module and qualified name, so these compile once per machine
+# (a closure's key changes in every process, which recompiled them on every import
+# and left a new cache file each time).
+try:
+    import numba
+except ImportError:  # pragma: no cover - numba is a required dependency
+    numba = None
 
+if numba is not None:
     @numba.njit(cache=True, nogil=True)
     def normalised_rates(u, k_norm):
         # r = u_+^2 / (1 + k sum_j u_j+^2), one row (trial) at a time
@@ -233,8 +232,11 @@ def numba_kernels():
         rates = normalised_rates(u, k_norm)
         return finish(u, rates @ matrix_t, drive, inv_tau)
 
-    _KERNELS = (field_rows, field_modes, field_dense, field_one, decode)
-    return _KERNELS
 
 
-_KERNELS = None
+def numba_kernels():
+    """The compiled 1-D field kernels (cached on disk); None without numba."""
+    if numba is None:  # pragma: no cover
+        return None
+    return (field_rows, field_modes, field_dense, field_one, decode)
+

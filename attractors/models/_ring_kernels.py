@@ -184,7 +184,7 @@ if numba is not None:
 
     @numba.njit(cache=True, nogil=True, error_model="numpy")
     def activation(u, params):
-        flat = u.reshape(-1) if u.flags.c_contiguous else u.copy().reshape(-1)
+        flat = np.ascontiguousarray(u).reshape(-1)  # also for non-contiguous (layout "A") input
         out = np.empty(flat.shape[0])
         scratch = np.empty(min(flat.shape[0], 4096))
         for start in range(0, flat.shape[0], 4096):  # blocks that stay in cache
