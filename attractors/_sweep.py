@@ -235,7 +235,11 @@ class _Store:
 
 
 def _executor(scheduler):
-    """-> (kind, object): 'inline', ('pool', n_workers) or ('dask', client)."""
+    """Validate ``scheduler`` -> (kind, target); nothing is started or connected here.
+
+    Kinds: "inline" (None), "pool" (number of new local workers), "executor" (the
+    caller's Executor), "dask" (a Client), "address" (a scheduler address).
+    """
     if scheduler is None or scheduler in ("sync", "inline", "synchronous"):
         return "inline", None
     if scheduler == "processes":
@@ -243,18 +247,18 @@ def _executor(scheduler):
     if isinstance(scheduler, numbers.Integral) and not isinstance(scheduler, bool):
         return "pool", check_integer("scheduler", scheduler, minimum=1)
     if isinstance(scheduler, str):
-        try:
-            from distributed import Client
-        except ImportError as error:
-            raise ParameterError(
-                f"scheduler={scheduler!r} needs dask.distributed: pip install 'attractor-networks[parallel]'"
-            ) from error
         if "://" not in scheduler and ":" not in scheduler:
             raise ParameterError(
                 f"scheduler must be None, 'processes', a number of worker processes, a dask "
                 f"distributed Client or a scheduler address like 'tcp://host:8786'; got {scheduler!r}"
             )
-        return "dask", Client(scheduler)
+        try:
+            import distributed  # noqa: F401
+        except ImportError as error:
+            raise ParameterError(
+                f"scheduler={scheduler!r} needs dask.distributed: pip install 'attractor-networks[parallel]'"
+            ) from error
+        return "address", scheduler
     if type(scheduler).__name__ == "Client" and hasattr(scheduler, "submit"):
         return "dask", scheduler
     import concurrent.futures as cf
@@ -322,17 +326,21 @@ def worker_pool(n_workers: int, *, preload=()):
 
 def _completed(kind, executor, fn, jobs):
     """Yield (name, dataset) for every job as it completes."""
+    if not jobs:  # e.g. a resumed sweep that is already complete: start no workers
+        return
     if kind == "inline":
         for name, kwargs, seed_sequence in jobs:
             yield name, _run_point(fn, kwargs, seed_sequence)
         return
-    if kind == "pool":
-        import concurrent.futures as cf
-
+    if kind == "pool":  # new workers for this call, shut down after it
         with worker_pool(executor, preload=[getattr(fn, "__module__", None)]) as pool:
-            futures = {pool.submit(_run_point, fn, kwargs, seed): name for name, kwargs, seed in jobs}
-            for future in cf.as_completed(futures):
-                yield futures[future], future.result()
+            yield from _completed("executor", pool, fn, jobs)
+        return
+    if kind == "address":  # connect only now that there is work, and close after it
+        from distributed import Client
+
+        with Client(executor) as client:
+            yield from _completed("dask", client, fn, jobs)
         return
     if kind == "executor":  # the caller's pool: used, not shut down
         import concurrent.futures as cf
@@ -503,8 +511,6 @@ def sweep(
     finally:
         if bar is not None:
             bar.close()
-        if kind == "dask" and isinstance(scheduler, str):
-            executor.close()
     for name in set(names.values()) - set(results):
         results[name] = disk.read(name)
     attrs = {

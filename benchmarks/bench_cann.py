@@ -192,7 +192,12 @@ class Peers:
     def run(self, name):
         self.process.stdin.write(name + "\n")
         self.process.stdin.flush()
-        return json.loads(self.process.stdout.readline())
+        answer = json.loads(self.process.stdout.readline())
+        # XLA's worker threads in the idle peer process keep spinning for a moment
+        # after a run; let them settle so that they do not take a core from
+        # whichever contender is timed next (measured: +30 ms on our medians).
+        time.sleep(0.5)
+        return answer
 
     def close(self):
         if self.process is not None:
@@ -249,10 +254,6 @@ def bench_single(repeats, peers):
                 answer = peers.run(name)
                 seconds = answer["seconds"]
                 finals[name] = answer
-                # XLA's worker threads in the idle peer process keep spinning for a
-                # moment after a run; let them settle so that they do not take a core
-                # from whichever contender is timed next (measured: +30 ms medians).
-                time.sleep(0.5)
             times[name].append(seconds)
     # The same model: attractors and the numpy loop to round-off (modes vs dense
     # product; the kernel wrapped vs cut at the antipode: < 1e-8 relative).

@@ -137,9 +137,7 @@ def _timed(fn):
 
 
 def _peer_seconds(peers, name):
-    seconds = peers.run(name)["seconds"]
-    time.sleep(0.5)  # let the idle peer's XLA threads settle (see bench_cann.py)
-    return seconds
+    return peers.run(name)["seconds"]  # Peers.run lets the peer's threads settle
 
 
 def bench_ring(repeats, n_steps, peers=None):

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from .._simulate import _resolve_rng
 from .._system import ContinuousSystem
 from .._validate import ParameterError, check_finite_array, check_integer, check_positive, describe
 from ..transfer import get_transfer
@@ -170,10 +171,7 @@ class RateNetwork(ContinuousSystem):
         """
         n_units = check_integer("n_units", n_units, minimum=1)
         gain = check_positive("gain", gain, allow_zero=True)
-        if rng is None:
-            rng = np.random.default_rng(seed)
-        elif seed is not None:
-            raise ParameterError("give rng or seed, not both")
+        rng, _ = _resolve_rng(rng, seed)  # the library's one rule for rng / seed
         weights = rng.standard_normal((n_units, n_units)) * (gain / np.sqrt(n_units))
         if symmetric:
             weights = (weights + weights.T) / np.sqrt(2.0)
