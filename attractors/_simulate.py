@@ -303,11 +303,13 @@ def _run_fixed_step(system, solver, x, t0, dt, record_steps, source, rng, stop, 
     """The stepping loop shared by every fixed-step solver and every map."""
     discrete = isinstance(system, DiscreteSystem)
     if discrete:
-        update = system.update
+        advance = system.advance
         u = source if source is not None else (lambda t: None)
+        run_state = [system.init_run(x, rng)]
 
         def step(t, state):
-            return update(state, rng, u(t))
+            state, run_state[0] = advance(state, rng, u(t), run_state[0])
+            return state
     else:
         step = solver.make_stepper(system, dt, source, rng)
         field = system.vector_field

@@ -33,6 +33,10 @@ class DynamicalSystem(abc.ABC):
        (for the exponential Euler solver), ``coords`` (labels for the units and for
        the dimensions of observables), ``observables(x)``, ``initial_state(rng,
        n_trials)``, ``input_shape`` and ``params``.
+    5. Optionally, for a map whose steps carry state from one call to the next
+       (a sweep split into parts), ``init_run(x0, rng)`` and ``advance(x, rng,
+       inputs, run_state)``: the run state lives in the stepper, never on the
+       model, so one model object may run in several threads at once.
 
     What then works for free, with no further code:
 
@@ -248,6 +252,47 @@ class DiscreteSystem(DynamicalSystem):
         inputs : ndarray, optional
             External input at this step, or None.
         """
+
+    def init_run(self, x0: np.ndarray, rng: np.random.Generator) -> Any:
+        """Per-run state that :meth:`advance` carries from step to step (default None).
+
+        A model whose steps share work across calls (a sweep split into parts
+        keeps its random order and cursor; a cached local field) returns that
+        state here instead of storing it on itself, so one model object can run
+        in many threads at once and every run starts afresh.  Called once per
+        run by :func:`attractors.simulate`, before the first step.
+
+        Parameters
+        ----------
+        x0 : ndarray, shape (..., n_units)
+            The run's initial state(s).
+        rng : numpy.random.Generator
+            The run's random generator.
+        """
+        return None
+
+    def advance(
+        self, x: np.ndarray, rng: np.random.Generator, inputs: np.ndarray | None, run_state: Any
+    ) -> tuple[np.ndarray, Any]:
+        """One step with explicit run state: ``(x_next, run_state)``.
+
+        The default ignores the run state and calls :meth:`update`, so a model
+        with stateless steps writes only :meth:`update`.  A model that overrides
+        :meth:`init_run` overrides this too; :meth:`update` stays the stateless
+        one-step map (a bare call starts from a fresh run state).
+
+        Parameters
+        ----------
+        x : ndarray, shape (..., n_units)
+            Current state(s); left unchanged.
+        rng : numpy.random.Generator
+            The run's random generator.
+        inputs : ndarray or None
+            External input at this step.
+        run_state : object
+            What :meth:`init_run` (or the previous :meth:`advance`) returned.
+        """
+        return self.update(x, rng, inputs), run_state
 
     def initial_state(self, rng: np.random.Generator, n_trials: int | None = None) -> np.ndarray:
         """Random ±1 states (override for a model-specific distribution)."""
