@@ -29,8 +29,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from attractors.analysis import compare, drift_along_attractor, line_of_fixed_points
-from attractors.models._cann import CANN1D
-from attractors.models._rate import RateNetwork
+from attractors.models import CANN1D, RateNetwork
 
 QUICK = os.environ.get("ATTRACTORS_GALLERY_QUICK") == "1"
 

@@ -26,7 +26,7 @@ import os
 import matplotlib.pyplot as plt
 import numpy as np
 
-from attractors.models._hopfield import HopfieldNetwork
+from attractors.models import HopfieldNetwork
 from attractors.patterns import correlated_patterns, overlap, random_patterns
 
 QUICK = os.environ.get("ATTRACTORS_GALLERY_QUICK") == "1"

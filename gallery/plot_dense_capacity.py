@@ -11,7 +11,7 @@ the Hopfield network (:math:`n = 2`), quadratically for :math:`n = 3`, cubically
 for :math:`n = 4`.  Here the capacity, the number of random patterns at which
 half of them are still fixed points, is measured by bisection for each
 :math:`N` and compared with the signal-to-noise prediction
-(:func:`~attractors.models._dense.predicted_capacity`).
+(:func:`~attractors.analysis.dense_predicted_capacity`).
 """
 
 # %%
@@ -23,7 +23,8 @@ import os
 import matplotlib.pyplot as plt
 import numpy as np
 
-from attractors.models._dense import measure_capacity, predicted_capacity
+from attractors.analysis import dense_capacity as measure_capacity
+from attractors.analysis import dense_predicted_capacity as predicted_capacity
 
 QUICK = os.environ.get("ATTRACTORS_GALLERY_QUICK") == "1"
 

@@ -26,7 +26,7 @@ import numpy as np
 from scipy.optimize import brentq
 
 import attractors
-from attractors.models._continuous_hopfield import ContinuousHopfield
+from attractors.models import ContinuousHopfield
 
 QUICK = os.environ.get("ATTRACTORS_GALLERY_QUICK") == "1"
 

@@ -32,7 +32,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from scipy.special import comb
 
-from attractors.models._hopfield import HopfieldNetwork
+from attractors.models import HopfieldNetwork
 from attractors.patterns import flip, random_patterns
 
 QUICK = os.environ.get("ATTRACTORS_GALLERY_QUICK") == "1"

@@ -26,7 +26,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import attractors
-from attractors.models._hopfield import HopfieldNetwork
+from attractors.models import HopfieldNetwork
 from attractors.patterns import GLYPH_SHAPE, flip, glyphs, mask, overlap
 
 QUICK = os.environ.get("ATTRACTORS_GALLERY_QUICK") == "1"

@@ -25,7 +25,7 @@ import numpy as np
 from matplotlib.collections import LineCollection
 
 from attractors.analysis import state_space, transition_graph
-from attractors.models._hopfield import HopfieldNetwork
+from attractors.models import HopfieldNetwork
 from attractors.patterns import random_patterns
 
 QUICK = os.environ.get("ATTRACTORS_GALLERY_QUICK") == "1"  # the table is small either way

@@ -28,7 +28,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import attractors
-from attractors.models._hopfield import HopfieldNetwork
+from attractors.models import HopfieldNetwork
 
 QUICK = os.environ.get("ATTRACTORS_GALLERY_QUICK") == "1"
 N_UNITS, N_PATTERNS = 100, 5

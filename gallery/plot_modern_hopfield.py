@@ -25,7 +25,7 @@ import os
 import matplotlib.pyplot as plt
 import numpy as np
 
-from attractors.models._modern import ModernHopfield
+from attractors.models import ModernHopfield
 
 QUICK = os.environ.get("ATTRACTORS_GALLERY_QUICK") == "1"
 rng = np.random.default_rng(0)

@@ -29,7 +29,7 @@ import numpy as np
 from scipy.optimize import root
 
 import attractors
-from attractors.models._rate import RateNetwork
+from attractors.models import RateNetwork
 from attractors.plot import plot_phase_plane
 
 QUICK = os.environ.get("ATTRACTORS_GALLERY_QUICK") == "1"

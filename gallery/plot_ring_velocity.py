@@ -23,7 +23,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import attractors
-from attractors.models._ring import TwoPopulationRing
+from attractors.models import TwoPopulationRing
 
 QUICK = os.environ.get("ATTRACTORS_GALLERY_QUICK") == "1"
 
