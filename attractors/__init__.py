@@ -6,8 +6,6 @@ numpy: xarray, scipy and matplotlib are imported when first needed, so the
 command line and scripts start fast.
 """
 
-from __future__ import annotations
-
 from . import inputs, solvers
 from ._energy import EnergyIncreaseError, check_energy
 from ._simulate import BlowUpWarning, simulate
