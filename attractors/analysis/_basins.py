@@ -344,7 +344,7 @@ def basins(system, initial_states, *, classifier=None, t_span=None, n_steps=None
     pattern all fall into its basin:
 
     >>> import numpy as np
-    >>> from attractors.models._hopfield import HopfieldNetwork
+    >>> from attractors.models import HopfieldNetwork
     >>> from attractors.patterns import flip
     >>> xi = np.random.default_rng(0).choice([-1, 1], (2, 40))
     >>> net = HopfieldNetwork.from_patterns(xi)

@@ -289,7 +289,7 @@ def compare(models, *, targets=None, cue_noise: float = 0.3, run_noise: float = 
     cosine weights (a user subclass that labels its units with angles):
 
     >>> import numpy as np
-    >>> from attractors.models._rate import RateNetwork
+    >>> from attractors.models import RateNetwork
     >>> class Ring(RateNetwork):
     ...     @property
     ...     def coords(self):

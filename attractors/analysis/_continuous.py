@@ -229,7 +229,7 @@ def line_of_fixed_points(system, state, *, n_angles: int = 32, coord: str | None
     \theta_j)/N`, holds a bump at every angle:
 
     >>> import numpy as np
-    >>> from attractors.models._rate import RateNetwork
+    >>> from attractors.models import RateNetwork
     >>> class Ring(RateNetwork):
     ...     @property
     ...     def coords(self):

@@ -268,7 +268,7 @@ def energy_surface(system, origin, direction_1, direction_2, *, alpha=(-1.5, 1.5
     A linear gradient flow :math:`\dot x = -x` has :math:`E = |x|^2 / 2`:
 
     >>> import numpy as np
-    >>> from attractors.models._toy import LinearSystem
+    >>> from attractors.models import LinearSystem
     >>> plane = energy_surface(LinearSystem(-np.eye(3)), np.zeros(3), [1, 0, 0], [0, 1, 1],
     ...                        alpha=(-1, 1), n_grid=3)
     >>> (plane.energy.values + 0.0).tolist()  # (alpha^2 + 2 beta^2) / 2

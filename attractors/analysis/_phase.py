@@ -96,7 +96,7 @@ def phase_portrait(system, x_range=(-2.0, 2.0), y_range=None, *, n_grid: int = 2
     Examples
     --------
     >>> import attractors
-    >>> from attractors.models._rate import RateNetwork
+    >>> from attractors.models import RateNetwork
     >>> net = RateNetwork([[2.5, -1.0], [-1.0, 2.5]])
     >>> portrait = phase_portrait(net, (-4, 4), n_grid=9, n_fine=41, t_span=5.0, dt=0.05)
     >>> sorted(portrait.stability.values.tolist())
@@ -203,7 +203,7 @@ def plot_phase_portrait(portrait, ax=None, *, streamlines: bool = True, energy: 
 
     Examples
     --------
-    >>> from attractors.models._rate import RateNetwork
+    >>> from attractors.models import RateNetwork
     >>> portrait = phase_portrait(RateNetwork([[2.5, -1.0], [-1.0, 2.5]]), (-4, 4), n_grid=9,
     ...                           n_fine=41, t_span=2.0, dt=0.1)
     >>> ax = plot_phase_portrait(portrait)

@@ -71,7 +71,7 @@ class ContinuousHopfield(ContinuousSystem):
     --------
     >>> import numpy as np
     >>> import attractors
-    >>> from attractors.models._continuous_hopfield import ContinuousHopfield
+    >>> from attractors.models import ContinuousHopfield
     >>> xi = np.array([[1, -1, 1, -1, 1, 1], [1, 1, -1, -1, 1, -1]])
     >>> net = ContinuousHopfield.from_patterns(xi, gain=10.0)
     >>> cue = 0.1 * np.array([1, -1, 1, -1, -1, 1])  # pattern 0 with unit 4 flipped

@@ -176,7 +176,7 @@ class HopfieldNetwork(DiscreteSystem):
     Examples
     --------
     >>> import numpy as np
-    >>> from attractors.models._hopfield import HopfieldNetwork
+    >>> from attractors.models import HopfieldNetwork
     >>> xi = np.array([[1, -1, 1, -1, 1, -1], [1, 1, 1, -1, -1, -1]])
     >>> net = HopfieldNetwork.from_patterns(xi, exact=True)
     >>> cue = np.array([1, -1, 1, -1, 1, 1])          # pattern 0, last bit flipped

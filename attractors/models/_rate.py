@@ -108,7 +108,7 @@ class RateNetwork(ContinuousSystem):
     --------
     >>> import numpy as np
     >>> import attractors
-    >>> from attractors.models._rate import RateNetwork
+    >>> from attractors.models import RateNetwork
     >>> net = RateNetwork([[0.0, -2.0], [-2.0, 0.0]], transfer="tanh", bias=0.1)
     >>> run = attractors.simulate(net, [0.5, -0.2], t_span=20.0, dt=0.05, solver="rk4")
     >>> bool(attractors.check_energy(run).sizes["violation"] == 0)
