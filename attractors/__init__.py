@@ -1,46 +1,70 @@
 """attractors: attractor-network dynamics for theoretical neuroscience.
 
 Every model is a :class:`DynamicalSystem`; :func:`simulate` runs any of them and
-returns a labelled :class:`xarray.Dataset`.  ``import attractors`` loads only
-numpy: xarray, scipy and matplotlib are imported when first needed, so the
-command line and scripts start fast.
+returns a labelled :class:`xarray.Dataset`.
+
+The namespace is explicit: every public name below is imported from the module
+that holds it, one line per name.  The core, the models and the small modules
+need only numpy and are imported eagerly; two subpackages load on first use
+because they pull in heavy libraries that the command line and most scripts do
+not need: :mod:`attractors.analysis` (xarray and scipy, about 0.9 s) with its
+three top-level functions, and :mod:`attractors.plot` (matplotlib).  The
+compiled (numba) kernels load with the first model that runs them.
 """
 
-from . import inputs, solvers
+import importlib as _importlib
+
+from . import inputs, learning, models, patterns, protocols, solvers, testing, transfer
 from ._energy import EnergyIncreaseError, check_energy
 from ._simulate import BlowUpWarning, simulate
+from ._sweep import sweep, worker_pool
 from ._system import ContinuousSystem, DiscreteSystem, DynamicalSystem
 from ._trajectory import parameters
 from ._validate import ParameterError
 from ._version import __version__
+from .models import (
+    CANN1D,
+    CANN2D,
+    ContinuousHopfield,
+    DenseAssociativeMemory,
+    GridCellSheet,
+    HopfieldNetwork,
+    ModernHopfield,
+    RateNetwork,
+    RingAttractor,
+    TwoPopulationRing,
+)
 
 __all__ = [
     "CANN1D",
     "CANN2D",
-    "ContinuousHopfield",
-    "DenseAssociativeMemory",
-    "GridCellSheet",
-    "HopfieldNetwork",
-    "ModernHopfield",
-    "RateNetwork",
-    "RingAttractor",
-    "TwoPopulationRing",
     "BlowUpWarning",
+    "ContinuousHopfield",
     "ContinuousSystem",
+    "DenseAssociativeMemory",
     "DiscreteSystem",
     "DynamicalSystem",
     "EnergyIncreaseError",
+    "GridCellSheet",
+    "HopfieldNetwork",
+    "ModernHopfield",
     "ParameterError",
+    "RateNetwork",
+    "RingAttractor",
+    "TwoPopulationRing",
     "__version__",
+    "analysis",
     "basins",
+    "check_energy",
     "compare",
     "find_fixed_points",
-    "check_energy",
     "inputs",
     "learning",
     "models",
-    "patterns",
     "parameters",
+    "patterns",
+    "plot",
+    "protocols",
     "simulate",
     "solvers",
     "sweep",
@@ -49,39 +73,25 @@ __all__ = [
     "worker_pool",
 ]
 
-# Submodules and models load on first use, so `import attractors` stays fast
-# (numpy only) however many model families the library grows.
-_LAZY_SUBMODULES = {"models", "testing", "plot", "learning", "patterns", "analysis", "protocols", "transfer"}
-_LAZY_FUNCTIONS = {
-    "sweep": "._sweep",
-    "worker_pool": "._sweep",
-    "find_fixed_points": ".analysis._fixed_points",
-    "basins": ".analysis._basins",
-    "compare": ".analysis._compare",
-}
-_LAZY_MODELS = {
-    "HopfieldNetwork", "RateNetwork", "ContinuousHopfield", "DenseAssociativeMemory",
-    "ModernHopfield", "RingAttractor", "TwoPopulationRing", "CANN1D", "CANN2D", "GridCellSheet",
+#: The names that load on first use: name -> (module, attribute or None for the module).
+_ON_FIRST_USE = {
+    "analysis": (".analysis", None),
+    "plot": (".plot", None),
+    "basins": (".analysis", "basins"),
+    "compare": (".analysis", "compare"),
+    "find_fixed_points": (".analysis", "find_fixed_points"),
 }
 
 
 def __getattr__(name):
-    import importlib
-
-    if name in _LAZY_SUBMODULES:
-        module = importlib.import_module(f".{name}", __name__)
-        globals()[name] = module
-        return module
-    if name in _LAZY_FUNCTIONS:
-        value = getattr(importlib.import_module(_LAZY_FUNCTIONS[name], __name__), name)
-        globals()[name] = value
-        return value
-    if name in _LAZY_MODELS:
-        value = getattr(importlib.import_module(".models", __name__), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'attractors' has no attribute {name!r}")
+    if name not in _ON_FIRST_USE:
+        raise AttributeError(f"module 'attractors' has no attribute {name!r}")
+    module_name, attribute = _ON_FIRST_USE[name]
+    module = _importlib.import_module(module_name, __name__)
+    value = module if attribute is None else getattr(module, attribute)
+    globals()[name] = value
+    return value
 
 
 def __dir__():
-    return sorted(set(globals()) | _LAZY_SUBMODULES | _LAZY_MODELS | set(_LAZY_FUNCTIONS))
+    return sorted(set(globals()) | set(_ON_FIRST_USE))

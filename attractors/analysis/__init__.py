@@ -1,43 +1,144 @@
 """Analysis that works on any DynamicalSystem: state spaces, capacity, bumps, fixed points, basins.
 
-Each analysis family lives in a private submodule (``_name.py``) with an
-``__all__``; its public names are found here on first use, so the package
-imports nothing heavy until asked.
+Each analysis family lives in a private submodule (``_name.py``) with its own
+``__all__``; every public name is imported here explicitly, one line per name,
+so moving a name between private modules is a one-line change.  Importing this
+package loads xarray and scipy (about 0.9 s), which is why ``import attractors``
+leaves it until first use.
 """
 
-from __future__ import annotations
+from ._basins import (
+    BumpPosition,
+    NearestPattern,
+    UniqueStates,
+    basins,
+    recall_probability,
+    wilson_interval,
+)
+from ._bump import (
+    TrackingError,
+    bump_amplitude,
+    bump_position,
+    bump_width,
+    ring_angles,
+    tracking_error,
+    unwrap_heading,
+    wrap_angle,
+)
+from ._cann_theory import (
+    CANNBump,
+    cann_bump_theory,
+    cann_driven_height,
+    cann_tracking_lag,
+)
+from ._capacity import (
+    capacity_curve,
+    mean_field_critical_load,
+    mean_field_overlap,
+)
+from ._clique import (
+    clique_network,
+    is_maximal_clique,
+)
+from ._compare import (
+    compare,
+    drift_along_attractor,
+)
+from ._continuous import (
+    line_of_fixed_points,
+    ring_coordinate,
+    ring_derivative,
+    shift_on_ring,
+)
+from ._dense_capacity import (
+    dense_capacity,
+    dense_predicted_capacity,
+    dense_predicted_stable_fraction,
+    dense_recall_fraction,
+    dense_stable_fraction,
+)
+from ._fixed_points import (
+    find_fixed_points,
+    states_from_trajectory,
+)
+from ._grid import (
+    GridSpacing,
+    grid_spacing,
+    pattern_displacement,
+    velocity_gain,
+)
+from ._landscape import (
+    energy_along_path,
+    energy_surface,
+    project_onto_plane,
+    stable_state_energies,
+)
+from ._phase import (
+    phase_portrait,
+    plot_phase_portrait,
+)
+from ._state_space import (
+    state_space,
+    transition_graph,
+)
+from ._stability import (
+    as_complex,
+    classify_fixed_point,
+    classify_stability,
+    jacobian_matrix,
+)
 
-import importlib
-import pkgutil
-
-_FOUND: dict[str, object] = {}
-
-
-def _families():
-    return sorted(info.name for info in pkgutil.iter_modules(__path__) if info.name.startswith("_"))
-
-
-def _public_names() -> dict[str, str]:
-    names = {}
-    for family in _families():
-        module = importlib.import_module(f".{family}", __name__)
-        for name in getattr(module, "__all__", ()):
-            names[name] = family
-    return names
-
-
-def __getattr__(name):
-    if name == "__all__":  # star imports and documentation tools see every family's names
-        return sorted(_public_names())
-    if name.startswith("__"):
-        raise AttributeError(name)
-    if name not in _FOUND:
-        family = _public_names().get(name)
-        if family is None:
-            raise AttributeError(f"module 'attractors.analysis' has no attribute {name!r}")
-        _FOUND[name] = getattr(importlib.import_module(f".{family}", __name__), name)
-    return _FOUND[name]
-
-
-def __dir__():
-    return sorted(_public_names())
+__all__ = [
+    "BumpPosition",
+    "CANNBump",
+    "GridSpacing",
+    "NearestPattern",
+    "TrackingError",
+    "UniqueStates",
+    "as_complex",
+    "basins",
+    "bump_amplitude",
+    "bump_position",
+    "bump_width",
+    "cann_bump_theory",
+    "cann_driven_height",
+    "cann_tracking_lag",
+    "capacity_curve",
+    "classify_fixed_point",
+    "classify_stability",
+    "clique_network",
+    "compare",
+    "dense_capacity",
+    "dense_predicted_capacity",
+    "dense_predicted_stable_fraction",
+    "dense_recall_fraction",
+    "dense_stable_fraction",
+    "drift_along_attractor",
+    "energy_along_path",
+    "energy_surface",
+    "find_fixed_points",
+    "grid_spacing",
+    "is_maximal_clique",
+    "jacobian_matrix",
+    "line_of_fixed_points",
+    "mean_field_critical_load",
+    "mean_field_overlap",
+    "pattern_displacement",
+    "phase_portrait",
+    "plot_phase_portrait",
+    "project_onto_plane",
+    "recall_probability",
+    "ring_angles",
+    "ring_coordinate",
+    "ring_derivative",
+    "shift_on_ring",
+    "stable_state_energies",
+    "state_space",
+    "states_from_trajectory",
+    "tracking_error",
+    "transition_graph",
+    "unwrap_heading",
+    "velocity_gain",
+    "wilson_interval",
+    "wrap_angle",
+]

@@ -1,87 +1,77 @@
 """Model families.  Each is a :class:`~attractors.DynamicalSystem`.
 
-Model modules are imported on first use (``attractors.models.RingAttractor``
-loads only the ring module), so importing the package stays fast.
+Every public name is imported here from the private module of its family, one
+line per name, so moving a name between private modules is a one-line change.
+Model modules are imported eagerly (they need only numpy); the compiled (numba)
+kernels of the Hopfield, dense, ring and CANN families load on first use (see
+:mod:`attractors._numba`), so ``import attractors.models`` stays fast.
+
+:data:`REGISTRY` maps the names the command line knows (``attractors simulate
+NAME``) to the class or factory that builds the model from keyword parameters.
 """
 
 from __future__ import annotations
 
-import importlib
-
+from . import _cli
+from ._cann import CANN1D, CANN2D
+from ._continuous_hopfield import ContinuousHopfield
+from ._dense import DenseAssociativeMemory
+from ._hopfield import HopfieldNetwork, doubled_network
+from ._modern import ModernHopfield
+from ._rate import RateNetwork
+from ._ring import (
+    RingAttractor,
+    TwoPopulationRing,
+    cosine_profile,
+    default_tuning_curve,
+    difference_of_gaussians_profile,
+    gamma_for_velocity,
+    velocity_for_gamma,
+    von_mises_profile,
+    zhang_profile,
+)
+from ._sheet import GridCellSheet
 from ._toy import ContractionMap, DoubleWell, LinearSystem, OrnsteinUhlenbeck
 
-#: Where each model lives: name -> private module of its family.
-_MODULES = {
-    "HopfieldNetwork": "._hopfield",
-    "doubled_network": "._hopfield",
-    "RateNetwork": "._rate",
-    "ContinuousHopfield": "._continuous_hopfield",
-    "DenseAssociativeMemory": "._dense",
-    "ModernHopfield": "._modern",
-    "RingAttractor": "._ring",
-    "TwoPopulationRing": "._ring",
-    "gamma_for_velocity": "._ring",
-    "velocity_for_gamma": "._ring",
-    "zhang_profile": "._ring",
-    "default_tuning_curve": "._ring",
-    "cosine_profile": "._ring",
-    "von_mises_profile": "._ring",
-    "difference_of_gaussians_profile": "._ring",
-    "CANN1D": "._cann",
-    "CANN2D": "._cann",
-    "GridCellSheet": "._sheet",
-}
-
 #: Models the command line can build from parameters alone (``attractors simulate NAME``):
-#: name -> (module, class or factory function with keyword defaults; see ``_cli.py``).
-_REGISTRY_PATHS = {
-    "double-well": ("._toy", "DoubleWell"),
-    "ornstein-uhlenbeck": ("._toy", "OrnsteinUhlenbeck"),
-    "contraction-map": ("._toy", "ContractionMap"),
-    "hopfield": ("._cli", "hopfield"),
-    "rate-network": ("._cli", "rate_network"),
-    "continuous-hopfield": ("._cli", "continuous_hopfield"),
-    "dense-associative-memory": ("._cli", "dense_associative_memory"),
-    "modern-hopfield": ("._cli", "modern_hopfield"),
-    "ring": ("._cli", "ring"),
-    "cann1d": ("._cann", "CANN1D"),
-    "cann2d": ("._cann", "CANN2D"),
-    "grid-cell-sheet": ("._sheet", "GridCellSheet"),
+#: name -> class, or factory function with keyword defaults (see ``_cli.py``).
+REGISTRY = {
+    "double-well": DoubleWell,
+    "ornstein-uhlenbeck": OrnsteinUhlenbeck,
+    "contraction-map": ContractionMap,
+    "hopfield": _cli.hopfield,
+    "rate-network": _cli.rate_network,
+    "continuous-hopfield": _cli.continuous_hopfield,
+    "dense-associative-memory": _cli.dense_associative_memory,
+    "modern-hopfield": _cli.modern_hopfield,
+    "ring": _cli.ring,
+    "cann1d": CANN1D,
+    "cann2d": CANN2D,
+    "grid-cell-sheet": GridCellSheet,
 }
 
-__all__ = ["REGISTRY", "ContractionMap", "DoubleWell", "LinearSystem", "OrnsteinUhlenbeck",
-           *_MODULES]
-
-
-class _Registry(dict):
-    """name -> model class, importing each family's module only when asked for."""
-
-    def __getitem__(self, name):
-        module, cls = _REGISTRY_PATHS[name]
-        return getattr(importlib.import_module(module, __name__), cls)
-
-    def __iter__(self):
-        return iter(_REGISTRY_PATHS)
-
-    def __contains__(self, name):
-        return name in _REGISTRY_PATHS
-
-    def __len__(self):
-        return len(_REGISTRY_PATHS)
-
-    def keys(self):
-        return _REGISTRY_PATHS.keys()
-
-    def items(self):
-        return [(name, self[name]) for name in _REGISTRY_PATHS]
-
-
-REGISTRY = _Registry()
-
-
-def __getattr__(name):
-    if name in _MODULES:
-        value = getattr(importlib.import_module(_MODULES[name], __name__), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'attractors.models' has no attribute {name!r}")
+__all__ = [
+    "CANN1D",
+    "CANN2D",
+    "REGISTRY",
+    "ContinuousHopfield",
+    "ContractionMap",
+    "DenseAssociativeMemory",
+    "DoubleWell",
+    "GridCellSheet",
+    "HopfieldNetwork",
+    "LinearSystem",
+    "ModernHopfield",
+    "OrnsteinUhlenbeck",
+    "RateNetwork",
+    "RingAttractor",
+    "TwoPopulationRing",
+    "cosine_profile",
+    "default_tuning_curve",
+    "difference_of_gaussians_profile",
+    "doubled_network",
+    "gamma_for_velocity",
+    "velocity_for_gamma",
+    "von_mises_profile",
+    "zhang_profile",
+]
