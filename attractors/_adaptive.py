@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._stopping import RunResult
+
 __all__ = ["run_adaptive"]
 
 
@@ -103,6 +105,5 @@ def run_adaptive(system, solver, x0, t0, dt, record_steps, source, stop, tol, ba
             f"solve_ivp ({solver.method}) stopped after t={last:g}{trials}: {solution.message}; "
             f"the states recorded up to t={last:g} are kept"
         )
-    steps = int(round((times[-1] - t0) / dt)) if times.size else 0
-    return {"states": states, "times": times, "status": status, "message": message,
-            "steps_taken": steps, "converged": converged, "t_converged": t_converged}
+    steps = round((times[-1] - t0) / dt) if times.size else 0
+    return RunResult(states, times, status, message, steps, converged, t_converged)

@@ -8,7 +8,7 @@ import numpy as np
 
 from ._trajectory import build_dataset, format_bytes
 
-__all__ = ["assemble", "check_memory", "record_steps"]
+__all__ = ["Recorder", "assemble", "check_memory", "record_steps"]
 
 
 def record_steps(n_steps, record_every):
@@ -16,6 +16,54 @@ def record_steps(n_steps, record_every):
     if steps[-1] != n_steps:
         steps = np.append(steps, n_steps)  # the final state is always kept
     return steps
+
+
+class Recorder:
+    """The record of one run: states preallocated on the record grid, and when each was taken.
+
+    Parameters
+    ----------
+    record_steps : ndarray of int
+        The steps to record (0 first, the last step last).
+    x0 : ndarray, shape (..., n_units)
+        The initial state, recorded at once.
+    """
+
+    def __init__(self, record_steps, x0):
+        # Plain Python ints in the loop: numpy scalars cost ~1 us a step there.
+        self.targets = record_steps.tolist()
+        self.states = np.empty((len(self.targets),) + x0.shape, dtype=x0.dtype)
+        self.states[0] = x0
+        self.taken = [0]  # the step at which each record was taken
+        #: Records per block: blow-up checks and progress updates every ~128 steps.
+        self.block = max(1, 128 // max(1, self.targets[1] - self.targets[0])) \
+            if len(self.targets) > 1 else 1
+
+    def __len__(self):
+        return len(self.taken)
+
+    def record(self, x, k):
+        """Keep ``x``, reached at step ``k``, as the next record."""
+        self.states[len(self.taken)] = x
+        self.taken.append(k)
+
+    def first_non_finite(self, start):
+        """The first record from ``start`` on with a NaN or inf, and its trials, or None."""
+        # Non-finite values propagate, so checking the records finds a blow-up.
+        finite = np.isfinite(self.states[start:len(self.taken)]).all(axis=-1)
+        if finite.all():
+            return None
+        bad_rows = ~finite.reshape(finite.shape[0], -1).all(axis=1)
+        r_bad = start + int(np.argmax(bad_rows))
+        return r_bad, np.argwhere(~finite[r_bad - start]).ravel().tolist()
+
+    def result(self, t0, dt, n_records, status, message, steps_taken, criterion):
+        """The run result with the first ``n_records`` records."""
+        from ._stopping import RunResult
+
+        return RunResult(self.states[:n_records], t0 + np.asarray(self.taken[:n_records]) * dt,
+                         status, message, int(steps_taken), criterion.converged,
+                         criterion.t_converged)
 
 
 def _available_memory() -> int:
@@ -47,7 +95,9 @@ def check_memory(n_records, x0, observables, energy_defined):
         )
 
 
-def assemble(system, states, times, batch_shape, source, energy_note, run, attrs):
+def assemble(system, batch_shape, source, energy_note, run, attrs):
+    """The trajectory Dataset of a run (a RunResult): records, energy, observables, input."""
+    states, times = run.states, run.times
     batched = len(batch_shape) == 1
     recorded_input = None
     input_values = None
@@ -75,5 +125,5 @@ def assemble(system, states, times, batch_shape, source, energy_note, run, attrs
     return build_dataset(
         system, states=states, times=times, batched=batched, energy=energy,
         energy_note=energy_note, observables=observables, recorded_input=recorded_input,
-        converged=run["converged"], t_converged=run["t_converged"], attrs=attrs,
+        converged=run.converged, t_converged=run.t_converged, attrs=attrs,
     )

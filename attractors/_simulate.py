@@ -7,9 +7,10 @@ import warnings
 
 import numpy as np
 
-from ._recording import assemble, check_memory
+from ._recording import Recorder, assemble, check_memory
 from ._recording import record_steps as make_record_steps
-from ._system import ContinuousSystem, DiscreteSystem, DynamicalSystem
+from ._stopping import stop_criterion
+from ._system import DiscreteSystem, DynamicalSystem
 from ._trajectory import encode_json_attr
 from ._validate import (
     ParameterError,
@@ -19,14 +20,9 @@ from ._validate import (
     describe,
 )
 from .inputs import as_input
-from .solvers import RK4, get_solver
+from .solvers import RK4, MapStepper, get_solver
 
 __all__ = ["BlowUpWarning", "simulate"]
-
-#: Steps between blow-up checks and progress-bar updates (the checks are
-#: vectorised over the records of a block, so they cost little per step).
-_BLOCK_STEPS = 128
-
 
 class BlowUpWarning(RuntimeWarning):
     """A simulation produced NaN or inf and was stopped; the trajectory says when and where."""
@@ -93,7 +89,7 @@ def _time_grid(system, t_span, n_steps, dt, solver):
     if t1 <= t0:
         raise ParameterError(f"t_span must run forward (t1 > t0), got ({t0!r}, {t1!r})")
     steps = (t1 - t0) / dt
-    n = int(round(steps))
+    n = round(steps)
     if n < 1 or abs(steps - n) > 1e-6 * max(1.0, steps):
         raise ParameterError(
             f"t_span ({t0:g}, {t1:g}) is not a whole number of steps of dt={dt:g} "
@@ -235,7 +231,9 @@ def simulate(
         )
     discrete = isinstance(system, DiscreteSystem)
     t0, dt, n_steps = _time_grid(system, t_span, n_steps, dt, solver)
-    if not discrete:
+    if discrete:
+        solver = MapStepper()
+    else:
         solver = RK4() if solver is None else get_solver(solver)
     record_every = check_integer("record_every", record_every, minimum=1)
     if tol is None:
@@ -269,147 +267,88 @@ def simulate(
     check_memory(n_records, x0, observables0, energy_note == "recorded")
     record_steps = make_record_steps(n_steps, record_every)
 
-    if discrete:
-        solver_attrs = {"solver": "update", "solver_options": encode_json_attr({})}
-    else:
-        solver_attrs = {"solver": solver.name, "solver_options": encode_json_attr(solver.options())}
-
     from tqdm.auto import tqdm  # light import, only when running
 
     with tqdm(total=n_steps, disable=not progress, unit="step", desc=system.name) as bar, \
             np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        if not discrete and solver.adaptive:
+        if solver.adaptive:
             from ._adaptive import run_adaptive
 
             run = run_adaptive(system, solver, x0, t0, dt, record_steps, source,
                                stop_at_fixed_point, tol, bar)
         else:
+            criterion = stop_criterion(system, discrete, stop_at_fixed_point, tol, t0, dt, x0,
+                                       source)
             run = _run_fixed_step(system, solver, x0, t0, dt, record_steps, source, rng,
-                                  stop_at_fixed_point, tol, bar)
+                                  criterion, bar)
 
-    states, times = run["states"], run["times"]
-    status, message = run["status"], run["message"]
-    if status == "blew_up":
-        warnings.warn(message, BlowUpWarning, stacklevel=2)
-    return assemble(system, states, times, batch_shape, source, energy_note, run,
-                     {**solver_attrs, "dt": dt, "record_every": record_every,
-                      "n_steps": int(run["steps_taken"]), "status": status,
-                      "message": message, "inputs": repr(source) if source else "none",
-                      **({"seed": seed} if seed is not None else
-                         {"rng": "user-supplied numpy Generator (seed unknown)"})})
+    if run.status == "blew_up":
+        warnings.warn(run.message, BlowUpWarning, stacklevel=2)
+    return assemble(system, batch_shape, source, energy_note, run,
+                    {"solver": solver.name, "solver_options": encode_json_attr(solver.options()),
+                     "dt": dt, "record_every": record_every, "n_steps": run.steps_taken,
+                     "status": run.status, "message": run.message,
+                     "inputs": repr(source) if source else "none",
+                     **({"seed": seed} if seed is not None else
+                        {"rng": "user-supplied numpy Generator (seed unknown)"})})
 
 
-def _run_fixed_step(system, solver, x, t0, dt, record_steps, source, rng, stop, tol, bar):
-    """The stepping loop shared by every fixed-step solver and every map."""
-    discrete = isinstance(system, DiscreteSystem)
-    if discrete:
-        advance = system.advance
-        u = source if source is not None else (lambda t: None)
-        run_state = [system.init_run(x, rng)]
 
-        def step(t, state):
-            state, run_state[0] = advance(state, rng, u(t), run_state[0])
-            return state
+
+def _stepping(step, t0, dt, after_step):
+    """``run_to(x, state, k, target) -> (x, state, k)``: steps up to ``target`` (or a stop)."""
+    if after_step is None:
+        def run_to(x, state, k, target):
+            if target - k == 1:  # recording every step: no loop set-up
+                x, state = step(t0 + k * dt, x, state)
+                return x, state, target
+            for i in range(k, target):
+                x, state = step(t0 + i * dt, x, state)
+            return x, state, target
     else:
-        step = solver.make_stepper(system, dt, source, rng)
-        field = system.vector_field
+        def run_to(x, state, k, target):
+            while k < target:
+                x, state = step(t0 + k * dt, x, state)
+                k += 1
+                if after_step(k, x):
+                    break
+            return x, state, k
+    return run_to
 
-    # Plain Python ints in the loop: numpy scalars cost ~1 us a step here.
-    record_at = record_steps.tolist()
-    n_records = len(record_at)
-    states = np.empty((n_records,) + x.shape, dtype=x.dtype)
-    states[0] = x
-    taken = [0]  # the step at which each record was taken
-    batch_shape = x.shape[:-1]
-    track = discrete or stop
-    still = np.zeros(batch_shape, dtype=bool)  # at a fixed point since t_converged
-    t_converged = np.full(batch_shape, np.nan)
-    if track and not discrete:
-        speed = np.max(np.abs(field(t0, x, None if source is None else source(t0))), axis=-1)
-        still = speed <= tol
-        t_converged[still] = t0
-    block_records = max(1, _BLOCK_STEPS // max(1, record_at[1] - record_at[0]))
-    per_unit = int(round(1.0 / dt)) if discrete and dt < 1 else 1
-    if abs(per_unit * dt - 1.0) > 1e-9:  # the update is no whole fraction of the time unit
-        per_unit = 1
-    unit_start = x
 
-    k, r = 0, 1
-    status, message = "completed", f"ran {int(record_steps[-1])} steps"
-    while r < n_records:
-        block_start, k_block = r, k
-        block_end = min(r + block_records, n_records)
-        stopped = False
-        while r < block_end:
-            target = record_at[r]
-            if discrete:
-                while k < target:
-                    t = t0 + k * dt
-                    x_next = step(t, x)
-                    # A map whose update advances 1/per of its time unit (a Hopfield
-                    # sweep split into parts) is at a fixed point only when a whole
-                    # time unit changed nothing: test at unit boundaries, against the
-                    # state at the start of the unit.
-                    if per_unit == 1 or (k + 1) % per_unit == 0:
-                        if tol:
-                            now = np.abs(x_next - unit_start).max(axis=-1) <= tol
-                        else:
-                            now = ~(x_next != unit_start).any(axis=-1)
-                        # unit_start is a fixed point (reached at t_start) if the time
-                        # unit from it left it unchanged.
-                        t_start = t0 + (k + 1 - per_unit) * dt
-                        t_converged[now & ~still] = t_start
-                        t_converged[~now] = np.nan
-                        still = now
-                        unit_start = x_next
-                    x = x_next
-                    k += 1
-                    if stop and still.all():
-                        break
-            elif target - k == 1:  # recording every step: no loop set-up
-                x = step(t0 + k * dt, x)
-                k = target
-            else:
-                for k in range(k, target):
-                    x = step(t0 + k * dt, x)
-                k = target
-            states[r] = x
-            taken.append(k)
-            r += 1
-            if stop and not discrete:
-                t_now = t0 + k * dt
-                u_now = None if source is None else source(t_now)
-                now = np.max(np.abs(field(t_now, x, u_now)), axis=-1) <= tol
-                t_converged[now & ~still] = t_now
-                t_converged[~now] = np.nan
-                still = now
-            if stop and still.all():
+def _blow_up_message(times, r_bad, trials, batched):
+    t_last, t_bad = times[r_bad - 1], times[r_bad]
+    where = f"in trial(s) {trials} " if batched else ""
+    return (f"the state became non-finite (NaN or inf) {where}between t={t_last:g} and "
+            f"t={t_bad:g}; the run was stopped and the states recorded up to t={t_last:g} "
+            f"are kept (reduce dt, or check the model's parameters for instability)")
+
+
+def _run_fixed_step(system, solver, x, t0, dt, record_steps, source, rng, criterion, bar):
+    """The stepping loop shared by every fixed-step solver and every map: a RunResult."""
+    run_to = _stepping(solver.step, t0, dt, criterion.after_step if criterion.per_step else None)
+    state = solver.init(system, x, t0, dt, source, rng)
+    recorder = Recorder(record_steps, x)
+    targets, k, stopped = recorder.targets, 0, False
+    while len(recorder) < len(targets) and not stopped:
+        block_start, k_block = len(recorder), k
+        for target in targets[block_start:block_start + recorder.block]:
+            x, state, k = run_to(x, state, k, target)
+            recorder.record(x, k)
+            if criterion.at_record(t0 + k * dt, x):
                 stopped = True
                 break
         bar.update(k - k_block)
-        # Non-finite values propagate, so checking the block's records finds a blow-up.
-        finite = np.isfinite(states[block_start:r]).all(axis=-1)
-        if not finite.all():
-            bad_rows = ~finite.reshape(finite.shape[0], -1).all(axis=1)
-            r_bad = block_start + int(np.argmax(bad_rows))
-            trials = np.argwhere(~finite[r_bad - block_start]).ravel().tolist()
-            taken = np.asarray(taken)
-            t_last, t_bad = t0 + taken[r_bad - 1] * dt, t0 + taken[r_bad] * dt
-            where = f"in trial(s) {trials} " if batch_shape else ""
-            message = (
-                f"the state became non-finite (NaN or inf) {where}between t={t_last:g} and "
-                f"t={t_bad:g}; the run was stopped and the states recorded up to t={t_last:g} "
-                f"are kept (reduce dt, or check the model's parameters for instability)"
-            )
-            return {"states": states[:r_bad], "times": t0 + taken[:r_bad] * dt,
-                    "status": "blew_up", "message": message, "steps_taken": int(taken[r_bad]),
-                    "converged": still if track else None,
-                    "t_converged": t_converged if track else None}
-        if stopped:
-            status = "converged"
-            message = (f"every trial reached a fixed point (tol={tol:g}) by "
-                       f"t={np.max(t_converged):g}; stopped at t={t0 + k * dt:g}")
-            break
-    return {"states": states[:r], "times": t0 + np.asarray(taken[:r]) * dt, "status": status,
-            "message": message, "steps_taken": k,
-            "converged": still if track else None, "t_converged": t_converged if track else None}
+        bad = recorder.first_non_finite(block_start)
+        if bad is not None:
+            r_bad, trials = bad
+            times = t0 + np.asarray(recorder.taken) * dt
+            message = _blow_up_message(times, r_bad, trials, x.ndim > 1)
+            return recorder.result(t0, dt, r_bad, "blew_up", message, recorder.taken[r_bad],
+                                   criterion)
+    if stopped:
+        message = (f"every trial reached a fixed point (tol={criterion.tol:g}) by "
+                   f"t={np.max(criterion.t_converged):g}; stopped at t={t0 + k * dt:g}")
+        return recorder.result(t0, dt, len(recorder), "converged", message, k, criterion)
+    return recorder.result(t0, dt, len(recorder), "completed", f"ran {targets[-1]} steps", k,
+                           criterion)

@@ -1,10 +1,21 @@
 r"""Solvers: objects that advance a :class:`~attractors.ContinuousSystem` in time.
 
 Models only say what changes; solvers advance them (as scipy's ``OdeSolver``
-and diffrax's solvers do).  Fixed-step solvers build a *stepper*, a closure
-``step(t, x) -> x_next`` that :func:`attractors.simulate` calls in its loop, so
-the hot path has no attribute look-ups.  The adaptive solver hands the whole
-span to :func:`scipy.integrate.solve_ivp`.
+and diffrax's solvers do).  Every stepping solver has the same two verbs, in
+the manner of diffrax's solver state:
+
+* ``state = solver.init(system, x0, t0, dt, inputs, rng)``, once per run: the
+  solver's per-run state (for the fixed-step methods, a stepper closure built
+  once so the hot path has no attribute look-ups; for a map, the model's own
+  run state from :meth:`~attractors.DiscreteSystem.init_run`);
+* ``x, state = solver.step(t, x, state)``, once per step.
+
+The run state lives in the loop of :func:`attractors.simulate`, never on the
+solver or the model, so one model and one solver may serve many runs (and
+threads) at once.  :class:`MapStepper` advances a
+:class:`~attractors.DiscreteSystem` through the same two verbs, so the loop has
+one code path for maps and flows.  The adaptive solver hands the whole span to
+:func:`scipy.integrate.solve_ivp`.
 
 ============================  =====  ==========================================
 solver                        order  use
@@ -29,6 +40,7 @@ import numpy as np
 from ._validate import ParameterError, check_choice, check_finite_array, check_positive
 
 __all__ = [
+    "RK4",
     "Adaptive",
     "ButcherTableau",
     "Euler",
@@ -36,7 +48,7 @@ __all__ = [
     "ExplicitRungeKutta",
     "ExponentialEuler",
     "Heun",
-    "RK4",
+    "MapStepper",
     "Solver",
     "get_solver",
 ]
@@ -51,7 +63,11 @@ def _no_input(t):
 class Solver(abc.ABC):
     """Base of all solvers.
 
-    A fixed-step solver implements :meth:`make_stepper`; :attr:`order` is its
+    A fixed-step solver implements :meth:`make_stepper`, a closure
+    ``step(t, x) -> x_next``; :meth:`init` and :meth:`step` (what
+    :func:`attractors.simulate` calls) then work for free.  A solver that
+    carries state between steps (a multistep method, tangent dynamics)
+    overrides :meth:`init` and :meth:`step` instead.  :attr:`order` is the
     (deterministic) order of convergence.
     """
 
@@ -69,6 +85,36 @@ class Solver(abc.ABC):
         Raises before returning if the system lacks what the solver needs, so
         errors come before the run starts.
         """
+
+    def init(self, system, x0: np.ndarray, t0: float, dt: float, inputs,
+             rng: np.random.Generator):
+        """The solver's state for one run, made once before the first step.
+
+        Parameters
+        ----------
+        system : DynamicalSystem
+            The model.
+        x0 : ndarray, shape (..., n_units)
+            The initial state(s).
+        t0, dt : float
+            Start time and step.
+        inputs : callable or None
+            The input ``u(t)`` (see :mod:`attractors.inputs`).
+        rng : numpy.random.Generator
+            The run's random generator.
+
+        Returns
+        -------
+        object
+            Opaque state that :meth:`step` takes and returns.  The default is
+            the stepper closure of :meth:`make_stepper`, which raises here if
+            the system lacks what the solver needs.
+        """
+        return self.make_stepper(system, dt, inputs, rng)
+
+    def step(self, t: float, x: np.ndarray, state):
+        """Advance ``x`` from ``t`` by one step: ``(x_next, state)``."""
+        return state(t, x), state
 
     def options(self) -> dict:
         """The solver's settings, written into trajectories."""
@@ -325,6 +371,44 @@ class Adaptive(Solver):
 
     def make_stepper(self, system, dt, inputs, rng):
         raise TypeError("Adaptive chooses its own steps; simulate() calls solve_ivp for it")
+
+
+class MapStepper(Solver):
+    r"""Advances a :class:`~attractors.DiscreteSystem` (a map) through the solver verbs.
+
+    .. math:: (x_{k+1}, s_{k+1}) = \mathrm{advance}(x_k, \mathrm{rng}, u(t_k), s_k),
+              \qquad s_0 = \mathrm{init\_run}(x_0, \mathrm{rng})
+
+    where :math:`s` is the model's run state (None for a model with stateless
+    steps).  :func:`attractors.simulate` uses it for every map; the trajectory
+    records the solver as ``"update"``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from attractors.models import ContractionMap
+    >>> from attractors.solvers import MapStepper
+    >>> stepper, rng = MapStepper(), np.random.default_rng(0)
+    >>> state = stepper.init(ContractionMap(), np.ones(3), 0.0, 1.0, None, rng)
+    >>> x, state = stepper.step(0.0, np.ones(3), state)
+    >>> x
+    array([0.5, 0.5, 0.5])
+    """
+
+    name = "update"
+    order = 0
+
+    def init(self, system, x0, t0, dt, inputs, rng):
+        u = inputs if inputs is not None else _no_input
+        return system.advance, u, rng, system.init_run(x0, rng)
+
+    def step(self, t, x, state):
+        advance, u, rng, run_state = state
+        x, run_state = advance(x, rng, u(t), run_state)
+        return x, (advance, u, rng, run_state)
+
+    def make_stepper(self, system, dt, inputs, rng):
+        raise TypeError("MapStepper carries the model's run state: use init() and step()")
 
 
 _FIXED = {"euler": Euler, "heun": Heun, "rk4": RK4, "exponential_euler": ExponentialEuler,
