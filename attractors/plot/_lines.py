@@ -1,114 +1,25 @@
-r"""Plots of trajectories: matplotlib figures drawn from :func:`attractors.simulate` results.
-
-Plots live apart from models: every function here takes a trajectory (an
-:class:`xarray.Dataset`) and returns the :class:`matplotlib.axes.Axes` it drew
-on, so figures can be composed and restyled with plain matplotlib.  Models
-never import matplotlib, and neither does ``import attractors.plot``: pyplot is
-imported the first time a function here is called.
-
-=====================================  =============================================
-function                               shows
-=====================================  =============================================
-:func:`plot_state`                     the state against time (lines, or a heatmap)
-:func:`plot_energy`                    the energy against time, increases marked
-:func:`plot_phase_plane`               two units against each other, one curve per trial
-=====================================  =============================================
-"""
+"""Line plots of a trajectory: the state and the energy against time, and the phase plane."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from ._validate import ParameterError, describe
+from .._validate import ParameterError, describe
+from ._common import (
+    MAX_LEGEND_TRIALS,
+    MAX_LINES,
+    _check_trajectory,
+    _find_unit,
+    _label,
+    _model,
+    _new_axes,
+    _select_trial,
+    _time_label,
+    _unit_coordinate,
+    _unit_name,
+)
 
 __all__ = ["plot_energy", "plot_phase_plane", "plot_state"]
-
-#: Up to this many units, plot_state draws one line per unit; above it, a heatmap.
-MAX_LINES = 10
-#: Up to this many trials, plot_energy and plot_phase_plane give each trial a legend entry.
-MAX_LEGEND_TRIALS = 10
-
-
-def _new_axes(ax):
-    """The axes to draw on: ``ax``, or a new figure's axes."""
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots()
-    return ax
-
-
-def _label(variable, default: str, default_units: str | None = None, of: str = "") -> str:
-    """An axis label from a variable's ``long_name`` and ``units`` attributes.
-
-    States and energies of abstract models carry no physical unit; they are
-    labelled in arbitrary units ("a.u.") unless the trajectory says otherwise.
-    """
-    name = variable.attrs.get("long_name", default) + of
-    units = variable.attrs.get("units", default_units)
-    return f"{name} ({units})" if units else name
-
-
-def _format(value) -> str:
-    """A coordinate value for a legend: floats short (0.785), labels as they are."""
-    return f"{value:.3g}" if isinstance(value, (float, np.floating)) else str(value)
-
-
-def _time_label(trajectory) -> str:
-    return _label(trajectory["time"], "time")
-
-
-def _model(trajectory) -> str:
-    return trajectory.attrs.get("model", "trajectory")
-
-
-def _check_trajectory(trajectory, variable: str = "state"):
-    if not (hasattr(trajectory, "data_vars") and "time" in getattr(trajectory, "dims", ())):
-        raise ParameterError(
-            "trajectory must be an xarray.Dataset from attractors.simulate (with a 'time' "
-            f"dimension), got {describe(trajectory)}"
-        )
-    if variable not in trajectory:
-        raise ParameterError(
-            f"the trajectory has no {variable!r} variable; it has {sorted(trajectory.data_vars)}"
-        )
-
-
-def _select_trial(trajectory, trial):
-    """One trial of a batched trajectory (by its ``trial`` label; the first if None)."""
-    if "trial" not in trajectory.dims:
-        if trial is not None:
-            raise ParameterError(
-                f"trial={trial!r} given, but the trajectory has no trial dimension"
-            )
-        return trajectory, None
-    labels = trajectory["trial"].values
-    if trial is None:
-        trial = labels[0]
-    if trial not in labels:
-        raise ParameterError(
-            f"trial={trial!r} is not in the trajectory, whose trials are "
-            f"{labels[0]!r}..{labels[-1]!r} ({labels.size} trials)"
-        )
-    return trajectory.sel(trial=trial), trial
-
-
-def _unit_coordinate(trajectory, unit_coord):
-    """The coordinate that labels the units: ``unit_coord``, else a model coordinate on ``unit``."""
-    if unit_coord is not None:
-        if unit_coord not in trajectory.coords or trajectory[unit_coord].dims != ("unit",):
-            on_unit = [k for k, v in trajectory.coords.items() if v.dims == ("unit",)]
-            raise ParameterError(
-                f"unit_coord must name a coordinate along the 'unit' dimension, one of "
-                f"{on_unit}, got {unit_coord!r}"
-            )
-        return trajectory[unit_coord]
-    # A model coordinate (theta on a ring, ...) says more than the unit index.
-    for name, coordinate in trajectory.coords.items():
-        if name != "unit" and coordinate.dims == ("unit",) and coordinate.dtype.kind in "iuf":
-            return coordinate
-    return trajectory["unit"]
-
 
 def plot_state(trajectory, ax=None, trial=None, *, unit_coord: str | None = None,
                max_lines: int = MAX_LINES):
@@ -153,15 +64,17 @@ def plot_state(trajectory, ax=None, trial=None, *, unit_coord: str | None = None
     ax = _new_axes(ax)
     state = one["state"].transpose("time", "unit")
     times = one["time"].values
-    labels = _unit_coordinate(one, unit_coord)
-    label_name = _label(labels, labels.name)
     title = f"{_model(trajectory)}: state" + ("" if trial is None else f" (trial {trial})")
     if state.sizes["unit"] <= max_lines:
+        # Lines are named by a model label where there is one (E and I), else a position.
+        labels = _unit_coordinate(one, unit_coord, numeric=False)
         for index, value in enumerate(labels.values):
-            ax.plot(times, state.values[:, index], label=f"{labels.name} {_format(value)}")
+            ax.plot(times, state.values[:, index], label=_unit_name(labels, value))
         ax.set_ylabel(_label(state, "state", "a.u."))
-        ax.legend(title=label_name, fontsize="small", loc="best")
+        ax.legend(title=_label(labels, labels.name), fontsize="small", loc="best")
     else:
+        labels = _unit_coordinate(one, unit_coord)
+        label_name = _label(labels, labels.name)
         positions = np.asarray(labels.values, dtype=np.float64)
         # Cells centred on each recorded time and unit, so records line up with ticks.
         mesh = ax.pcolormesh(times, positions, state.values.T, shading="nearest",
@@ -210,7 +123,7 @@ def plot_energy(trajectory, ax=None, *, rtol: float = 1e-9, atol: float = 0.0):
     >>> len(ax.lines)
     2
     """
-    from ._energy import check_energy
+    from .._energy import check_energy
 
     _check_trajectory(trajectory)
     report = check_energy(trajectory, rtol=rtol, atol=atol)
@@ -240,7 +153,7 @@ def plot_energy(trajectory, ax=None, *, rtol: float = 1e-9, atol: float = 0.0):
 
 def _draw_flow(ax, system, units, t, n_units):
     """The vector field of a two-unit continuous system as streamlines behind the curves."""
-    from ._system import ContinuousSystem
+    from .._system import ContinuousSystem
 
     if not isinstance(system, ContinuousSystem) or system.n_units != 2 or n_units != 2:
         raise ParameterError(
@@ -271,7 +184,9 @@ def plot_phase_plane(trajectory, ax=None, units=(0, 1), *, system=None):
     ax : matplotlib.axes.Axes, optional
         Axes to draw on; default a new figure.
     units : (label, label)
-        The ``unit`` coordinate values of the horizontal and vertical units.
+        The horizontal and vertical units: ``unit`` coordinate values, or values
+        of a model's string coordinate on ``unit`` (``("E", "I")`` for a model
+        whose ``population`` coordinate names them).
     system : ContinuousSystem, optional
         The two-unit model that made the trajectory; when given, its vector
         field is drawn as grey streamlines behind the curves.
@@ -297,16 +212,10 @@ def plot_phase_plane(trajectory, ax=None, units=(0, 1), *, system=None):
         first, second = units
     except (TypeError, ValueError):
         raise ParameterError(f"units must be a pair of unit labels, got {units!r}") from None
-    labels = trajectory["unit"].values
-    for unit in (first, second):
-        if unit not in labels:
-            raise ParameterError(
-                f"units={units!r}: {unit!r} is not a unit of the trajectory "
-                f"(units {labels[0]!r}..{labels[-1]!r})"
-            )
+    (i, first_name), (j, second_name) = (_find_unit(trajectory, unit) for unit in (first, second))
     state = trajectory["state"].transpose("time", ..., "unit")
-    x = state.sel(unit=first).values
-    y = state.sel(unit=second).values
+    x = state.isel(unit=i).values
+    y = state.isel(unit=j).values
     if x.ndim == 1:
         x, y = x[:, None], y[:, None]
     ax = _new_axes(ax)
@@ -319,10 +228,10 @@ def plot_phase_plane(trajectory, ax=None, units=(0, 1), *, system=None):
                label="start")
     ax.scatter(x[-1], y[-1], marker="s", color="k", zorder=4, label="end")
     if system is not None:
-        positions = [int(np.flatnonzero(labels == unit)[0]) for unit in (first, second)]
-        _draw_flow(ax, system, positions, float(trajectory["time"].values[0]), labels.size)
-    ax.set_xlabel(_label(trajectory["state"], "state", "a.u.", of=f" of unit {first}"))
-    ax.set_ylabel(_label(trajectory["state"], "state", "a.u.", of=f" of unit {second}"))
+        _draw_flow(ax, system, [i, j], float(trajectory["time"].values[0]),
+                   trajectory.sizes["unit"])
+    ax.set_xlabel(_label(trajectory["state"], "state", "a.u.", of=f" of {first_name}"))
+    ax.set_ylabel(_label(trajectory["state"], "state", "a.u.", of=f" of {second_name}"))
     ax.set_title(f"{_model(trajectory)}: phase plane")
     ax.legend(fontsize="small", loc="best")
     return ax

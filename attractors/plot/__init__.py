@@ -1,0 +1,35 @@
+r"""Plots of trajectories: matplotlib figures drawn from :func:`attractors.simulate` results.
+
+Plots live apart from models: every function here takes a trajectory (an
+:class:`xarray.Dataset`) or an array of patterns and returns what it drew on
+(the :class:`matplotlib.axes.Axes`, or the animation), so figures can be
+composed and restyled with plain matplotlib.  Models never import matplotlib,
+and neither does ``import attractors.plot``: pyplot is imported the first time
+a function here is called.
+
+Labels come from the data: a variable's ``long_name`` and ``units`` attributes
+(the CF convention xarray's own plots read) and the model's own coordinates
+(``theta`` on a ring, an E/I ``population`` label) name the axes, legends and
+units, the same way in every function.
+
+=====================================  =============================================
+function                               shows
+=====================================  =============================================
+:func:`plot_state`                     the state against time (lines, or a heatmap)
+:func:`plot_energy`                    the energy against time, increases marked
+:func:`plot_phase_plane`               two units against each other, one curve per trial
+:func:`plot_patterns`                  patterns or states as a grid of images
+:func:`spin_cmap`                      the two-colour map for :math:`\pm 1` states
+:func:`animate`                        a bump moving, a pattern completing, a phase-plane path
+:func:`plot_compare`                   the result of :func:`attractors.analysis.compare`
+=====================================  =============================================
+"""
+
+from ._animate import animate
+from ._common import MAX_LEGEND_TRIALS, MAX_LINES
+from ._compare import plot_compare
+from ._lines import plot_energy, plot_phase_plane, plot_state
+from ._patterns import plot_patterns, spin_cmap
+
+__all__ = ["animate", "plot_compare", "plot_energy", "plot_patterns", "plot_phase_plane",
+           "plot_state", "spin_cmap"]
