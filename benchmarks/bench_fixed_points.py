@@ -56,11 +56,10 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 
 from bench_simulate import machine  # noqa: E402
 
-from attractors.analysis._bump import bump_position  # noqa: E402
-from attractors.analysis._continuous import _phase_fixed_newton, shift_on_ring  # noqa: E402
-from attractors.analysis._fixed_points import _field, _jacobian_function, \
-    find_fixed_points  # noqa: E402
-from attractors.models._cann import CANN1D  # noqa: E402
+from attractors.analysis import bump_position, find_fixed_points, shift_on_ring  # noqa: E402
+from attractors.analysis._continuous import _phase_fixed_newton  # noqa: E402
+from attractors.analysis._stability import _field, _jacobian_function  # noqa: E402
+from attractors.models import CANN1D  # noqa: E402
 
 RESULTS = REPO / "benchmarks" / "results" / "fixed_points.json"
 PEERS_PYTHON = REPO / "benchmarks" / "peers" / ".venv" / "bin" / "python"

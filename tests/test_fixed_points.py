@@ -8,16 +8,16 @@ from scipy.optimize import brentq
 
 import attractors
 from attractors._validate import ParameterError
-from attractors.analysis._fixed_points import (
+from attractors.analysis import (
+    as_complex,
+    classify_fixed_point,
     classify_stability,
     find_fixed_points,
     jacobian_matrix,
+    state_space,
     states_from_trajectory,
 )
-from attractors.analysis._state_space import state_space
-from attractors.models._hopfield import HopfieldNetwork
-from attractors.models._rate import RateNetwork
-from attractors.models._toy import LinearSystem
+from attractors.models import HopfieldNetwork, LinearSystem, RateNetwork
 
 ANGLE = 0.4
 ROTATION = np.array([[np.cos(ANGLE), -np.sin(ANGLE)], [np.sin(ANGLE), np.cos(ANGLE)]])
@@ -55,7 +55,7 @@ def test_rotated_double_wells_all_nine_points_and_eigenvalues():
     distance = np.min(np.linalg.norm(found[:, None] - expected[None], axis=-1), axis=0)
     assert np.all(distance < 1e-12)
     assert np.all(fp.speed.values < 1e-12)
-    for point, values, label in zip(found, fp.eigenvalues.values, fp.stability.values):
+    for point, values, label in zip(found, as_complex(fp).values, fp.stability.values):
         y = ROTATION.T @ point
         exact = np.sort(1.0 - 3.0 * np.round(y) ** 2)[::-1]
         # Central differences: error ~ eps**(2/3) |F'''| ~ 1e-10.
@@ -70,7 +70,7 @@ def test_rotated_double_wells_all_nine_points_and_eigenvalues():
 
 def test_eigenvectors_diagonalise_the_jacobian():
     fp = find_fixed_points(RotatedWells(), grid_starts(2.0, 7))
-    J, V, lam = fp.jacobian.values, fp.eigenvectors.values, fp.eigenvalues.values
+    J, V, lam = fp.jacobian.values, as_complex(fp, "eigenvector").values, as_complex(fp).values
     np.testing.assert_allclose(J @ V, V * lam[:, None, :], atol=1e-10)
     np.testing.assert_allclose(np.linalg.norm(V, axis=1), 1.0, atol=1e-12)
 
@@ -83,7 +83,7 @@ def test_linear_system_saddle_and_analytic_jacobian():
     assert fp.attrs["jacobian_method"] == "analytic"
     assert fp.sizes["fixed_point"] == 1
     np.testing.assert_allclose(fp.state.values[0], -np.linalg.solve(A, b), atol=1e-13)
-    np.testing.assert_allclose(fp.eigenvalues.values[0].real, [1.0, -3.0], atol=1e-13)
+    np.testing.assert_allclose(fp.eigenvalue_real.values[0], [1.0, -3.0], atol=1e-13)
     assert fp.stability.values[0] == "saddle"
     assert fp.n_unstable_modes.values[0] == 1
     assert fp.n_found.values[0] == 20
@@ -105,16 +105,16 @@ def test_two_unit_rate_network_closed_forms():
     assert fp.sizes["fixed_point"] == 9
     states = fp.state.values
     for gain, sign in ((a - c, 1.0), (a + c, -1.0)):
-        u = brentq(lambda v: v - gain * np.tanh(v), 0.5, 10.0, xtol=1e-15)
+        u = brentq(lambda v, g=gain: v - g * np.tanh(v), 0.5, 10.0, xtol=1e-15)
         for point in (np.array([u, sign * u]), -np.array([u, sign * u])):
             k = np.argmin(np.linalg.norm(states - point, axis=-1))
             assert np.linalg.norm(states[k] - point) < 1e-12
             s = 1.0 / np.cosh(u) ** 2
             exact = sorted([(a - c) * s - 1.0, (a + c) * s - 1.0], reverse=True)
-            np.testing.assert_allclose(fp.eigenvalues.values[k].real, exact, atol=1e-12)
+            np.testing.assert_allclose(fp.eigenvalue_real.values[k], exact, atol=1e-12)
             assert fp.stability.values[k] == "stable"
     origin = np.argmin(np.linalg.norm(states, axis=-1))
-    np.testing.assert_allclose(fp.eigenvalues.values[origin].real, [a + c - 1, a - c - 1],
+    np.testing.assert_allclose(fp.eigenvalue_real.values[origin], [a + c - 1, a - c - 1],
                                atol=1e-13)
     assert fp.stability.values[origin] == "unstable"
     saddles = states[fp.stability.values == "saddle"]
@@ -169,7 +169,7 @@ def test_starts_from_a_trajectory(bistable):
     hits = [k for k, s in enumerate(stable) if min(np.abs(s - corner).max(),
                                                     np.abs(s + corner).max()) < 1e-12]
     assert hits
-    lam = fp.eigenvalues.values[fp.stability.values == "stable"][hits[0]].real
+    lam = fp.eigenvalue_real.values[fp.stability.values == "stable"][hits[0]]
     np.testing.assert_allclose(lam, [-3.5, -5.0], atol=1e-8)  # finite differences: ~1e-10
 
 
@@ -245,7 +245,7 @@ def test_bad_input_raises_before_work():
 
 # ----------------------------------------------------------------- continuous attractors
 
-from attractors.analysis._continuous import (  # noqa: E402
+from attractors.analysis._continuous import (
     line_of_fixed_points,
     ring_coordinate,
     ring_derivative,
@@ -278,7 +278,7 @@ def check_line(line, centre_tol=1e-9):
     assert np.all(line.spectral_gap.values < 0)  # every other mode decays: a stable ring
     # One eigenvalue is zero: |lambda_0| is at most the residual of J on the bump
     # derivative (J d = lambda_0 d to first order) plus round-off eps |J|.
-    norm_J = np.max(np.abs(line.eigenvalues.values), axis=-1)
+    norm_J = np.max(np.abs(as_complex(line).values), axis=-1)
     slack = line.derivative_residual.values + 1e-13 * norm_J
     assert np.all(np.abs(line.zero_eigenvalue.values) <= 10 * slack)
     # The zero mode is the bump's derivative: by perturbation theory the angle between
@@ -321,7 +321,7 @@ def test_cosine_ring_zero_mode_is_the_bump_derivative():
                                atol=1e-11)
     # The other modes: -1 (N - 3 modes orthogonal to the cosine pair and the constant),
     # and a decaying amplitude mode.
-    assert np.sum(np.abs(line.eigenvalues.values[0] + 1.0) < 1e-12) >= 48 - 3
+    assert np.sum(np.abs(as_complex(line).values[0] + 1.0) < 1e-12) >= 48 - 3
 
 
 def test_line_of_fixed_points_from_find_fixed_points_result():
@@ -367,14 +367,15 @@ def test_ring_attractor_zero_mode():
 def test_ring_errors():
     with pytest.raises(ParameterError, match="angular"):
         line_of_fixed_points(RotatedWells(), [1.0, 0.0])
-    ring, theta = cosine_ring(16)
+    ring, _ = cosine_ring(16)
     with pytest.raises(ParameterError, match="flat"):
         line_of_fixed_points(ring, np.zeros(16))
     assert ring_coordinate(ring)[0] == "theta"
 
 
 def test_finite_differences_in_chunks_and_with_inputs(monkeypatch):
-    import attractors.analysis._fixed_points as module
+    import attractors.analysis._fixed_points_continuous as search
+    import attractors.analysis._stability as module
 
     rng = np.random.default_rng(8)
     net = RateNetwork(rng.normal(0, 1.5 / np.sqrt(12), (12, 12)), bias=0.1)
@@ -385,7 +386,7 @@ def test_finite_differences_in_chunks_and_with_inputs(monkeypatch):
     numeric = jacobian_matrix(net, x, inputs=inputs, method="finite_differences")
     np.testing.assert_allclose(numeric, analytic, atol=1e-9)  # eps^(2/3) |F'''| ~ 1e-10
     # A constant input moves the fixed points: F(x*) + 0 = 0 with the input included.
-    monkeypatch.setattr(module, "_LM_CHUNK", 3 * 12 * 12)  # batches of 3 starts
+    monkeypatch.setattr(search, "_LM_CHUNK", 3 * 12 * 12)  # batches of 3 starts
     fp = find_fixed_points(net, x, inputs=inputs)
     assert fp.sizes["fixed_point"] >= 1 and fp.attrs["n_starts"] == 5
     np.testing.assert_allclose(net.vector_field(0.0, fp.state.values, inputs), 0.0, atol=1e-10)
@@ -395,7 +396,7 @@ def test_cann1d_line_of_fixed_points_is_the_analytic_bump():
     """CANN1D (Wu, Hamaguchi & Amari 2008): its stationary bumps are
     u0 exp(-(x - z)^2 / (4 a^2)) at every z, exact on the grid up to the overlap of the
     periodic images, 2 exp(-pi^2 / (2 a^2)) = 5e-9 relative at a = 0.5."""
-    from attractors.models._cann import CANN1D
+    from attractors.models import CANN1D
 
     cann = CANN1D(n_units=64, backend="numpy")  # no kernel compilation in a unit test
     line = line_of_fixed_points(cann, cann.bump_profile(0.3), n_angles=6)
@@ -417,9 +418,75 @@ def test_user_jacobian_and_netcdf_round_trip(tmp_path):
     fp = find_fixed_points(RotatedWells(), grid_starts(2.0, 7), jacobian=jac)
     assert fp.attrs["jacobian_method"] == "user" and fp.sizes["fixed_point"] == 9
     reference = find_fixed_points(RotatedWells(), grid_starts(2.0, 7))
-    np.testing.assert_allclose(fp.eigenvalues.values, reference.eigenvalues.values, atol=1e-8)
+    np.testing.assert_allclose(as_complex(fp).values, as_complex(reference).values, atol=1e-8)
     path = tmp_path / "fixed_points.nc"
-    fp.to_netcdf(path, auto_complex=True)
-    with xr.open_dataset(path, auto_complex=True) as back:
-        np.testing.assert_array_equal(back.eigenvalues.values, fp.eigenvalues.values)
-        assert back.stability.values.tolist() == fp.stability.values.tolist()
+    fp.to_netcdf(path)  # plain: no complex variable to ask auto_complex for
+    with xr.open_dataset(path) as back:
+        xr.testing.assert_identical(back.load(), fp)
+
+
+def spectrum(*values):
+    return np.array(values, dtype=np.complex128)
+
+
+@pytest.mark.parametrize("eigenvalues, label", [
+    (spectrum(-1, -2), "stable node"),
+    (spectrum(-0.5 + 3j, -0.5 - 3j), "stable focus"),
+    (spectrum(2, 0.5), "unstable node"),
+    (spectrum(0.1 + 1j, 0.1 - 1j), "unstable focus"),
+    (spectrum(1, -1), "saddle"),
+    (spectrum(1, -0.2 + 1j, -0.2 - 1j), "saddle-focus"),
+    (spectrum(1 + 1j, 1 - 1j, -3), "saddle-focus"),
+    (spectrum(2j, -2j), "centre"),
+    (spectrum(0, -1, -2), "marginal"),
+    (spectrum(0, 0.5), "degenerate"),
+])
+def test_fixed_point_types_of_linear_systems(eigenvalues, label):
+    """x' = A (x - c) with A = V diag(lambda) V^-1 built from known eigenvalues (a real
+    block [[s, w], [-w, s]] for each pair s +- i w): find_fixed_points finds c, the
+    eigenvalues to round-off, and the type of point a phase-plane course names."""
+    rng = np.random.default_rng(len(eigenvalues))
+    blocks, k = [], 0
+    while k < len(eigenvalues):
+        s, w = eigenvalues[k].real, eigenvalues[k].imag
+        if w:
+            blocks.append(np.array([[s, w], [-w, s]]))
+            k += 2
+        else:
+            blocks.append(np.array([[s]]))
+            k += 1
+    n = len(eigenvalues)
+    D = np.zeros((n, n))
+    at = 0
+    for block in blocks:
+        D[at:at + len(block), at:at + len(block)] = block
+        at += len(block)
+    V = np.eye(n) + 0.3 * rng.normal(size=(n, n))
+    A = V @ D @ np.linalg.inv(V)
+    centre = rng.normal(size=n)
+    system = LinearSystem(A, -A @ centre)
+    fp = find_fixed_points(system, centre + 0.1 * rng.normal(size=(3, n)))
+    # A marginal linear system has a line (or plane) of fixed points: the starts may end
+    # anywhere on it; every other system has the one point c.
+    if label not in ("marginal", "degenerate", "centre"):
+        assert fp.sizes["fixed_point"] == 1
+        np.testing.assert_allclose(fp.state.values[0], centre, atol=1e-10)
+    # cond(V) ~ 3: eig is backward stable, so the eigenvalues are exact to ~1e-15 |A|.
+    found = np.sort_complex(as_complex(fp).values[0])
+    np.testing.assert_allclose(found, np.sort_complex(eigenvalues), atol=1e-10)
+    assert set(fp.point_type.values) == {label}
+    assert classify_fixed_point(eigenvalues).item() == label
+
+
+def test_fixed_point_types_of_maps_and_the_ring_zero_mode():
+    # Multipliers: |mu| < 1 decays, > 1 grows; a rotation by 0.3 rad is a focus.
+    rotation = 0.5 * np.exp(0.3j)
+    assert classify_fixed_point([[0.5, -0.2], [rotation, np.conj(rotation)], [2.0, 0.5]],
+                                discrete=True).tolist() == ["stable node", "stable focus",
+                                                            "saddle"]
+    # The cosine ring's bumps: one zero mode along the ring, every other mode decays.
+    ring, theta = cosine_ring(32, 3.0)
+    fp = find_fixed_points(ring, 2.0 * np.cos(theta)[None])
+    assert fp.point_type.values.tolist() == ["marginal"]
+    with pytest.raises(ParameterError, match="eigenvalues"):
+        classify_fixed_point(1.0)

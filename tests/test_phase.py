@@ -7,9 +7,8 @@ from scipy.linalg import expm
 
 import attractors
 from attractors._validate import ParameterError
-from attractors.analysis._phase import phase_portrait, plot_phase_portrait
-from attractors.models._rate import RateNetwork
-from attractors.models._toy import LinearSystem
+from attractors.analysis import as_complex, phase_portrait, plot_phase_portrait
+from attractors.models import LinearSystem, RateNetwork
 
 
 def test_linear_spiral_field_fixed_point_and_trajectories():
@@ -24,7 +23,8 @@ def test_linear_spiral_field_fixed_point_and_trajectories():
     assert portrait.sizes["fixed_point"] == 1
     np.testing.assert_allclose(portrait.fixed_point_state.values[0], 0.0, atol=1e-14)
     assert portrait.stability.values[0] == "stable"
-    np.testing.assert_allclose(np.sort_complex(portrait.eigenvalues.values[0]),
+    assert portrait.point_type.values[0] == "stable focus"
+    np.testing.assert_allclose(np.sort_complex(as_complex(portrait).values[0]),
                                [-0.5 - 1j, -0.5 + 1j], atol=1e-13)
     # RK4 at dt = 0.01: global error ~ (dt)^4 |A|^5 t ~ 1e-8.
     exact = starts @ expm(4.0 * A).T
@@ -70,7 +70,8 @@ def test_user_written_system_and_plot():
     np.testing.assert_allclose(portrait.fixed_point_state.values[order, 0], [-np.pi, 0, np.pi],
                                atol=1e-12)
     assert portrait.stability.values[order].tolist() == ["saddle", "stable", "saddle"]
-    np.testing.assert_allclose(portrait.eigenvalues.values[order[1]].real, -0.15, atol=1e-8)
+    assert portrait.point_type.values[order].tolist() == ["saddle", "stable focus", "saddle"]
+    np.testing.assert_allclose(portrait.eigenvalue_real.values[order[1]], -0.15, atol=1e-8)
     ax = plot_phase_portrait(portrait, streamlines=False)
     labels = [line.get_label() for line in ax.lines]
     assert "saddle (2)" in labels and "stable (1)" in labels

@@ -32,7 +32,7 @@ from .._system import DiscreteSystem
 from .._validate import ParameterError, check_finite_array, check_integer, check_positive, \
     describe
 from ._bump import bump_position
-from ._fixed_points import _check_system
+from ._stability import _check_system
 
 __all__ = ["BumpPosition", "NearestPattern", "UniqueStates", "basins", "recall_probability",
            "wilson_interval"]

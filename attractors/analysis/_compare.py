@@ -29,7 +29,8 @@ from .._validate import ParameterError, check_finite_array, check_integer, check
     describe
 from ..solvers import EulerMaruyama
 from ._bump import bump_position
-from ._fixed_points import _check_system, find_fixed_points, jacobian_matrix
+from ._fixed_points import find_fixed_points
+from ._stability import _check_system, jacobian_matrix
 
 __all__ = ["compare", "drift_along_attractor"]
 
@@ -335,7 +336,7 @@ def compare(models, *, targets=None, cue_noise: float = 0.3, run_noise: float = 
         cues = x_star + cue_noise * rms * rng.standard_normal((n_trials, system.n_units))
         if discrete:
             # The same Gaussian cue, projected onto the network's binary states.
-            from ._fixed_points import _alphabet
+            from ._fixed_points_discrete import _alphabet
 
             low, high = _alphabet(system)
             cues = np.where(cues > 0.5 * (low + high), high, low).astype(system.state_dtype)
@@ -383,7 +384,7 @@ def compare(models, *, targets=None, cue_noise: float = 0.3, run_noise: float = 
             rows["n_zero_modes"].append(0)
             stability.append("stable")  # reached by the map from itself: a fixed point
         else:
-            eigenvalues = fixed.eigenvalues.values
+            eigenvalues = fixed.eigenvalue_real.values + 1j * fixed.eigenvalue_imag.values
             spectra.append(eigenvalues)
             rows["leading_eigenvalue"].append(float(eigenvalues.real[0]))
             rows["n_zero_modes"].append(int(fixed.n_zero_modes.values))

@@ -28,7 +28,13 @@ import xarray as xr
 from .._system import ContinuousSystem
 from .._validate import ParameterError, check_finite_array, check_integer
 from ._bump import bump_position
-from ._fixed_points import _check_system, _field, _jacobian_function
+from ._stability import (
+    _check_system,
+    _field,
+    _jacobian_function,
+    _labelled,
+    _time_units,
+)
 
 __all__ = ["line_of_fixed_points", "ring_coordinate", "ring_derivative", "shift_on_ring"]
 
@@ -210,8 +216,10 @@ def line_of_fixed_points(system, state, *, n_angles: int = 32, coord: str | None
         ``ring_velocity`` (:math:`\langle F, \partial_\theta u\rangle /
         \lVert\partial_\theta u\rVert^2`, the drift of the bump along the ring
         in radians per time unit: zero on an exact continuous attractor, the
-        pinning by the lattice otherwise), ``eigenvalues``
-        (angle, mode; by decreasing real part), ``zero_eigenvalue``,
+        pinning by the lattice otherwise), ``eigenvalue_real`` and
+        ``eigenvalue_imag`` (angle, mode; by decreasing real part; join them
+        with :func:`as_complex`), ``zero_eigenvalue`` (its real part: the
+        eigenvalue nearest zero, real for a simple zero mode),
         ``zero_mode`` and ``bump_derivative`` (unit vectors, sign matched),
         ``alignment``, ``derivative_residual``
         (:math:`\lVert J\partial_\theta u\rVert / \lVert\partial_\theta u\rVert`)
@@ -301,8 +309,10 @@ def line_of_fixed_points(system, state, *, n_angles: int = 32, coord: str | None
         "speed": ("angle", np.max(np.abs(F), axis=-1)),
         "ring_velocity": ("angle", velocity),
         "displacement": ("angle", np.max(np.abs(polished - shifted), axis=-1)),
-        "eigenvalues": (("angle", "mode"), values),
-        "zero_eigenvalue": ("angle", zero_value),
+        # Real and imaginary parts apart: a fixed schema that saves with plain to_netcdf.
+        "eigenvalue_real": (("angle", "mode"), values.real.astype(np.float64)),
+        "eigenvalue_imag": (("angle", "mode"), values.imag.astype(np.float64)),
+        "zero_eigenvalue": ("angle", zero_value.real.astype(np.float64)),
         "zero_mode": (("angle", "unit"), zero_mode),
         "bump_derivative": (("angle", "unit"), derivative_unit),
         "alignment": ("angle", np.abs(dot)),
@@ -311,10 +321,31 @@ def line_of_fixed_points(system, state, *, n_angles: int = 32, coord: str | None
     }
     coords = {"angle": rotations, "unit": np.arange(system.n_units), coord: ("unit", angles),
               "mode": np.arange(system.n_units)}
-    return xr.Dataset(data, coords=coords, attrs={
+    time = _time_units(system)
+    result = xr.Dataset(data, coords=coords, attrs={
         "model": system.name, "coordinate": coord, "bump_centre": centre,
         "jacobian_method": method, "n_newton": n_newton, "max_ring_velocity":
             float(np.max(np.abs(velocity))),
         "message": (f"{n_angles} bumps around the ring of {system.name}: max speed "
                     f"{np.max(np.abs(F)):.2g}, |zero eigenvalue| <= {np.max(np.abs(zero_value)):.2g}, "
                     f"alignment with the bump derivative >= {np.min(np.abs(dot)):.12f}")})
+    return _labelled(result, {
+        "state": ("polished fixed point (bump rotated by angle)", "model state units"),
+        "bump_position": ("bump position (population vector)", "rad"),
+        "q_shifted": ("q = |F|^2 / 2 of the rotated bump before polishing",
+                      f"(model state units/{time})^2"),
+        "q": ("q = |F|^2 / 2 after polishing", f"(model state units/{time})^2"),
+        "speed": ("max_i |F_i| after polishing", f"model state units/{time}"),
+        "ring_velocity": ("drift of the bump along the ring", f"rad/{time}"),
+        "displacement": ("max-norm change made by polishing", "model state units"),
+        "eigenvalue_real": ("eigenvalue of the Jacobian (real part)", f"1/{time}"),
+        "eigenvalue_imag": ("eigenvalue of the Jacobian (imaginary part)", f"1/{time}"),
+        "zero_eigenvalue": ("eigenvalue nearest zero (real part)", f"1/{time}"),
+        "zero_mode": ("unit eigenvector of the zero mode", "1"),
+        "bump_derivative": ("unit bump derivative d u / d theta", "1"),
+        "alignment": ("|cos| of the angle between zero mode and bump derivative", "1"),
+        "derivative_residual": ("|J du/dtheta| / |du/dtheta|", f"1/{time}"),
+        "spectral_gap": ("largest real part among the other modes", f"1/{time}"),
+        "angle": ("rotation of the bump", "rad"),
+        coord: ("preferred angle of the unit", "rad"),
+    })

@@ -22,7 +22,8 @@ from .._system import ContinuousSystem, DiscreteSystem
 from .._validate import ParameterError, check_choice, check_finite_array, check_integer, \
     check_positive
 from ._basins import NearestPattern
-from ._fixed_points import _check_system, find_fixed_points
+from ._fixed_points import find_fixed_points
+from ._stability import _check_system
 
 __all__ = ["energy_along_path", "energy_surface", "project_onto_plane", "stable_state_energies"]
 
@@ -192,7 +193,7 @@ def energy_along_path(system, start, end, *, path: str = "straight", n_points: i
             raise ParameterError(f"path='dynamical' relaxes a string by a flow; {system.name} is "
                                  "a map: use path='hamming' (single flips) or 'straight'")
         if dt is None:
-            from ._fixed_points import jacobian_matrix
+            from ._stability import jacobian_matrix
 
             stiffness = np.max(np.abs(np.diagonal(jacobian_matrix(system, np.stack([a, b]), t=t,
                                                                   inputs=inputs),
@@ -295,7 +296,7 @@ def energy_surface(system, origin, direction_1, direction_2, *, alpha=(-1.5, 1.5
         if system.n_units > 16:
             raise ParameterError(f"give the states to project: all 2**{system.n_units} states of "
                                  f"{system.name} are too many to enumerate (limit 16 units)")
-        from ._fixed_points import _all_states
+        from ._fixed_points_discrete import _all_states
 
         states = _all_states(system)
     states = check_finite_array("states", states, dtype=np.float64)

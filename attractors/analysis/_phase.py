@@ -17,7 +17,8 @@ import xarray as xr
 from .._simulate import simulate
 from .._system import ContinuousSystem
 from .._validate import ParameterError, check_finite_array, check_integer
-from ._fixed_points import _check_system, find_fixed_points
+from ._fixed_points import find_fixed_points
+from ._stability import _check_system, _labelled, _time_units
 
 __all__ = ["phase_portrait", "plot_phase_portrait"]
 
@@ -86,8 +87,11 @@ def phase_portrait(system, x_range=(-2.0, 2.0), y_range=None, *, n_grid: int = 2
         :math:`\dot x = 0`) and ``y_nullcline``, each (vertex, component) with
         NaN rows between separate branches (``ax.plot(*v.T)`` draws them);
         ``energy`` on (y_fine, x_fine) where defined; ``fixed_point_state``
-        (fixed_point, component), ``stability``, ``eigenvalues`` (fixed_point,
-        mode); ``trajectory`` (trial, time, component).
+        (fixed_point, component), ``stability``, ``point_type`` (node, focus,
+        saddle, ...: :func:`~attractors.analysis.classify_fixed_point`),
+        ``eigenvalue_real`` and ``eigenvalue_imag`` (fixed_point, mode);
+        ``trajectory`` (trial, time, component).  Every variable carries
+        ``long_name`` and ``units``.
 
     References
     ----------
@@ -155,7 +159,9 @@ def phase_portrait(system, x_range=(-2.0, 2.0), y_range=None, *, n_grid: int = 2
     data.update({
         "fixed_point_state": (("fixed_point", "component"), fixed.state.values),
         "stability": ("fixed_point", fixed.stability.values),
-        "eigenvalues": (("fixed_point", "mode"), fixed.eigenvalues.values),
+        "point_type": ("fixed_point", fixed.point_type.values),
+        "eigenvalue_real": (("fixed_point", "mode"), fixed.eigenvalue_real.values),
+        "eigenvalue_imag": (("fixed_point", "mode"), fixed.eigenvalue_imag.values),
     })
     run = simulate(system, starts, t_span=t_span, dt=dt, solver=solver, seed=seed,
                    inputs=inputs)
@@ -164,11 +170,32 @@ def phase_portrait(system, x_range=(-2.0, 2.0), y_range=None, *, n_grid: int = 2
     coords = {"x": xs, "y": ys, "x_fine": xf, "y_fine": yf, "component": ["x", "y"],
               "fixed_point": np.arange(fixed.sizes["fixed_point"]),
               "mode": [0, 1], "trial": np.arange(starts.shape[0]), "time": run.time.values}
-    labels, counts = np.unique(fixed.stability.values, return_counts=True)
-    return xr.Dataset(data, coords=coords, attrs={
+    labels, counts = np.unique(fixed.point_type.values, return_counts=True)
+    result = xr.Dataset(data, coords=coords, attrs={
         "model": system.name, "t": float(t),
         "message": f"{fixed.sizes['fixed_point']} fixed points in the window: "
                    + (", ".join(f"{c} {s}" for s, c in zip(labels, counts)) or "none")})
+    time = _time_units(system)
+    speed = f"model state units/{time}"
+    return _labelled(result, {
+        "velocity_x": ("dx/dt on the coarse grid", speed),
+        "velocity_y": ("dy/dt on the coarse grid", speed),
+        "speed": ("|(dx/dt, dy/dt)|", speed),
+        "dxdt": ("dx/dt on the fine grid (zero on the x-nullcline)", speed),
+        "dydt": ("dy/dt on the fine grid (zero on the y-nullcline)", speed),
+        "x_nullcline": ("vertices of the x-nullcline (NaN between branches)", "model state units"),
+        "y_nullcline": ("vertices of the y-nullcline (NaN between branches)", "model state units"),
+        "energy": ("energy (Lyapunov function)", "model energy units"),
+        "fixed_point_state": ("fixed point", "model state units"),
+        "stability": ("stability from the real parts of the eigenvalues", "1"),
+        "point_type": ("type of fixed point from its eigenvalues", "1"),
+        "eigenvalue_real": ("eigenvalue of the Jacobian (real part)", f"1/{time}"),
+        "eigenvalue_imag": ("eigenvalue of the Jacobian (imaginary part)", f"1/{time}"),
+        "trajectory": ("state along the trajectory", "model state units"),
+        "x": ("unit 0", "model state units"), "y": ("unit 1", "model state units"),
+        "x_fine": ("unit 0", "model state units"), "y_fine": ("unit 1", "model state units"),
+        "time": ("time", time),
+    })
 
 
 _STYLES = {
