@@ -147,6 +147,24 @@ class DynamicalSystem(abc.ABC):
         return {}
 
     @property
+    def observable_attrs(self) -> Mapping[str, Mapping[str, str]]:
+        """CF attributes of the observables, ``{name: {"units": ..., "long_name": ...}}``.
+
+        Recorded on the trajectory's data variables (xarray's plots read them).
+        Default: none.
+        """
+        return {}
+
+    def check_input(self, value: np.ndarray) -> None:
+        """Refuse an input value that fits ``input_shape`` but means something else.
+
+        Called by :func:`attractors.simulate` on the input's first and last
+        values, after the shape check and before any work starts; raise
+        :class:`~attractors.ParameterError` saying what was meant.  Default:
+        accept.
+        """
+
+    @property
     def state_dtype(self) -> np.dtype:
         """The dtype of states (float64 unless the model says otherwise)."""
         return np.dtype(np.float64)

@@ -172,4 +172,5 @@ def as_input(inputs, system, batch_shape: tuple[int, ...], t_span: tuple[float, 
             )
         if value.dtype.kind in "fc" and not np.all(np.isfinite(value)):
             raise ParameterError(f"inputs must be finite, but inputs({t:g}) contains {describe(value)}")
+        system.check_input(value)
     return source

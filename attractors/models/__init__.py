@@ -19,14 +19,13 @@ from ._dense import DenseAssociativeMemory
 from ._hopfield import HopfieldNetwork, doubled_network
 from ._modern import ModernHopfield
 from ._rate import RateNetwork
-from ._ring import (
-    RingAttractor,
-    TwoPopulationRing,
+from ._ring import RingAttractor
+from ._ring_common import gamma_for_velocity, velocity_for_gamma
+from ._ring_double import TwoPopulationRing
+from ._ring_weights import (
     cosine_profile,
     default_tuning_curve,
     difference_of_gaussians_profile,
-    gamma_for_velocity,
-    velocity_for_gamma,
     von_mises_profile,
     zhang_profile,
 )

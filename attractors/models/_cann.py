@@ -40,14 +40,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._system import ContinuousSystem
-from .._validate import ParameterError, check_choice, check_integer, check_positive, describe
-from ..analysis._cann_theory import (  # noqa: F401  (re-exported for convenience)
+from .._bump import BUMP_ATTRS, wrap_angle
+from .._cann_closed_form import (  # noqa: F401  (re-exported for convenience)
     CANNBump,
     cann_bump_theory,
     cann_driven_height,
     cann_tracking_lag,
 )
+from .._system import ContinuousSystem
+from .._validate import ParameterError, check_choice, check_integer, check_positive, describe
 from ._cann_kernels import (
     BLAS_TRIALS,
     fourier_modes,
@@ -57,6 +58,7 @@ from ._cann_kernels import (
     ring_kernel,
     wrapped_gaussian,
 )
+from ._ring_common import check_allocation, fields_state, frozen, restore_fields
 
 __all__ = ["CANN1D", "CANN2D"]
 
@@ -71,12 +73,24 @@ def _population_vector(activity, angles):
     with one real matrix product (a whole record of 10,000 states in ~2 ms
     rather than ~100 ms for the complex product).
     """
-    from ..analysis._bump import wrap_angle
-
     projection = activity @ np.stack([np.cos(angles), np.sin(angles)], axis=1)
     length = np.hypot(projection[..., 0], projection[..., 1])
     flat = length <= 1e-12 * np.maximum(np.abs(activity).sum(axis=-1), 1e-300)
     return np.where(flat, np.nan, wrap_angle(np.arctan2(projection[..., 1], projection[..., 0])))
+
+
+def _frozen_tables(tables):
+    """The model's derived arrays, read-only, in a mapping that cannot be changed."""
+    from types import MappingProxyType
+
+    def freeze(value):
+        if isinstance(value, np.ndarray):
+            return frozen(value, dtype=value.dtype)
+        if isinstance(value, tuple):
+            return tuple(freeze(v) for v in value)
+        return value
+
+    return MappingProxyType({name: freeze(value) for name, value in tables.items()})
 
 
 def _auto_method(n, n_modes, compiled):
@@ -145,6 +159,18 @@ class _CANN(ContinuousSystem):
     def leak_rate(self):
         return 1.0 / self.tau
 
+    def __getstate__(self):
+        # The fields only: derived arrays are rebuilt, read-only, on unpickling.
+        return fields_state(self)
+
+    def __setstate__(self, state):
+        restore_fields(self, state)
+
+    @property
+    def observable_attrs(self):
+        """CF attributes (``units``, ``long_name``) of ``bump_position`` and ``bump_height``."""
+        return {name: BUMP_ATTRS[name] for name in ("bump_position", "bump_height")}
+
     def jacobian(self, t, x, inputs=None):
         r"""Analytic Jacobian of the field, shape ``(..., N, N)``.
 
@@ -166,10 +192,9 @@ class _CANN(ContinuousSystem):
         positive = np.maximum(u, 0.0)
         squared = positive * positive
         b = 1.0 + self.k * squared.sum(axis=-1, keepdims=True)
-        matrix = self._fast.get("jacobian_matrix")
-        if matrix is None:  # J itself (symmetric), built once from the field's own product
-            matrix = self.recurrent_input(np.eye(self.n_units))
-            self._fast["jacobian_matrix"] = matrix
+        # J itself (symmetric), from the field's own product; built per call (an
+        # N x N matrix, like the result) rather than kept: the model never changes.
+        matrix = self.recurrent_input(np.eye(self.n_units))
         jac = matrix * (2.0 * positive / b)[..., None, :]
         jac -= ((2.0 * self.k / b**2) * self.recurrent_input(squared))[..., :, None] * positive[..., None, :]
         diagonal = np.arange(self.n_units)
@@ -269,6 +294,12 @@ class CANN1D(_CANN):
         _check_model(self, "n_units", self.n_units, 8)
         object.__setattr__(self, "n_units", int(self.n_units))
         n = self.n_units
+        # The kernel, its spectrum and grids (~12 N), the three mode tables
+        # (<= 3 x 2 K N, K <= 64 modes for a >= 2 pi / N), and the dense N x N
+        # matrix twice when it is used: sized before anything is allocated.
+        modes = min(n, 2 * 64 + 1)
+        dense = 2 * n * n if self.method == "dense" or (self.method == "auto" and n <= 256) else 0
+        check_allocation("n_units", n, 8.0 * (12 * n + 3 * modes * n + dense), "the CANN's kernels")
         kernel = ring_kernel(n, self.a, self.J0)
         basis, weights, modes_kept = fourier_modes(kernel)
         method = check_choice("method", self.method, self._METHODS)
@@ -298,7 +329,7 @@ class CANN1D(_CANN):
             "x": -np.pi + 2.0 * np.pi * index / n,
         }
         fast["cos_sin"] = (np.cos(fast["x"]), np.sin(fast["x"]))
-        object.__setattr__(self, "_fast", fast)
+        object.__setattr__(self, "_fast", _frozen_tables(fast))
 
     # -- structure -------------------------------------------------------------
 
@@ -310,10 +341,11 @@ class CANN1D(_CANN):
     @property
     def weights(self) -> np.ndarray:
         r"""The dense connection matrix :math:`J_{ij} = J(x_i - x_j)` (times :math:`\rho\,dx = 1`)."""
-        if self._fast["matrix"] is None:
-            index = np.arange(self.n_units)
-            self._fast["matrix"] = self._fast["kernel"][(index[:, None] - index[None, :]) % self.n_units]
-        return self._fast["matrix"]
+        if self._fast["matrix"] is not None:
+            return self._fast["matrix"]
+        # Built per call where the dense product is not used (N^2; never kept).
+        index = np.arange(self.n_units)
+        return self._fast["kernel"][(index[:, None] - index[None, :]) % self.n_units]
 
     @property
     def recurrent_method(self) -> str:
@@ -518,14 +550,16 @@ class CANN2D(_CANN):
         _check_model(self, "n_side", self.n_side, 8)
         object.__setattr__(self, "n_side", int(self.n_side))
         n = self.n_side
+        # The kernel and its spectrum (n^2 each, complex) and the x, y grids.
+        check_allocation("n_side", n, 8.0 * 8 * n * n, "the CANN's kernel on the torus")
         line = -np.pi + 2.0 * np.pi * np.arange(n) / n
         d = ring_distance(line - line[0])
         g = wrapped_gaussian(d, self.a)
         kernel = self.J0 / (2.0 * math.pi * self.a**2) * np.outer(g, g)
         grid_y, grid_x = np.meshgrid(line, line, indexing="ij")
-        object.__setattr__(self, "_fast", {
+        object.__setattr__(self, "_fast", _frozen_tables({
             "line": line, "kernel_fft": np.fft.rfft2(kernel),
-            "x": grid_x.ravel(), "y": grid_y.ravel()})
+            "x": grid_x.ravel(), "y": grid_y.ravel()}))
 
     @property
     def n_units(self) -> int:

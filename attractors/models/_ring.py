@@ -1,4 +1,4 @@
-r"""Ring attractors for head direction: Zhang (1996) and the two-population (double-ring) drive.
+r"""Zhang's (1996) ring attractor for head direction: the model, its weights, dynamics and energy.
 
 A ring of :math:`N` units with preferred directions :math:`\theta_i = 2\pi i/N`
 and circulant weights, the discretisation of
@@ -26,35 +26,39 @@ product and the leak run as one compiled (numba) pass per trial for one trial
 and small batches, and the decoded observables as one compiled pass over the
 record (:mod:`attractors.models._ring_kernels`); both agree with the numpy
 computation to round-off.
+
+The stationary bump and tracking are in :mod:`attractors.models._ring_bump`,
+the weight profiles and products in :mod:`attractors.models._ring_weights`,
+the velocity conversions in :mod:`attractors.models._ring_common`, and the
+two-population ring (built on this one) in :mod:`attractors.models._ring_double`.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import functools
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
 
-from .._system import ContinuousSystem
-from .._validate import ParameterError, check_choice, check_finite_array, check_positive, describe
-from ..analysis._bump import (
-    bump_amplitude,
-    bump_position,
-    bump_width,
-    ring_angles,
-    tracking_error,
-    unwrap_heading,
-)
+from .._bump import bump_amplitude, bump_width, ring_angles
+from .._validate import ParameterError, check_choice, check_finite_array, check_positive
 from ..transfer import ZhangSigmoid, get_transfer
+from ._ring_bump import stationary_bump, track_heading
+from ._ring_common import (
+    check_allocation,
+    check_n_units,
+    frozen,
+    gamma_for_velocity,
+    relax,
+    velocity_for_gamma,
+)
+from ._ring_dynamics import _RingDynamics
 from ._ring_weights import (
     _PARAMETRIC,
     FFT_CROSSOVER,
     FFT_CROSSOVER_BATCH,
     MODE_CUTOFF,
-    _by_blocks,
-    _circulant,
     _Convolver,
     _spectral_derivative,
     _spectral_shift,
@@ -65,14 +69,12 @@ from ._ring_weights import (
     von_mises_profile,
     zhang_profile,
 )
-from ._ring_kernels import BLAS_TRIALS, numba_kernels, pack_field
 
 __all__ = [
     "FFT_CROSSOVER",
     "FFT_CROSSOVER_BATCH",
     "MODE_CUTOFF",
     "RingAttractor",
-    "TwoPopulationRing",
     "cosine_profile",
     "default_tuning_curve",
     "difference_of_gaussians_profile",
@@ -83,66 +85,11 @@ __all__ = [
 ]
 
 
-_F64 = np.dtype(np.float64)
-
-
-def gamma_for_velocity(angular_velocity, tau: float):
-    r"""The shift strength :math:`\gamma` that moves the bump at angular velocity :math:`\omega`.
-
-    In the continuum model with weights :math:`w + \gamma w'`, a stationary
-    bump :math:`u^*` gives the travelling wave :math:`u^*(\theta - \theta_0(t))`
-    with :math:`d\theta_0/dt = -\gamma/\tau`, exactly and for any
-    :math:`\gamma` (Zhang 1996): the extra input :math:`\gamma\, w' * f(u^*) =
-    \gamma\, \partial_\theta u^*` is what the moving profile needs.  Hence
-
-    .. math:: \gamma = -\tau\,\omega .
-
-    Examples
-    --------
-    >>> gamma_for_velocity(0.01, tau=10.0)   # 0.01 rad/ms = 573 deg/s
-    -0.1
-    """
-    tau = check_positive("tau", tau)
-    return -tau * np.asarray(angular_velocity, dtype=np.float64) if np.ndim(angular_velocity) \
-        else -tau * float(angular_velocity)
-
-
-def velocity_for_gamma(gamma, tau: float):
-    r"""The bump's angular velocity :math:`\omega = -\gamma/\tau` (inverse of :func:`gamma_for_velocity`).
-
-    Examples
-    --------
-    >>> velocity_for_gamma(-0.1, tau=10.0)
-    0.01
-    """
-    tau = check_positive("tau", tau)
-    return -np.asarray(gamma, dtype=np.float64) / tau if np.ndim(gamma) else -float(gamma) / tau
-
-
-def _check_n_units(n_units):
-    if isinstance(n_units, bool) or not isinstance(n_units, (int, np.integer)) or n_units < 4:
-        raise ParameterError(f"n_units must be an integer >= 4, got {describe(n_units)}")
-    return int(n_units)
-
-
-def _relax(field, x, tau, *, tol=1e-10, max_steps=200_000):
-    """Integrate dx/dt = field(x) by Euler steps of 0.2 tau until max|dx/dt| * tau < tol."""
-    h = 0.2 * tau
-    for _ in range(max_steps):
-        slope = field(x)
-        if np.max(np.abs(slope)) * tau < tol:
-            return x, True
-        x = x + h * slope
-        if not np.all(np.isfinite(x)):
-            break
-    return x, False
-
-
 # -- the Zhang ring --------------------------------------------------------------------
 
 
 @dataclass(frozen=True, repr=False, eq=False)
-class RingAttractor(ContinuousSystem):
+class RingAttractor(_RingDynamics):
     r"""Zhang's (1996) head-direction ring: a bump of activity held by circulant weights, moved by their odd part.
 
     .. math::
@@ -252,8 +199,12 @@ class RingAttractor(ContinuousSystem):
     time_unit: ClassVar[str] = "ms"
 
     def __post_init__(self):
-        n = _check_n_units(self.n_units)
+        n = check_n_units(self.n_units)
         object.__setattr__(self, "n_units", n)
+        # The profile, its derivative, spectra and (below the FFT crossover) two dense
+        # N x N products: sized before anything is allocated.
+        check_allocation("n_units", n, 8.0 * n * (12 + (2 * n if n < FFT_CROSSOVER else 0)),
+                         "the ring's weights")
         object.__setattr__(self, "transfer", get_transfer(self.transfer))
         object.__setattr__(self, "tau", check_positive("tau", self.tau))
         object.__setattr__(self, "drive", check_choice("drive", self.drive,
@@ -275,15 +226,23 @@ class RingAttractor(ContinuousSystem):
             raise ParameterError(
                 f"profile must hold w(theta_k) for the {n} units, shape ({n},), got shape "
                 f"{profile.shape}")
-        object.__setattr__(self, "profile", profile)
+        object.__setattr__(self, "profile", frozen(profile))
         if self.target_rates is not None:
             target = check_finite_array("target_rates", self.target_rates, dtype=np.float64)
             if target.shape != (n,):
                 raise ParameterError(f"target_rates must have shape ({n},), got {target.shape}")
-            object.__setattr__(self, "target_rates", target)
+            object.__setattr__(self, "target_rates", frozen(target))
         if self.regularization is not None:
             object.__setattr__(self, "regularization",
                                check_positive("regularization", self.regularization, allow_zero=True))
+        # Everything derived is computed here, once: the model never changes afterwards.
+        derivative = frozen(_spectral_derivative(self.profile))
+        object.__setattr__(self, "_profile_derivative", derivative)
+        object.__setattr__(self, "_convolver", _Convolver([self.profile, derivative], self.product))
+        object.__setattr__(self, "_integral", (
+            _TabulatedIntegral(self.transfer, 2.0**-10 * min(1.0, 10.0 / self.transfer.b))
+            if isinstance(self.transfer, ZhangSigmoid) else self.transfer.integral))
+        object.__setattr__(self, "_fast", self._compiled())
 
     @property
     def params(self) -> dict:
@@ -321,7 +280,7 @@ class RingAttractor(ContinuousSystem):
         if tuning is None:
             tuning = default_tuning_curve
         if callable(tuning):
-            n_units = _check_n_units(n_units)
+            n_units = check_n_units(n_units)
             rates = np.asarray(tuning(ring_angles(n_units)), dtype=np.float64)
         else:
             rates = check_finite_array("tuning", tuning, dtype=np.float64)
@@ -353,7 +312,7 @@ class RingAttractor(ContinuousSystem):
         >>> ring.weights.shape
         (32, 32)
         """
-        n_units = _check_n_units(n_units)
+        n_units = check_n_units(n_units)
         if callable(kind):
             function = kind
         else:
@@ -384,194 +343,6 @@ class RingAttractor(ContinuousSystem):
     def input_dims(self):
         return ("unit",) if self.drive == "current" else ()
 
-    # -- weights ------------------------------------------------------------------------
-
-    @property
-    def weights(self) -> np.ndarray:
-        r"""The dense weight matrix :math:`W_{ij} = w(\theta_i - \theta_j)/N`, shape (N, N)."""
-        return _circulant(self.profile)
-
-    @functools.cached_property
-    def profile_derivative(self) -> np.ndarray:
-        r""":math:`w'(\theta_k)`, the spectral derivative of the profile."""
-        return _spectral_derivative(self.profile)
-
-    @property
-    def shift_weights(self) -> np.ndarray:
-        r"""The dense odd part :math:`W'_{ij} = w'(\theta_i - \theta_j)/N`; the weights are :math:`W + \gamma W'`."""
-        return _circulant(self.profile_derivative)
-
-    @functools.cached_property
-    def _convolver(self):
-        return _Convolver([self.profile, self.profile_derivative], self.product)
-
-    @functools.cached_property
-    def _integral(self):
-        if isinstance(self.transfer, ZhangSigmoid):
-            return _TabulatedIntegral(self.transfer, 2.0**-10 * min(1.0, 10.0 / self.transfer.b))
-        return self.transfer.integral
-
-    def recurrent_input(self, rates, gamma=None):
-        r""":math:`(W + \gamma W') r`, shape of ``rates`` (FFT or dense product, per ``product``)."""
-        rates = np.asarray(rates, dtype=np.float64)
-        if gamma is None:
-            return self._convolver.apply(rates)
-        gamma = np.asarray(gamma, dtype=np.float64)[..., None]
-        return self._convolver.apply_shifted(rates, gamma)
-
-    # -- dynamics -------------------------------------------------------------------------
-
-    @functools.cached_property
-    def _fast(self):
-        """The compiled kernels and their data (Zhang's transfer function only), or None."""
-        if not isinstance(self.transfer, ZhangSigmoid):
-            return None
-        kernels = numba_kernels()
-        if kernels is None:
-            return None
-        fused = self._convolver.method == "modes"
-        # pack_field's head [a, b, c, beta, 1/tau] is all the activation needs.
-        pack = (pack_field(self._convolver, self.transfer, self.tau) if fused else
-                np.array([self.transfer.a, self.transfer.b, self.transfer.c, self.transfer.beta,
-                          1.0 / self.tau]))
-        return {"kernels": kernels, "fused": fused, "pack": pack,
-                "free": kernels["field_free"] if fused else None,
-                "no_drive": np.zeros((1, self.n_units)), "no_gamma": np.zeros(1),
-                "cos": np.cos(self.theta), "sin": np.sin(self.theta)}
-
-    def __getstate__(self):
-        # The compiled kernels (100 kB pickled) are rebuilt on use, not shipped to workers.
-        state = dict(self.__dict__)
-        state.pop("_fast", None)
-        return state
-
-    def rates(self, x):
-        """Firing rates :math:`f(u)`."""
-        x = np.asarray(x, dtype=np.float64)
-        fast = self._fast
-        if fast is None:
-            return self.transfer(x)
-        rates = fast["kernels"]["activation"](x, fast["pack"])
-        return rates if rates.ndim else rates[()]
-
-    def _gamma(self, inputs):
-        if inputs is None or self.drive == "current":
-            return None
-        inputs = np.asarray(inputs, dtype=np.float64)
-        return inputs if self.drive == "gamma" else -self.tau * inputs
-
-    def _fused_field(self, fast, x, inputs):
-        """The compiled field for one trial or < BLAS_TRIALS trials; None where it does not apply."""
-        n = self.n_units
-        scalar = inputs is not None and np.ndim(inputs) == 0
-        if x.ndim == 1 and self.drive != "current" and scalar:
-            # One trial moved by a scalar gamma (or velocity): the other hot path.
-            gamma = float(inputs) if self.drive == "gamma" else -self.tau * float(inputs)
-            return fast["kernels"]["field_one"](x, fast["no_drive"][0], gamma, fast["pack"])
-        inputs = None if inputs is None else np.asarray(inputs, dtype=np.float64)
-        if x.ndim == 1:
-            if self.drive != "current" or inputs is None or inputs.shape != (n,):
-                return None
-            return fast["kernels"]["field_one"](x, inputs, 0.0, fast["pack"])
-        if x.ndim != 2 or x.shape[0] >= BLAS_TRIALS:
-            return None
-        rows = x.shape[0]
-        drive, gamma = fast["no_drive"], fast["no_gamma"]
-        if inputs is not None:
-            if self.drive == "current":
-                if inputs.shape not in ((n,), (rows, n)):
-                    return None
-                drive = np.ascontiguousarray(inputs.reshape(-1, n))
-            else:
-                if inputs.shape not in ((), (rows,)):
-                    return None
-                gamma = self._gamma(inputs).reshape(-1)
-        return fast["kernels"]["field_rows"](x, drive, gamma, fast["pack"])
-
-    def vector_field(self, t, x, inputs=None):
-        fast = self._fast
-        if fast is not None and fast["fused"] and x.__class__ is np.ndarray and x.dtype is _F64:
-            if inputs is None and x.ndim == 1:  # the hot path of simulate(): one call
-                return fast["free"](x, fast["pack"])
-            out = self._fused_field(fast, x, inputs)
-            if out is not None:
-                return out
-        rates = self.rates(x)
-        recurrent = self.recurrent_input(rates, self._gamma(inputs))
-        if inputs is not None and self.drive == "current":
-            recurrent = recurrent + inputs
-        # In place: recurrent is a fresh array (the product's result).
-        recurrent -= x
-        recurrent /= self.tau
-        return recurrent
-
-    def jacobian(self, t, x, inputs=None):
-        x = np.asarray(x, dtype=np.float64)
-        weights = self.weights
-        gamma = self._gamma(inputs)
-        if gamma is not None:
-            weights = weights + np.asarray(gamma)[..., None, None] * self.shift_weights
-        jac = weights * self.transfer.derivative(x)[..., None, :]
-        jac = jac - np.eye(self.n_units)
-        return jac / self.tau
-
-    def leak_rate(self):
-        return 1.0 / self.tau
-
-    def energy(self, x, inputs=None):
-        if self.drive != "current" and inputs is not None:
-            raise NotImplementedError(
-                f"RingAttractor with drive={self.drive!r} has weights w + gamma(t) w', which are "
-                "not symmetric when gamma != 0, so there is no Lyapunov function (the bump moves "
-                "for ever); run without inputs, or with drive='current', to record the energy")
-        if not np.allclose(self.profile, np.roll(self.profile[::-1], 1), rtol=0,
-                           atol=1e-12 * max(1.0, np.abs(self.profile).max())):
-            raise NotImplementedError(
-                "RingAttractor has no energy for a weight profile that is not even "
-                "(w(-theta) != w(theta)): the weights are not symmetric")
-        if not self.transfer.monotone:
-            raise NotImplementedError(
-                f"RingAttractor has no energy for the non-monotone transfer {self.transfer!r}")
-        x = np.asarray(x, dtype=np.float64)
-        energy = _by_blocks(self._energy_without_input, x)
-        if inputs is not None:
-            energy = energy - np.sum(np.asarray(inputs) * self.rates(x), axis=-1)
-        return energy
-
-    def _energy_without_input(self, x):
-        rates = self.rates(x)
-        recurrent = self.recurrent_input(rates)
-        return (-0.5 * np.sum(rates * recurrent, axis=-1)
-                + np.sum(x * rates - self._integral(x), axis=-1))
-
-    def observables(self, x):
-        r"""Bump position, amplitude, width (circular std) and unwrapped heading, all from the rates.
-
-        ``heading`` is the position unwrapped along the first axis, which is
-        time in the records that :func:`attractors.simulate` passes (a single
-        state has heading = position); it is right as long as the bump moves
-        less than half a turn between records (choose ``record_every`` so).
-        """
-        x = np.asarray(x, dtype=np.float64)
-        fast = self._fast
-        if fast is not None:  # one compiled pass over the record: rates, then the decoding
-            flat = np.ascontiguousarray(x).reshape(-1, self.n_units)
-            position, amplitude, width = fast["kernels"]["decode"](flat, fast["pack"],
-                                                                   fast["cos"], fast["sin"])
-            position, amplitude, width = (v.reshape(x.shape[:-1]) for v in
-                                          (position, amplitude, width))
-        else:
-            rates = self.rates(x)
-            position = bump_position(rates, self.theta)
-            amplitude, width = bump_amplitude(rates), bump_width(rates, self.theta)
-        heading = unwrap_heading(position) if position.ndim >= 1 and np.ndim(x) >= 2 else position
-        return {
-            "bump_position": ((), position),
-            "bump_amplitude": ((), amplitude),
-            "bump_width": ((), width),
-            "heading": ((), heading),
-        }
-
     def initial_state(self, rng, n_trials=None):
         r"""Random potentials whose rates are uniform between 0 and the top of the target tuning (or 1)."""
         top = float(np.max(self.target_rates)) if self.target_rates is not None else 1.0
@@ -583,36 +354,14 @@ class RingAttractor(ContinuousSystem):
 
     # -- the bump ---------------------------------------------------------------------------
 
-    @functools.cached_property
-    def _bump_at_zero(self):
-        if self.target_rates is not None:
-            centre = int(np.argmax(self.target_rates))
-            guesses = [np.roll(self.transfer.inverse(self.target_rates), -centre)]
-        else:
-            # Cue-shaped rates of a few heights; the dynamics choose the bump's height.
-            cue = np.exp(4.0 * (np.cos(self.theta) - 1.0))
-            guesses = [self.recurrent_input(height * cue) for height in (1.0, 10.0, 100.0)]
-        for guess in guesses:
-            state, converged = _relax(lambda u: self.vector_field(0.0, u), guess, self.tau)
-            # Remove any drift round-off may have started: symmetrise about theta = 0.
-            state = 0.5 * (state + np.roll(state[::-1], 1))
-            rates = self.transfer(state)
-            bump = bump_amplitude(rates) > 1e-6 * max(1.0, float(np.abs(rates).max()))
-            # A single bump, not a multi-peaked state (circular std < 2 rad).
-            if converged and bump and bump_width(rates, self.theta) < 2.0:
-                return state
-        raise ParameterError(
-            f"{self!r} settles to no stationary bump from a bump-shaped start "
-            f"({'did not converge' if not converged else 'it died out or split into several'}); "
-            f"choose other weights or another transfer function")
-
     def stationary_state(self, position: float = 0.0, n_trials: int | None = None):
         r"""The stationary bump of the static ring, centred at ``position`` (radians).
 
-        Found once by relaxing the dynamics (:math:`\gamma = 0`, no input) from
-        the target tuning curve (or from a bump-shaped start) to
-        :math:`\max_i |\dot u_i| < 10^{-10}/\tau`, then moved to ``position``
-        by exact translation of its trigonometric interpolant.
+        Found once per set of parameters by relaxing the dynamics
+        (:math:`\gamma = 0`, no input) from the target tuning curve (or from a
+        bump-shaped start) to :math:`\max_i |\dot u_i| < 10^{-10}/\tau`, then
+        moved to ``position`` by exact translation of its trigonometric
+        interpolant.
 
         Returns
         -------
@@ -621,7 +370,7 @@ class RingAttractor(ContinuousSystem):
         position = float(position)
         if not np.isfinite(position):
             raise ParameterError(f"position must be finite, got {position!r}")
-        state = _spectral_shift(self._bump_at_zero, position)
+        state = _spectral_shift(stationary_bump(self, _find_bump), position)
         if n_trials is not None:
             state = np.broadcast_to(state, (int(n_trials), self.n_units)).copy()
         return state
@@ -664,38 +413,34 @@ class RingAttractor(ContinuousSystem):
             The trajectory plus ``true_heading`` and ``heading_error`` (decoded
             minus true, unwrapped) over time, and attributes ``drift``
             (rad/ms, least-squares slope of the error) and ``rms_error`` (rad)
-            from :func:`attractors.analysis.tracking_error`.
+            from :func:`attractors.analysis.tracking_error`; ``settled`` (1: the
+            starting bump was checked to change by less than ``settle_tolerance``
+            of its size per tau, measured ``settle_rate``) and ``settle_time``
+            (0: no settling run was needed; a bump that is not settled is refused).
         """
-        from .._simulate import simulate
-        from ..inputs import Sampled
-
-        dt = check_positive("dt", dt)
-        omega = check_finite_array("angular_velocity", angular_velocity, dtype=np.float64)
-        if omega.ndim != 1 or omega.size < 2:
-            raise ParameterError(
-                f"angular_velocity must be a 1-D series of >= 2 samples, got shape {omega.shape}")
-        times = dt * np.arange(omega.size)
-        model = dataclasses.replace(self, drive="velocity")
-        run = simulate(model, self.stationary_state(initial_heading), n_steps=omega.size - 1,
-                       dt=dt, solver=solver, inputs=Sampled(times, omega),
-                       record_every=record_every, seed=seed)
-        true_all = initial_heading + np.concatenate(
-            ([0.0], np.cumsum(0.5 * dt * (omega[1:] + omega[:-1]))))
-        index = np.rint(run["time"].values / dt).astype(int)
-        true = true_all[index]
-        result = tracking_error(run["heading"].values, true, run["time"].values)
-        run["true_heading"] = ("time", true, {"long_name": "true heading", "units": "rad"})
-        run["heading_error"] = ("time", result.error,
-                                {"long_name": "decoded minus true heading", "units": "rad"})
-        run.attrs["drift"] = float(result.drift)
-        run.attrs["rms_error"] = float(result.rms)
-        return run
+        return track_heading(self, angular_velocity, dt=dt, initial_heading=initial_heading,
+                             solver=solver, record_every=record_every, seed=seed)
 
 
-def __getattr__(name):
-    # The two-population ring lives in its own module (it imports this one).
-    if name == "TwoPopulationRing":
-        from ._ring_double import TwoPopulationRing
-
-        return TwoPopulationRing
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+def _find_bump(ring):
+    """Relax the static ring to its stationary bump at position 0 (see stationary_state)."""
+    if ring.target_rates is not None:
+        centre = int(np.argmax(ring.target_rates))
+        guesses = [np.roll(ring.transfer.inverse(ring.target_rates), -centre)]
+    else:
+        # Cue-shaped rates of a few heights; the dynamics choose the bump's height.
+        cue = np.exp(4.0 * (np.cos(ring.theta) - 1.0))
+        guesses = [ring.recurrent_input(height * cue) for height in (1.0, 10.0, 100.0)]
+    for guess in guesses:
+        state, converged = relax(lambda u: ring.vector_field(0.0, u), guess, ring.tau)
+        # Remove any drift round-off may have started: symmetrise about theta = 0.
+        state = 0.5 * (state + np.roll(state[::-1], 1))
+        rates = ring.transfer(state)
+        bump = bump_amplitude(rates) > 1e-6 * max(1.0, float(np.abs(rates).max()))
+        # A single bump, not a multi-peaked state (circular std < 2 rad).
+        if converged and bump and bump_width(rates, ring.theta) < 2.0:
+            return state
+    raise ParameterError(
+        f"{ring!r} settles to no stationary bump from a bump-shaped start "
+        f"({'did not converge' if not converged else 'it died out or split into several'}); "
+        f"choose other weights or another transfer function")

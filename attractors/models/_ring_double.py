@@ -1,22 +1,24 @@
 r"""The two-population (double-ring) head-direction ring: turning cells with offset projections.
 
 See :class:`TwoPopulationRing`; it shares its weights, transfer function and
-products with :class:`~attractors.models._ring.RingAttractor`.
+products with :class:`~attractors.models._ring.RingAttractor`, which it imports
+(this module is above ``_ring``; nothing imports it back).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import functools
 from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
 
+from .._bump import bump_amplitude, bump_position, bump_width, unwrap_heading
 from .._system import ContinuousSystem
 from .._validate import ParameterError, check_finite_array, describe
-from ..analysis._bump import bump_amplitude, bump_position, bump_width, unwrap_heading
-from ._ring import RingAttractor, _relax
+from ._ring import RingAttractor
+from ._ring_bump import stationary_bump
+from ._ring_common import fields_state, frozen, relax, restore_fields
 from ._ring_weights import _circulant, _Convolver, _spectral_shift
 
 __all__ = ["TwoPopulationRing"]
@@ -97,6 +99,12 @@ class TwoPopulationRing(ContinuousSystem):
                 or not np.isfinite(offset) or abs(offset) >= np.pi:
             raise ParameterError(f"offset must be a finite angle in (-pi, pi), got {describe(offset)}")
         object.__setattr__(self, "offset", float(offset))
+        # Source population L projects with w(. + delta), R with w(. - delta); computed
+        # once here (the model never changes after construction).
+        profiles = (frozen(_spectral_shift(self.ring.profile, -self.offset)),
+                    frozen(_spectral_shift(self.ring.profile, self.offset)))
+        object.__setattr__(self, "_profiles", profiles)
+        object.__setattr__(self, "_convolver", _Convolver(list(profiles), self.ring.product))
 
     @property
     def n_units(self) -> int:
@@ -129,16 +137,6 @@ class TwoPopulationRing(ContinuousSystem):
     def input_dims(self):
         return ()
 
-    @functools.cached_property
-    def _profiles(self):
-        # Source population L projects with w(. + delta), R with w(. - delta).
-        return (_spectral_shift(self.ring.profile, -self.offset),
-                _spectral_shift(self.ring.profile, self.offset))
-
-    @functools.cached_property
-    def _convolver(self):
-        return _Convolver(list(self._profiles), self.ring.product)
-
     @property
     def weights(self) -> np.ndarray:
         """The dense (2N, 2N) weight matrix, blocks ``[[W_LL, W_LR], [W_RL, W_RR]]``."""
@@ -167,6 +165,13 @@ class TwoPopulationRing(ContinuousSystem):
 
     def leak_rate(self):
         return 1.0 / self.ring.tau
+
+    def __getstate__(self):
+        # The fields only: derived arrays are rebuilt, read-only, on unpickling.
+        return fields_state(self)
+
+    def __setstate__(self, state):
+        restore_fields(self, state)
 
     def energy(self, x, inputs=None):
         if self.offset != 0.0:
@@ -204,6 +209,11 @@ class TwoPopulationRing(ContinuousSystem):
             "heading": ((), heading),
         }
 
+    @property
+    def observable_attrs(self):
+        """CF attributes (``units``, ``long_name``) of the observables."""
+        return self.ring.observable_attrs
+
     def initial_state(self, rng, n_trials=None):
         n = self.ring.n_units
         half = self.ring.initial_state(rng, None if n_trials is None else 2 * n_trials)
@@ -211,22 +221,10 @@ class TwoPopulationRing(ContinuousSystem):
             return np.concatenate([half, self.ring.initial_state(rng)])
         return half.reshape(n_trials, 2 * n)
 
-    @functools.cached_property
-    def _bump_at_zero(self):
-        guess = np.tile(self.ring.stationary_state(0.0), 2)
-        state, converged = _relax(lambda u: self.vector_field(0.0, u), guess, self.ring.tau)
-        n = self.ring.n_units
-        mirror = np.roll(state[..., :n][::-1], 1)
-        state = np.concatenate([0.5 * (state[:n] + np.roll(state[n:][::-1], 1)),
-                                0.5 * (state[n:] + mirror)])
-        if not converged:
-            raise ParameterError(f"{self!r} settles to no stationary bump from the ring's bump")
-        return state
-
     def stationary_state(self, position: float = 0.0, n_trials: int | None = None):
         """The stationary bump (no drive) of both populations, centred at ``position``."""
         n = self.ring.n_units
-        base = self._bump_at_zero
+        base = stationary_bump(self, _find_bump)
         state = np.concatenate([_spectral_shift(base[:n], float(position)),
                                 _spectral_shift(base[n:], float(position))])
         if n_trials is not None:
@@ -256,3 +254,16 @@ class TwoPopulationRing(ContinuousSystem):
         heading = run["heading"].values[keep]  # (time, trial)
         slope = np.polyfit(times, heading, 1)[0]
         return slope.reshape(drive.shape)
+
+
+def _find_bump(double):
+    """Relax the two-population ring (no drive) from the ring's bump at position 0."""
+    guess = np.tile(double.ring.stationary_state(0.0), 2)
+    state, converged = relax(lambda u: double.vector_field(0.0, u), guess, double.ring.tau)
+    n = double.ring.n_units
+    mirror = np.roll(state[..., :n][::-1], 1)
+    state = np.concatenate([0.5 * (state[:n] + np.roll(state[n:][::-1], 1)),
+                            0.5 * (state[n:] + mirror)])
+    if not converged:
+        raise ParameterError(f"{double!r} settles to no stationary bump from the ring's bump")
+    return state

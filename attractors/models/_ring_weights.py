@@ -232,28 +232,25 @@ class _Convolver:
     """
 
     def __init__(self, profiles, method):
-        self.n = profiles[0].size
-        self.profiles = profiles
-        if method == "auto" and self.mode_count <= self.n // 4:
-            method = "modes"
-        self.method = method
-
-    @functools.cached_property
-    def spectra(self):
-        return [np.fft.rfft(p) / self.n for p in self.profiles]
-
-    @functools.cached_property
-    def matrices_t(self):
-        return [np.ascontiguousarray(_circulant(p).T) for p in self.profiles]
-
-    @functools.cached_property
-    def _kept(self):
-        keep = np.zeros(self.n // 2 + 1, dtype=bool)
+        # Everything is computed here, once: a convolver (like the model holding it)
+        # never changes after construction, so threads can share it.
+        self.n = n = profiles[0].size
+        self.profiles = tuple(_read_only(p) for p in profiles)
+        keep = np.zeros(n // 2 + 1, dtype=bool)
         for profile in self.profiles:  # each profile's own round-off level
             magnitude = np.abs(np.fft.rfft(profile))
             keep |= magnitude > MODE_CUTOFF * max(magnitude.max(), 1e-300)
         keep[0] = True
-        return np.flatnonzero(keep)
+        self._kept = _read_only(np.flatnonzero(keep))
+        if method == "auto" and self.mode_count <= n // 4:
+            method = "modes"
+        self.method = method
+        self.spectra = tuple(_read_only(np.fft.rfft(p) / n) for p in self.profiles)
+        # The dense matrices (N^2 each) only where a product can use them.
+        dense = method == "dense" or (method == "auto" and n < FFT_CROSSOVER)
+        self.matrices_t = (tuple(_read_only(_circulant(p).T) for p in self.profiles)
+                           if dense else None)
+        self._mode_factors = self._build_mode_factors() if method == "modes" else None
 
     @property
     def mode_count(self):
@@ -262,8 +259,7 @@ class _Convolver:
         single = (kept == 0) | ((self.n % 2 == 0) & (kept == self.n // 2))
         return int(np.sum(np.where(single, 1, 2)))
 
-    @functools.cached_property
-    def _mode_factors(self):
+    def _build_mode_factors(self):
         r"""Analysis rows A (cos, sin of the kept modes) and one synthesis matrix per profile.
 
         With :math:`R_m = \sum_j r_j e^{-im\theta_j} = C_m - iS_m` and the
@@ -290,8 +286,8 @@ class _Convolver:
                 for k, spectrum in enumerate(spectra):
                     a, b = spectrum[m].real, spectrum[m].imag
                     columns[k].append(g * (b * cos + a * sin))
-        analysis_t = np.ascontiguousarray(np.array(rows).T)  # (N, 2M+1)
-        synthesis_t = [np.ascontiguousarray(np.array(c)) for c in columns]  # (2M+1, N)
+        analysis_t = _read_only(np.array(rows).T)  # (N, 2M+1)
+        synthesis_t = tuple(_read_only(np.array(c)) for c in columns)  # (2M+1, N)
         return analysis_t, synthesis_t
 
     def use_fft(self, rates):
@@ -320,58 +316,86 @@ class _Convolver:
         return rates @ self.matrices_t[0] + gamma * (rates @ self.matrices_t[1])
 
 
-class _TabulatedIntegral:
-    r"""F(u) = int_0^u f by cubic Hermite interpolation of exact values on a fine grid.
+@functools.lru_cache(maxsize=32)
+def _hermite_table(transfer, step, lo, hi):
+    """The immutable Hermite table of F on [lo, hi] (cached per transfer, step and range)."""
+    h = step
+    lo = float(np.floor(lo / h) * h - h)
+    n = int(np.ceil((hi - lo) / h)) + 2
+    nodes = lo + h * np.arange(n + 1)
+    values = np.asarray(transfer.integral(nodes), dtype=np.float64)
+    slopes = h * np.asarray(transfer(nodes), dtype=np.float64)
+    # The Hermite cubic on each cell as c0 + c1 t + c2 t^2 + c3 t^3, t in [0, 1].
+    jump = values[1:] - values[:-1]
+    coefficients = _read_only(np.stack([
+        values[:-1], slopes[:-1], 3.0 * jump - 2.0 * slopes[:-1] - slopes[1:],
+        -2.0 * jump + slopes[:-1] + slopes[1:]], axis=-1))
+    return _HermiteTable(lo, float(nodes[-1]), step, coefficients)
 
-    For transfer functions whose integral is a quadrature (Zhang's): evaluating
-    it for every unit of every record costs ~25 us a value; the table ~0.1 us.  Error bound of cubic Hermite interpolation with exact F and
-    F' = f at the nodes: h^4 max|f'''| / 384; for Zhang's f, max|f'''| = 492
-    (b = 10) and h = 2^-10 * 10/b give 1.5e-12 per unit, far below the
-    round-off tolerance of the energy check (1e-9 relative).
-    """
 
-    def __init__(self, transfer, step):
-        self.transfer, self.step = transfer, step
-        self.lo = self.hi = None
+class _HermiteTable:
+    """One immutable table: cells of width ``step`` from ``lo`` to ``hi``."""
 
-    def _build(self, lo, hi):
-        h = self.step
-        self.lo = float(np.floor(lo / h) * h - h)
-        n = int(np.ceil((hi - self.lo) / h)) + 2
-        nodes = self.lo + h * np.arange(n + 1)
-        self.hi = float(nodes[-1])
-        values = np.asarray(self.transfer.integral(nodes), dtype=np.float64)
-        slopes = h * np.asarray(self.transfer(nodes), dtype=np.float64)
-        # The Hermite cubic on each cell as c0 + c1 t + c2 t^2 + c3 t^3, t in [0, 1].
-        jump = values[1:] - values[:-1]
-        self.coefficients = np.stack([
-            values[:-1], slopes[:-1], 3.0 * jump - 2.0 * slopes[:-1] - slopes[1:],
-            -2.0 * jump + slopes[:-1] + slopes[1:]], axis=-1)
+    __slots__ = ("coefficients", "hi", "lo", "step")
+
+    def __init__(self, lo, hi, step, coefficients):
+        self.lo, self.hi, self.step, self.coefficients = lo, hi, step, coefficients
 
     def __call__(self, u):
-        u = np.asarray(u, dtype=np.float64)
-        if u.size == 0:
-            return np.zeros_like(u)
-        low, high = float(u.min()), float(u.max())
-        if (high - low) / self.step > 4e6:  # a table would be too large: evaluate directly
-            return self.transfer.integral(u)
-        if self.lo is None or low < self.lo or high > self.hi - self.step:
-            lo = low if self.lo is None else min(low, self.lo)
-            hi = high if self.hi is None else max(high, self.hi)
-            self._build(lo - 1.0, hi + 1.0)
         kernels = numba_kernels()
         if kernels is None:
-            return self._evaluate(u)
+            return self.evaluate(u)
         flat = np.ascontiguousarray(u).reshape(-1)
         return kernels["hermite"](flat, self.lo, self.step, self.coefficients).reshape(u.shape)
 
-    def _evaluate(self, u):
+    def evaluate(self, u):
         """The numpy evaluation (the compiled kernel gives the same numbers, ~15x faster)."""
         s = (u - self.lo) / self.step
         k = np.clip(s.astype(np.intp), 0, self.coefficients.shape[0] - 1)
         t = s - k
         c = self.coefficients[k]
         return ((c[..., 3] * t + c[..., 2]) * t + c[..., 1]) * t + c[..., 0]
+
+
+class _TabulatedIntegral:
+    r"""F(u) = int_0^u f by cubic Hermite interpolation of exact values on a fine grid.
+
+    For transfer functions whose integral is a quadrature (Zhang's): evaluating
+    it for every unit of every record costs ~25 us a value; the table ~0.1 us.
+    Error bound of cubic Hermite interpolation with exact F and F' = f at the
+    nodes: h^4 max|f'''| / 384; for Zhang's f, max|f'''| = 492 (b = 10) and
+    h = 2^-10 * 10/b give 1.5e-12 per unit, far below the round-off tolerance
+    of the energy check (1e-9 relative).
+
+    Holds no state of its own: the table that covers the values asked for
+    (their range widened to whole multiples of 4) is an immutable, cached
+    :class:`_HermiteTable`, so one model can be shared by threads.
+    """
+
+    def __init__(self, transfer, step):
+        self.transfer, self.step = transfer, step
+
+    def table_for(self, u):
+        """The table that covers the values ``u``."""
+        lo = 4.0 * np.floor((float(np.min(u)) - 1.0) / 4.0)
+        hi = 4.0 * np.ceil((float(np.max(u)) + 1.0) / 4.0)
+        return _hermite_table(self.transfer, self.step, lo, hi)
+
+    def __call__(self, u):
+        u = np.asarray(u, dtype=np.float64)
+        if u.size == 0:
+            return np.zeros_like(u)
+        low, high = float(u.min()), float(u.max())
+        if not np.isfinite(low + high) or (high - low) / self.step > 4e6:
+            return self.transfer.integral(u)  # a table would be too large: evaluate directly
+        return self.table_for(u)(u)
+
+
+def _read_only(array):
+    """A contiguous read-only copy."""
+    out = np.array(array, copy=True, order="C")
+    out.setflags(write=False)
+    return out
 
 
 def _by_blocks(function, x, rows=256):
