@@ -1,19 +1,26 @@
 """The conformance suite every model runs through.
 
-:func:`check_system` runs all checks on one model (as scikit-learn's
-``check_estimator`` does for estimators); the individual checks are public so a
-test can run one of them.  Each raises :class:`AssertionError` with a message
-naming the model and what went wrong.
+:func:`check_system` runs all checks on one model and solver (as scikit-learn's
+``check_estimator`` does for estimators) and returns a
+:class:`ConformanceReport` saying which checks ran and which were skipped, and
+why; the individual checks are public so a test can run one of them.  Each
+raises :class:`AssertionError` with a message naming the model and what went
+wrong.
 
 Examples
 --------
 >>> from attractors.models import DoubleWell
 >>> from attractors.testing import check_system
->>> check_system(DoubleWell(), dt=0.01, energy=True)
+>>> report = check_system(DoubleWell(), dt=0.01, energy=True)
+>>> report.passed
+('shapes', 'reproducible', 'batch_matches_single', 'energy_nonincreasing', 'netcdf_roundtrip', 'rebuild_from_parameters', 'jacobian')
+>>> report.skipped
+{}
 """
 
 from __future__ import annotations
 
+import dataclasses
 import tempfile
 from pathlib import Path
 
@@ -24,9 +31,12 @@ from ._simulate import simulate
 from ._system import ContinuousSystem
 
 __all__ = [
+    "ConformanceReport",
     "check_batch_matches_single",
     "check_energy_nonincreasing",
+    "check_jacobian",
     "check_netcdf_roundtrip",
+    "check_rebuild_from_parameters",
     "check_reproducible",
     "check_shapes",
     "check_system",
@@ -131,9 +141,129 @@ def check_netcdf_roundtrip(system, *, solver=None, dt=0.01, n_steps=20, n_trials
             f"{system.name}: variable {name!r} came back as {loaded[name].dtype}, not {run[name].dtype}")
 
 
+def check_rebuild_from_parameters(system, *, solver=None, dt=0.01, n_steps=20, n_trials=3, seed=0,
+                                  directory=None):
+    """The model rebuilt from a saved trajectory's parameters reruns it exactly.
+
+    The trajectory is written to netCDF and read back; ``type(system)(**parameters)``
+    builds the model again from the file alone, and the same seed must then
+    give an identical Dataset (states, energy, observables and attributes), so a
+    file is enough to reproduce the run.
+    """
+    import xarray as xr
+
+    from ._trajectory import parameters
+
+    run = _run(system, None, solver=solver, dt=dt, n_steps=n_steps, seed=seed, n_trials=n_trials)
+    with tempfile.TemporaryDirectory(dir=directory) as folder:
+        path = Path(folder) / "trajectory.nc"
+        run.to_netcdf(path)
+        with xr.open_dataset(path) as loaded:
+            loaded.load()
+    params = parameters(loaded)
+    try:
+        rebuilt = type(system)(**params)
+    except TypeError as error:
+        raise AssertionError(
+            f"{system.name}: cannot be rebuilt from its recorded parameters {sorted(params)}: "
+            f"{error} (the constructor must accept what `params` returns)") from None
+    again = _run(rebuilt, None, solver=solver, dt=dt, n_steps=n_steps, seed=seed, n_trials=n_trials)
+    try:
+        xr.testing.assert_identical(run, again)
+    except AssertionError as error:
+        raise AssertionError(
+            f"{system.name}: the model rebuilt from the trajectory's parameters ran differently:\n"
+            f"{error}") from None
+
+
+def check_jacobian(system, *, n_states=2, seed=0, step=1e-6, tolerance=1e-6):
+    r"""The analytic Jacobian agrees with central differences of the vector field.
+
+    At ``n_states`` random states (the model's own initial states, nudged by
+    1e-3 so that no unit sits exactly on a kink of a rectifying transfer
+    function), column :math:`j` of the Jacobian is compared with
+    :math:`(F(x + h e_j) - F(x - h e_j)) / 2h`, all columns in one batched call.
+    With :math:`h = 10^{-6}\max(1, |x|_\infty)` the difference has error
+    :math:`h^2 |F'''| / 6 + \epsilon |F| / h`, about 1e-10 of the scale
+    :math:`s = \max |J| + 1` for the smooth models here; ``tolerance`` (1e-6 of
+    :math:`s`) leaves room for third derivatives 1e4 times the scale, while a
+    wrong term or sign gives errors of order :math:`s`.
+
+    Raises
+    ------
+    NotImplementedError
+        When the model gives no analytic Jacobian (nothing to check).
+    """
+    rng = np.random.default_rng(seed)
+    x = _initial(system, n_states, seed).astype(np.float64)
+    x = x + 1e-3 * rng.standard_normal(x.shape)
+    analytic = np.asarray(system.jacobian(0.0, x, None))
+    n = system.n_units
+    assert analytic.shape == (n_states, n, n), (
+        f"{system.name}: jacobian of a batch of shape {x.shape} has shape {analytic.shape}, "
+        f"expected {(n_states, n, n)}")
+    h = step * max(1.0, float(np.max(np.abs(x))))
+    shifts = h * np.eye(n)  # row j is h e_j
+    plus = system.vector_field(0.0, x[:, None, :] + shifts, None)
+    minus = system.vector_field(0.0, x[:, None, :] - shifts, None)
+    numeric = np.swapaxes((plus - minus) / (2 * h), -1, -2)  # [state, i, j] = dF_i / dx_j
+    scale = float(np.max(np.abs(analytic))) + 1.0
+    error = np.abs(analytic - numeric) / scale
+    worst = np.unravel_index(np.argmax(error), error.shape)
+    assert error[worst] <= tolerance, (
+        f"{system.name}: analytic Jacobian differs from central differences by "
+        f"{error[worst]:.3g} of its scale {scale:.3g} at state {worst[0]}, entry {worst[1:]} "
+        f"(analytic {analytic[worst]:.6g}, numeric {numeric[worst]:.6g})")
+
+
+@dataclasses.dataclass(frozen=True)
+class ConformanceReport:
+    """What :func:`check_system` checked: each check's name and outcome, in order.
+
+    Attributes
+    ----------
+    model : str
+        The model's name.
+    solver : str or None
+        The solver's name (None for a map).
+    outcomes : dict
+        ``{check: "passed"}`` or ``{check: "skipped: <reason>"}``.  A check that
+        fails raises :class:`AssertionError` instead, so a report exists only for
+        a model that passed every check that ran.
+    """
+
+    model: str
+    solver: str | None
+    outcomes: dict
+
+    @property
+    def passed(self) -> tuple:
+        """The checks that ran (and passed)."""
+        return tuple(name for name, outcome in self.outcomes.items() if outcome == "passed")
+
+    @property
+    def skipped(self) -> dict:
+        """``{check: reason}`` for the checks that did not apply."""
+        return {name: outcome.removeprefix("skipped: ") for name, outcome in self.outcomes.items()
+                if outcome != "passed"}
+
+    def __str__(self) -> str:
+        width = max(map(len, self.outcomes), default=0)
+        lines = [f"{self.model} ({self.solver or 'map'}): {len(self.passed)} passed, "
+                 f"{len(self.skipped)} skipped"]
+        lines += [f"  {name:<{width}}  {outcome}" for name, outcome in self.outcomes.items()]
+        return "\n".join(lines)
+
+
 def check_system(system, *, solver=None, dt=0.01, n_steps=20, n_trials=3, seed=0,
-                 energy: bool | None = None, deterministic: bool | None = None):
-    """Run every conformance check on ``system``.
+                 energy: bool | None = None, deterministic: bool | None = None,
+                 rebuild: bool = True) -> ConformanceReport:
+    """Run every conformance check on ``system`` and report what ran.
+
+    The checks, in order: :func:`check_shapes`, :func:`check_reproducible`,
+    :func:`check_batch_matches_single`, :func:`check_energy_nonincreasing`,
+    :func:`check_netcdf_roundtrip`, :func:`check_rebuild_from_parameters` and
+    :func:`check_jacobian`.  The first failure raises :class:`AssertionError`.
 
     Parameters
     ----------
@@ -148,24 +278,58 @@ def check_system(system, *, solver=None, dt=0.01, n_steps=20, n_trials=3, seed=0
     deterministic : bool, optional
         Whether trials are independent of the random generator, so a batch must
         equal single runs; default: continuous systems with a noiseless solver.
+    rebuild : bool, default True
+        Whether the model can be rebuilt from its recorded parameters
+        (``type(system)(**params)``); pass False for a model whose constructor
+        takes something else.
+
+    Returns
+    -------
+    ConformanceReport
+        Which checks passed and which were skipped, with the reason.
     """
     from .solvers import get_solver
 
     continuous = isinstance(system, ContinuousSystem)
-    noisy = continuous and solver is not None and np.any(getattr(get_solver(solver), "noise", 0))
+    solver_object = get_solver("rk4" if solver is None else solver) if continuous else None
+    noisy = solver_object is not None and bool(np.any(getattr(solver_object, "noise", 0)))
+    solver_name = None if solver_object is None else getattr(solver_object, "method", solver_object.name)
     if deterministic is None:
         deterministic = continuous and not noisy
     common = {"solver": solver, "dt": dt, "n_steps": n_steps, "n_trials": n_trials, "seed": seed}
-    check_shapes(system, **common)
-    check_reproducible(system, **common)
-    if deterministic:
-        check_batch_matches_single(system, **common)
+    outcomes = {}
+
+    def run(name, check, skip_reason=None, **kwargs):
+        if skip_reason:
+            outcomes[name] = f"skipped: {skip_reason}"
+            return
+        check(system, **kwargs)
+        outcomes[name] = "passed"
+
+    run("shapes", check_shapes, **common)
+    run("reproducible", check_reproducible, **common)
+    run("batch_matches_single", check_batch_matches_single, None if deterministic else
+        "trials draw from the run's random generator, so a batch differs from single runs",
+        **common)
+    reason = None
     if energy is None:
         try:
             system.energy(_initial(system, None, seed))
             energy = deterministic
+            reason = "a noisy run need not descend the energy"
+        except NotImplementedError as error:
+            energy, reason = False, f"no energy ({error})"
+    run("energy_nonincreasing", check_energy_nonincreasing,
+        None if energy else reason or "the caller says this run need not descend the energy",
+        **{**common, "n_steps": max(n_steps, 200)})
+    run("netcdf_roundtrip", check_netcdf_roundtrip, **common)
+    run("rebuild_from_parameters", check_rebuild_from_parameters,
+        None if rebuild else "the caller says the model is not built from its parameters", **common)
+    reason = None if continuous else "a map has no Jacobian of a vector field"
+    if reason is None:
+        try:
+            system.jacobian(0.0, _initial(system, None, seed), None)
         except NotImplementedError:
-            energy = False
-    if energy:
-        check_energy_nonincreasing(system, **{**common, "n_steps": max(n_steps, 200)})
-    check_netcdf_roundtrip(system, **common)
+            reason = "the model gives no analytic Jacobian"
+    run("jacobian", check_jacobian, reason, seed=seed)
+    return ConformanceReport(system.name, solver_name, outcomes)
