@@ -28,19 +28,14 @@ import json
 import numbers
 import os
 from collections.abc import Callable, Mapping
-from pathlib import Path
 
 import numpy as np
 
+from ._sweep_run import _completed, _executor, worker_pool
+from ._sweep_store import SweepStoreError, SweepStoreWarning, _Store
 from ._validate import ParameterError, check_integer, describe
 
-__all__ = ["SweepStoreError", "sweep", "worker_pool"]
-
-_STORE_FORMAT = 1
-
-
-class SweepStoreError(ParameterError):
-    """A results store belongs to a different sweep, or is damaged."""
+__all__ = ["SweepStoreError", "SweepStoreWarning", "sweep", "worker_pool"]
 
 
 # -- the grid and its seeds ----------------------------------------------------
@@ -59,6 +54,16 @@ def _canonical(value):
     raise ParameterError(
         f"sweep parameter values must be numbers, strings, booleans or None; got {describe(value)}"
     )
+
+
+def _kind(value) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, (bool, np.bool_)):
+        return "boolean"
+    if isinstance(value, str):
+        return "string"
+    return "number"
 
 
 def _validate_grid(params) -> dict[str, list]:
@@ -81,9 +86,12 @@ def _validate_grid(params) -> dict[str, list]:
         keys = [json.dumps(_canonical(v)) for v in values]
         if len(set(keys)) != len(keys):
             raise ParameterError(f"params[{name!r}] has repeated values: {values!r}")
-        kinds = {type(_canonical(v)) for v in values}
-        if len(kinds) > 1 and not kinds <= {int, str}:  # ints and float reprs mix: fine
-            raise ParameterError(f"params[{name!r}] mixes value types: {values!r}")
+        kinds = {_kind(v) for v in values} - {"none"}
+        if len(kinds) > 1:  # ints and floats are one kind ("number"); None goes with any
+            raise ParameterError(
+                f"params[{name!r}] mixes value types ({' and '.join(sorted(kinds))}): {values!r}; "
+                "give values of one type"
+            )
         grid[name] = values
     return grid
 
@@ -140,223 +148,32 @@ def _check_signature(fn, names):
             f"unknown parameter(s) {', '.join(map(repr, unknown))} for "
             f"{getattr(fn, '__name__', fn)!r}, which takes {', '.join(sorted(accepted - {'rng'}))}"
         )
+    required = {name for name, p in parameters.items()
+                if p.default is p.empty and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
+    missing = sorted(required - set(names) - {"rng"})
+    if missing:
+        raise ParameterError(
+            f"{getattr(fn, '__name__', fn)!r} needs parameter(s) {', '.join(map(repr, missing))}: "
+            "give each in params (swept) or in fixed"
+        )
 
 
-def _as_dataset(result):
-    """Normalise what the swept function returned to an xarray.Dataset."""
-    import xarray as xr
+def _code_hash(fn) -> str | None:
+    """SHA-256 (16 hex digits) of the function's source (its bytecode where there is none).
 
-    if isinstance(result, xr.Dataset):
-        return result
-    if isinstance(result, xr.DataArray):
-        return result.to_dataset(name=result.name or "value")
-    if isinstance(result, Mapping):
-        data = {}
-        for name, value in result.items():
-            if isinstance(value, xr.DataArray):
-                data[name] = value
-            else:
-                array = np.asarray(value)
-                data[name] = ([f"{name}_dim_{k}" for k in range(array.ndim)], array)
-        return xr.Dataset(data)
-    if np.ndim(result) == 0 and isinstance(np.asarray(result).item(), (numbers.Number, np.bool_)):
-        return xr.Dataset({"value": ((), np.asarray(result))})
-    raise TypeError(
-        f"a swept function must return a number, a mapping of arrays or an xarray object, "
-        f"got {type(result).__name__}"
-    )
-
-
-def _run_point(fn, kwargs, seed_sequence):
-    """Run one point (in whatever process the scheduler chose)."""
-    rng = np.random.default_rng(seed_sequence)
-    return _as_dataset(fn(**kwargs, rng=rng)).load()
-
-
-# -- the results store -----------------------------------------------------------
-
-
-class _Store:
-    """A folder: ``sweep.json`` (what sweep this is) and one netCDF file per finished point.
-
-    Each point is written to a temporary file and renamed into place, so a point
-    is either complete on disk or absent, whenever the process is killed.
+    Recorded in a store so that a function rewritten under the same name is not
+    matched to the old function's results.  Only the function's own text is
+    covered, not the helpers it calls.
     """
-
-    def __init__(self, path, description: dict):
-        self.path = Path(path)
-        self.points = self.path / "points"
-        manifest = self.path / "sweep.json"
-        if self.path.exists() and not self.path.is_dir():
-            raise SweepStoreError(f"store {str(self.path)!r} exists and is not a folder")
-        if manifest.exists():
-            try:
-                existing = json.loads(manifest.read_text())
-            except json.JSONDecodeError as error:
-                raise SweepStoreError(f"store {str(self.path)!r} has a damaged sweep.json: {error}") from error
-            if existing.get("sweep") != description:
-                differences = sorted(
-                    key for key in set(existing.get("sweep", {})) | set(description)
-                    if existing.get("sweep", {}).get(key) != description.get(key)
-                )
-                raise SweepStoreError(
-                    f"store {str(self.path)!r} holds a different sweep (differs in: "
-                    f"{', '.join(differences)}); use another store, or delete this one to start over"
-                )
-        elif self.path.exists() and any(self.path.iterdir()):
-            raise SweepStoreError(
-                f"store {str(self.path)!r} is a non-empty folder that is not a sweep store; "
-                "refusing to write into it"
-            )
-        else:
-            self.points.mkdir(parents=True, exist_ok=True)
-            temporary = manifest.with_suffix(".json.tmp")
-            temporary.write_text(json.dumps({"format": _STORE_FORMAT, "sweep": description}, indent=1))
-            os.replace(temporary, manifest)
-        self.points.mkdir(exist_ok=True)
-
-    def done(self) -> set[str]:
-        return {path.stem for path in self.points.glob("*.nc")}
-
-    def write(self, name: str, dataset) -> None:
-        final = self.points / f"{name}.nc"
-        temporary = self.points / f".{name}.nc.tmp"
-        dataset.to_netcdf(temporary)
-        os.replace(temporary, final)
-
-    def read(self, name: str):
-        import xarray as xr
-
-        with xr.open_dataset(self.points / f"{name}.nc") as dataset:
-            return dataset.load()
-
-
-# -- scheduling ------------------------------------------------------------------
-
-
-def _executor(scheduler):
-    """Validate ``scheduler`` -> (kind, target); nothing is started or connected here.
-
-    Kinds: "inline" (None), "pool" (number of new local workers), "executor" (the
-    caller's Executor), "dask" (a Client), "address" (a scheduler address).
-    """
-    if scheduler is None or scheduler in ("sync", "inline", "synchronous"):
-        return "inline", None
-    if scheduler == "processes":
-        return "pool", os.cpu_count() or 1
-    if isinstance(scheduler, numbers.Integral) and not isinstance(scheduler, bool):
-        return "pool", check_integer("scheduler", scheduler, minimum=1)
-    if isinstance(scheduler, str):
-        if "://" not in scheduler and ":" not in scheduler:
-            raise ParameterError(
-                f"scheduler must be None, 'processes', a number of worker processes, a dask "
-                f"distributed Client or a scheduler address like 'tcp://host:8786'; got {scheduler!r}"
-            )
-        try:
-            import distributed  # noqa: F401
-        except ImportError as error:
-            raise ParameterError(
-                f"scheduler={scheduler!r} needs dask.distributed: pip install 'attractor-networks[parallel]'"
-            ) from error
-        return "address", scheduler
-    if type(scheduler).__name__ == "Client" and hasattr(scheduler, "submit"):
-        return "dask", scheduler
-    import concurrent.futures as cf
-
-    if isinstance(scheduler, cf.Executor):
-        return "executor", scheduler
-    raise ParameterError(
-        f"scheduler must be None, 'processes', a number of worker processes, an Executor, a dask "
-        f"distributed Client or a scheduler address; got {describe(scheduler)}"
-    )
-
-
-_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
-                     "NUMBA_NUM_THREADS")
-
-
-def _warm(_):
-    """Run in each new worker so that all of them start while the thread settings hold."""
-    return os.getpid()
-
-
-def worker_pool(n_workers: int, *, preload=()):
-    """A pool of local worker processes for :func:`sweep`, to keep warm across calls.
-
-    Workers start from a forkserver that has imported ``attractors`` (never by
-    ``fork`` from a process whose numba or BLAS threads a child would inherit
-    broken) and run one BLAS and numba thread each, unless the environment says
-    otherwise: the sweep's points are the parallelism.  All workers are started
-    before the pool is returned.
-
-    Parameters
-    ----------
-    n_workers : int
-        Number of worker processes.
-    preload : sequence of str
-        Further modules for the forkserver to import once (e.g. the module of the
-        swept function).
-
-    Returns
-    -------
-    concurrent.futures.ProcessPoolExecutor
-        Pass it as ``scheduler=``; shut it down (or use it in a ``with`` block)
-        when done.
-    """
-    import concurrent.futures as cf
-    import multiprocessing
-
-    n_workers = check_integer("n_workers", n_workers, minimum=1)
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    if context.get_start_method() == "forkserver":
-        context.set_forkserver_preload(["attractors"] + [m for m in preload if m])
-    saved = {var: os.environ.get(var) for var in _THREAD_VARIABLES}
-    for var in _THREAD_VARIABLES:
-        os.environ.setdefault(var, "1")
+    target = inspect.unwrap(getattr(fn, "func", fn))  # functools.partial, decorators
     try:
-        pool = cf.ProcessPoolExecutor(max_workers=n_workers, mp_context=context)
-        list(pool.map(_warm, range(n_workers)))  # start every worker while the settings hold
-    finally:
-        for var, value in saved.items():
-            if value is None:
-                os.environ.pop(var, None)
-    return pool
-
-
-def _completed(kind, executor, fn, jobs):
-    """Yield (name, dataset) for every job as it completes."""
-    if not jobs:  # e.g. a resumed sweep that is already complete: start no workers
-        return
-    if kind == "inline":
-        for name, kwargs, seed_sequence in jobs:
-            yield name, _run_point(fn, kwargs, seed_sequence)
-        return
-    if kind == "pool":  # new workers for this call, shut down after it
-        with worker_pool(executor, preload=[getattr(fn, "__module__", None)]) as pool:
-            yield from _completed("executor", pool, fn, jobs)
-        return
-    if kind == "address":  # connect only now that there is work, and close after it
-        from distributed import Client
-
-        with Client(executor) as client:
-            yield from _completed("dask", client, fn, jobs)
-        return
-    if kind == "executor":  # the caller's pool: used, not shut down
-        import concurrent.futures as cf
-
-        futures = {executor.submit(_run_point, fn, kwargs, seed): name for name, kwargs, seed in jobs}
-        for future in cf.as_completed(futures):
-            yield futures[future], future.result()
-        return
-    from distributed import as_completed
-
-    futures = {}
-    for name, kwargs, seed_sequence in jobs:
-        futures[executor.submit(_run_point, fn, kwargs, seed_sequence, key=f"attractors-sweep-{name}",
-                                pure=False)] = name
-    for future in as_completed(futures):
-        yield futures[future], future.result()
+        text = inspect.getsource(target if inspect.isroutine(target) else type(target))
+    except (OSError, TypeError):
+        code = getattr(target, "__code__", None)
+        if code is None:
+            return None
+        text = code.co_code.hex() + repr(code.co_consts) + repr(code.co_names)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 # -- assembling the result ---------------------------------------------------------
@@ -422,15 +239,17 @@ def sweep(
         name of a built-in protocol: ``"capacity"``
         (:func:`attractors.protocols.capacity`) or ``"ring-diffusion"``
         (:func:`attractors.protocols.ring_diffusion`).  For local processes and
-        clusters it must be importable (defined in a module, not a notebook cell
-        or a lambda).
+        dask clusters it must be importable or picklable by cloudpickle; local
+        worker processes receive a function defined in the calling script by value,
+        so a plain script needs no ``if __name__ == "__main__":`` guard.
     params : mapping of str to sequence
         The grid: each name with the values it takes.
     trials : int, default 1
         Independent seeded repetitions of every point (the ``trial`` dimension).
     seed : int, default 0
         Root seed.  The same seed gives the same result, bit for bit, whatever the
-        scheduler, the number of workers or the order of completion.
+        scheduler, the number of workers or the order of completion (every point
+        runs with one BLAS thread, through threadpoolctl, wherever it runs).
     fixed : mapping, optional
         Keyword arguments passed unchanged to every call (recorded in the attrs).
     scheduler : None, "processes", int, Executor, distributed.Client or str
@@ -441,9 +260,14 @@ def sweep(
         scheduler address (``"tcp://host:8786"``) on a dask cluster.
     store : path, optional
         A folder where every point is written as it completes (one netCDF file per
-        point, renamed into place when complete).  Rerunning the same sweep with the
-        same store computes only the missing points; a store made by a different
-        sweep (other function, grid, trials, seed or fixed values) is refused.
+        point, with its SHA-256 beside it).  Rerunning with the same store computes
+        only the points it lacks: the missing ones, those of values added to the grid,
+        and damaged ones (unreadable, or not matching their checksum: a
+        :class:`SweepStoreWarning` names the file).  A grid may grow or shrink on its
+        store; a different function (by name or by the hash of its source), other
+        parameter names, trials, seed or fixed values are refused with
+        :class:`SweepStoreError` naming what differs.  Concurrent sweeps on one store
+        are safe (unique temporary files, a lock on the store).
     progress : bool, default False
         Show a progress bar over points.
 
@@ -475,9 +299,12 @@ def sweep(
         raise ParameterError(f"parameter(s) {', '.join(overlap)} given both in params and in fixed")
     _check_signature(function, list(grid) + list(fixed))
     fixed_json = json.dumps({k: _canonical(v) for k, v in sorted(fixed.items())})
+    # The grid's values are not part of what a store must match: points are keyed
+    # by their values, so a grid may grow or shrink on its store.
     description = {
         "function": function_name,
-        "params": {name: [_canonical(v) for v in values] for name, values in grid.items()},
+        "code": _code_hash(function),
+        "parameters": sorted(grid),
         "trials": trials,
         "seed": seed,
         "fixed": fixed_json,
@@ -485,17 +312,20 @@ def sweep(
     kind, executor = _executor(scheduler)
     disk = _Store(store, description) if store is not None else None
 
-    names, jobs = {}, []
+    names, results, jobs = {}, {}, []
     done = disk.done() if disk is not None else set()
     for index in itertools.product(*(range(len(v)) for v in grid.values())):
         values = {name: grid[name][i] for name, i in zip(grid, index)}
         for trial in range(trials):
             name = _point_name(values, trial)
             names[index + (trial,)] = name
-            if name not in done:
-                jobs.append((name, {**values, **fixed}, _point_seed(seed, values, trial)))
+            if name in done and name not in results:
+                stored = disk.read(name)  # None (with a warning naming the file) if damaged
+                if stored is not None:
+                    results[name] = stored
+                    continue
+            jobs.append((name, {**values, **fixed}, _point_seed(seed, values, trial)))
 
-    results = {}
     bar = None
     if progress:
         from tqdm.auto import tqdm
@@ -511,8 +341,6 @@ def sweep(
     finally:
         if bar is not None:
             bar.close()
-    for name in set(names.values()) - set(results):
-        results[name] = disk.read(name)
     attrs = {
         "sweep_function": function_name,
         "seed": seed,

@@ -15,3 +15,17 @@ def slow_draw(x, rng, delay=0.0):
     """One random number per point, taking ``delay`` seconds (for the interruption test)."""
     time.sleep(delay)
     return {"value": x + rng.random()}
+
+
+def random_walk_renamed(drift, scale, rng, n_steps=6):
+    """The same walk under another name (a store must not mix it with random_walk's)."""
+    path = np.cumsum(drift + scale * rng.standard_normal(n_steps))
+    return {"end": path[-1], "path": path}
+
+
+def blas_threads(x, rng):
+    """How many BLAS threads the point ran with (threadpoolctl's view)."""
+    from threadpoolctl import threadpool_info
+
+    counts = [info["num_threads"] for info in threadpool_info() if info["user_api"] == "blas"]
+    return {"threads": max(counts) if counts else -1}

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import textwrap
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +16,7 @@ import xarray as xr
 
 import attractors
 from attractors import ParameterError
-from attractors._sweep import SweepStoreError
+from attractors._sweep import SweepStoreError, SweepStoreWarning
 
 sys.path.insert(0, str(Path(__file__).parent))
 import _sweep_functions as functions  # noqa: E402
@@ -85,10 +86,15 @@ def test_store_resumes_and_refuses_a_different_sweep(tmp_path):
     assert second.attrs["computed_points"] == 2
     assert all(f.stat().st_mtime_ns == t for f, t in stamps.items())  # nothing rewritten
     xr.testing.assert_equal(first, second)
-    for change in ({"seed": 2}, {"trials": 3}, {"params": {"drift": [0.0], "scale": [5]}}):
-        options = {"trials": 2, "seed": 1, "params": GRID, **change}
-        with pytest.raises(SweepStoreError, match="different sweep"):
-            attractors.sweep(functions.random_walk, store=store, **options)
+    # Anything but the grid's values must match, and the error names what differs.
+    for change, differs in [({"seed": 2}, "seed"), ({"trials": 3}, "trials"),
+                            ({"fixed": {"n_steps": 7}}, "fixed"),
+                            ({"params": {"drift": [0.0]}, "fixed": {"scale": 1}},
+                             "fixed, the swept parameter names"),
+                            ({"fn": functions.random_walk_renamed}, "function")]:
+        options = {"fn": functions.random_walk, "trials": 2, "seed": 1, "params": GRID, **change}
+        with pytest.raises(SweepStoreError, match=rf"different sweep \(differs in: {differs}\)"):
+            attractors.sweep(store=store, **options)
     with pytest.raises(SweepStoreError, match="not a sweep store"):
         (tmp_path / "other").mkdir()
         (tmp_path / "other" / "notes.txt").write_text("mine")
@@ -134,6 +140,10 @@ def test_a_killed_sweep_resumes_to_the_uninterrupted_result(tmp_path):
         ({"speed": [1.0], "scale": [3]}, {}, "unknown parameter.*'speed'"),
         ({"drift": [object()], "scale": [3]}, {}, "must be numbers, strings"),
         ({"drift": [1.0, 1.0], "scale": [3]}, {}, "repeated values"),
+        ({"drift": [1.0, "fast"], "scale": [3]}, {}, r"mixes value types \(number and string\)"),
+        ({"drift": [True, 1.0], "scale": [3]}, {}, "mixes value types"),
+        ({"drift": [1.0]}, {}, r"'random_walk' needs parameter\(s\) 'scale'"),
+        ({"drift": [1.0], "scale": [3]}, {"scheduler": "tcp://:8786"}, "has no host"),
         ({"drift": [1.0], "scale": [3]}, {"trials": 0}, "trials must be an integer >= 1"),
         ({"drift": [1.0], "scale": [3]}, {"seed": -1}, "seed must be an integer >= 0"),
         ({"drift": [1.0], "scale": [3]}, {"fixed": {"drift": 2.0}}, "both in params and in fixed"),
@@ -151,6 +161,19 @@ def test_function_without_rng_and_unknown_protocol_are_refused():
         attractors.sweep(lambda x: x, {"x": [1]})
     with pytest.raises(ParameterError, match="built-in protocol"):
         attractors.sweep("no-such-protocol", {"x": [1]})
+    # A protocol's required parameter is asked for before the first point, not at it.
+    with pytest.raises(ParameterError, match=r"'capacity' needs parameter\(s\) 'n_units'"):
+        attractors.sweep("capacity", {"load": [0.1]})
+
+
+def test_an_unreachable_scheduler_address_fails_fast(tmp_path):
+    pytest.importorskip("distributed")
+    start = time.monotonic()
+    # Port 9 (discard) on this machine: nothing listens, the connection is refused at once;
+    # dask's own client would retry for 30 s.
+    with pytest.raises(ParameterError, match="cannot reach the dask scheduler at 'tcp://127.0.0.1:9'"):
+        attractors.sweep(functions.random_walk, GRID, scheduler="tcp://127.0.0.1:9")
+    assert time.monotonic() - start < 10
 
 
 def test_capacity_protocol_shows_retrieval_and_its_collapse():
@@ -194,3 +217,177 @@ def test_ring_diffusion_protocol_grows_with_noise_squared():
     ratio = float(d.sel(noise=0.04) / d.sel(noise=0.02))
     assert 2.0 < ratio < 8.0, ratio
     assert result["msd"].dims == ("noise", "trial", "lag")
+
+
+# -- the store: growing grids, damaged points, rewritten functions, concurrent sweeps --
+
+
+def test_a_grid_grows_and_shrinks_on_its_store(tmp_path):
+    store = tmp_path / "store"
+    attractors.sweep(functions.random_walk, GRID, trials=2, seed=1, store=store)
+    grown = {"drift": [0.0, 0.5, -1.0, 2.0], "scale": [1, 2, 3]}
+    result = attractors.sweep(functions.random_walk, grown, trials=2, seed=1, store=store)
+    assert result.attrs["computed_points"] == (4 * 3 - 3 * 2) * 2  # only the new values
+    xr.testing.assert_equal(result, attractors.sweep(functions.random_walk, grown, trials=2, seed=1))
+    shrunk = {"drift": [2.0, 0.5], "scale": [3]}
+    again = attractors.sweep(functions.random_walk, shrunk, trials=2, seed=1, store=store)
+    assert again.attrs["computed_points"] == 0
+    xr.testing.assert_equal(again, attractors.sweep(functions.random_walk, shrunk, trials=2, seed=1))
+
+
+@pytest.mark.parametrize("damage", ["truncate", "rewrite", "no-checksum"])
+def test_a_damaged_point_is_named_and_computed_again(tmp_path, damage):
+    store = tmp_path / "store"
+    first = attractors.sweep(functions.random_walk, GRID, trials=2, seed=1, store=store)
+    victim, other = sorted((store / "points").glob("*.nc"))[:2]
+    if damage == "truncate":  # what a full disk or a bad copy leaves
+        victim.write_bytes(victim.read_bytes()[:100])
+    elif damage == "rewrite":  # a valid netCDF file, but not the one written there
+        victim.write_bytes(other.read_bytes())
+    else:
+        victim.with_suffix(".sha256").unlink()
+    with pytest.warns(SweepStoreWarning, match=rf"{victim.name}.*computing it again"):
+        second = attractors.sweep(functions.random_walk, GRID, trials=2, seed=1, store=store)
+    assert second.attrs["computed_points"] == 1
+    xr.testing.assert_equal(first, second)
+    with warnings.catch_warnings():  # repaired: a third run reads it silently
+        warnings.simplefilter("error")
+        assert attractors.sweep(functions.random_walk, GRID, trials=2, seed=1,
+                                store=store).attrs["computed_points"] == 0
+
+
+def test_a_rewritten_function_is_refused_by_its_code_hash(tmp_path):
+    import importlib.util
+
+    def load(folder, body):
+        (tmp_path / folder).mkdir()
+        path = tmp_path / folder / "walkers.py"
+        path.write_text(f"def walk(x, rng):\n    return {{'y': {body}}}\n")
+        spec = importlib.util.spec_from_file_location("walkers", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module.walk
+
+    store = tmp_path / "store"
+    attractors.sweep(load("v1", "x + rng.random()"), {"x": [1, 2]}, store=store)
+    rewritten = load("v2", "x - rng.random()")  # same module and name, other code
+    with pytest.raises(SweepStoreError, match=r"differs in: the function's code \(it was rewritten\)"):
+        attractors.sweep(rewritten, {"x": [1, 2]}, store=store)
+
+
+CONCURRENT = textwrap.dedent("""
+    import sys, time
+    from pathlib import Path
+    sys.path.insert(0, {tests!r})
+    import attractors, _sweep_functions as f
+    from attractors._sweep import SweepStoreError
+    barrier = Path({root!r}) / "ready"
+    barrier.mkdir(exist_ok=True)
+    (barrier / str({seed})).touch()
+    while len(list(barrier.iterdir())) < 2:  # both processes begin together
+        time.sleep(0.001)
+    outcomes = []
+    for store, seed in [("store0", {seed}), ("store1", {seed}), ("store2", {seed}), ("same", 5)]:
+        try:
+            attractors.sweep(f.slow_draw, {{"x": list(range(6))}}, seed=seed, fixed={{"delay": 0.01}},
+                             store={root!r} + "/" + store)
+            outcomes.append("ok")
+        except SweepStoreError:
+            outcomes.append("refused")
+    print(" ".join(outcomes))
+""")
+
+
+def test_concurrent_sweeps_on_one_store(tmp_path):
+    seeds = [11, 22]
+    processes = [subprocess.Popen(
+        [sys.executable, "-c", CONCURRENT.format(tests=str(Path(__file__).parent), seed=seed,
+                                                 root=str(tmp_path))],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for seed in seeds]
+    outputs = [process.communicate(timeout=120) for process in processes]
+    for process, (_, err) in zip(processes, outputs):
+        assert process.returncode == 0, err
+    outcomes = [out.split() for out, _ in outputs]
+
+    def reread(store, seed):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # every point matches its checksum
+            stored = attractors.sweep(functions.slow_draw, {"x": list(range(6))}, seed=seed,
+                                      fixed={"delay": 0.01}, store=tmp_path / store)
+        assert stored.attrs["computed_points"] == 0
+        fresh = attractors.sweep(functions.slow_draw, {"x": list(range(6))}, seed=seed,
+                                 fixed={"delay": 0.01})
+        np.testing.assert_array_equal(stored["value"].values, fresh["value"].values)
+
+    # Two sweeps creating one store with different seeds: before the store lock, 2 of 6
+    # such races left sweep.json with one seed and the points of the other.  Now one
+    # wins, the other is refused, and the store holds the sweep its manifest names.
+    for k in range(3):
+        winners = [seed for seed, run in zip(seeds, outcomes) if run[k] == "ok"]
+        assert len(winners) == 1, outcomes
+        assert json.loads((tmp_path / f"store{k}" / "sweep.json").read_text())["sweep"]["seed"] == \
+            winners[0]
+        reread(f"store{k}", winners[0])
+    # The same sweep twice at once: both finish (unique temporary names), the store is
+    # complete and consistent, with no temporary file left.
+    assert [run[3] for run in outcomes] == ["ok", "ok"]
+    assert not list((tmp_path / "same" / "points").glob(".*"))
+    reread("same", 5)
+
+
+# -- plain scripts and threads ---------------------------------------------------------
+
+
+def test_a_plain_script_without_the_main_guard_runs_on_workers(tmp_path):
+    script = tmp_path / "plain.py"
+    script.write_text(textwrap.dedent("""
+        import attractors
+
+        def shifted(x, rng):
+            return {"y": x + rng.random()}
+
+        result = attractors.sweep(shifted, {"x": [1, 2, 3]}, trials=2, seed=4, scheduler=2)
+        print(repr(result["y"].values.ravel().tolist()))
+        capacity = attractors.sweep("capacity", {"load": [0.05]}, fixed={"n_units": 50}, scheduler=2)
+        print(int(capacity["n_patterns"].item()))
+    """))
+    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    values, n_patterns = run.stdout.strip().splitlines()
+
+    def shifted(x, rng):
+        return {"y": x + rng.random()}
+
+    inline = attractors.sweep(shifted, {"x": [1, 2, 3]}, trials=2, seed=4)
+    assert eval(values) == inline["y"].values.ravel().tolist()
+    assert n_patterns == "2"  # 0.05 * 50
+
+
+@pytest.mark.slow  # a path only taken without cloudpickle; 5 s of process start-up
+def test_without_cloudpickle_a_plain_script_is_told_about_the_guard(tmp_path):
+    script = tmp_path / "plain.py"
+    script.write_text(textwrap.dedent("""
+        import sys
+        sys.modules["cloudpickle"] = None  # as if it were not installed
+        import attractors
+
+        def shifted(x, rng):
+            return {"y": x + rng.random()}
+
+        attractors.sweep(shifted, {"x": [1, 2]}, scheduler=2)
+    """))
+    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert run.returncode != 0
+    assert 'put the sweep under `if __name__ == "__main__":`' in run.stderr
+
+
+def test_every_point_runs_on_one_blas_thread_wherever_it_runs():
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    with threadpoolctl.threadpool_limits(limits=2, user_api="blas"):
+        if functions.blas_threads(0, None)["threads"] != 2:
+            pytest.skip("this BLAS cannot be set to 2 threads")
+        inline = attractors.sweep(functions.blas_threads, {"x": [0, 1]})
+        pooled = attractors.sweep(functions.blas_threads, {"x": [0, 1]}, scheduler=2)
+        assert functions.blas_threads(0, None)["threads"] == 2  # restored after the sweep
+    assert inline["threads"].values.ravel().tolist() == [1, 1]
+    assert pooled["threads"].values.ravel().tolist() == [1, 1]
