@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import ParameterError, check_positive
+from ._validate import ParameterError, check_positive, describe
 
 __all__ = ["EnergyIncreaseError", "check_energy"]
 
@@ -47,12 +47,23 @@ def check_energy(trajectory, *, rtol: float = 1e-9, atol: float = 0.0, strict: b
     """
     import xarray as xr
 
+    if not isinstance(trajectory, xr.Dataset):
+        raise ParameterError(
+            f"trajectory must be an xarray.Dataset returned by attractors.simulate (with an "
+            f"'energy' variable), got {describe(trajectory)}"
+        )
     if "energy" not in trajectory:
         note = trajectory.attrs.get("energy", "no energy variable")
         raise ParameterError(f"the trajectory has no recorded energy ({note})")
     rtol = check_positive("rtol", rtol, allow_zero=True)
     atol = check_positive("atol", atol, allow_zero=True)
-    energy = trajectory["energy"].transpose("time", ...).values
+    energy = trajectory["energy"]
+    if "time" not in energy.dims or energy.ndim > 2:
+        raise ParameterError(
+            f"the trajectory's energy must have dims ('time',) or ('time', 'trial'), got "
+            f"{energy.dims}"
+        )
+    energy = energy.transpose("time", ...).values
     times = trajectory["time"].values
     batched = energy.ndim == 2
     if not batched:

@@ -1,4 +1,11 @@
-"""What a run records: the record grid, the memory guard, and the Dataset built from the records."""
+"""What a run records: the record grid, the memory guard, and the Dataset built from the records.
+
+The memory guard sizes everything a run will hold before any of it is made:
+the initial states it draws, the record of states and their times, the energy,
+observables and input recorded with them, and the solver's working copies of
+the state.  Energy and observables are evaluated over the record in blocks of
+about :data:`BLOCK_BYTES` of states, so their temporaries stay bounded.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +14,24 @@ import os
 import numpy as np
 
 from ._trajectory import build_dataset, format_bytes
+from ._validate import ParameterError
 
-__all__ = ["Recorder", "assemble", "check_memory", "record_steps"]
+__all__ = ["Recorder", "TooLargeError", "assemble", "check_initial_memory", "check_memory",
+           "record_steps"]
+
+#: States per block when energy and observables are evaluated over the record.
+BLOCK_BYTES = 32 * 2**20
+#: Working copies of the state a step holds at once (RK4: x, 4 slopes, a stage
+#: and its temporaries), counted by the memory guard.
+_STEP_COPIES = 8
+
+
+class TooLargeError(ParameterError, MemoryError):
+    """A run would not fit in memory; raised, with the sizes, before anything is allocated.
+
+    Both a :class:`~attractors.ParameterError` (the arguments ask for too much)
+    and a :class:`MemoryError`.
+    """
 
 
 def record_steps(n_steps, record_every):
@@ -21,36 +44,41 @@ def record_steps(n_steps, record_every):
 class Recorder:
     """The record of one run: states preallocated on the record grid, and when each was taken.
 
+    Record ``r`` is due at step ``min(r * record_every, n_steps)`` (computed, not
+    stored: a list of ten million Python ints would outweigh a one-unit record).
+
     Parameters
     ----------
-    record_steps : ndarray of int
-        The steps to record (0 first, the last step last).
+    n_steps, record_every : int
+        Length of the run and the recording interval.
     x0 : ndarray, shape (..., n_units)
         The initial state, recorded at once.
     """
 
-    def __init__(self, record_steps, x0):
-        # Plain Python ints in the loop: numpy scalars cost ~1 us a step there.
-        self.targets = record_steps.tolist()
-        self.states = np.empty((len(self.targets),) + x0.shape, dtype=x0.dtype)
+    def __init__(self, n_steps, record_every, x0):
+        self.n_steps, self.every = n_steps, record_every
+        self.n_records = n_steps // record_every + 1 + (n_steps % record_every != 0)
+        self.states = np.empty((self.n_records,) + x0.shape, dtype=x0.dtype)
         self.states[0] = x0
-        self.taken = [0]  # the step at which each record was taken
+        self.taken = np.zeros(self.n_records, dtype=np.int64)  # the step of each record
+        self.count = 1
         #: Records per block: blow-up checks and progress updates every ~128 steps.
-        self.block = max(1, 128 // max(1, self.targets[1] - self.targets[0])) \
-            if len(self.targets) > 1 else 1
+        self.block = max(1, 128 // min(record_every, n_steps))
 
-    def __len__(self):
-        return len(self.taken)
+    def target(self, r):
+        """The step at which record ``r`` is due (a Python int)."""
+        return min(r * self.every, self.n_steps)
 
     def record(self, x, k):
         """Keep ``x``, reached at step ``k``, as the next record."""
-        self.states[len(self.taken)] = x
-        self.taken.append(k)
+        self.states[self.count] = x
+        self.taken[self.count] = k
+        self.count += 1
 
     def first_non_finite(self, start):
         """The first record from ``start`` on with a NaN or inf, and its trials, or None."""
         # Non-finite values propagate, so checking the records finds a blow-up.
-        finite = np.isfinite(self.states[start:len(self.taken)]).all(axis=-1)
+        finite = np.isfinite(self.states[start:self.count]).all(axis=-1)
         if finite.all():
             return None
         bad_rows = ~finite.reshape(finite.shape[0], -1).all(axis=1)
@@ -61,7 +89,7 @@ class Recorder:
         """The run result with the first ``n_records`` records."""
         from ._stopping import RunResult
 
-        return RunResult(self.states[:n_records], t0 + np.asarray(self.taken[:n_records]) * dt,
+        return RunResult(self.states[:n_records], t0 + self.taken[:n_records] * dt,
                          status, message, int(steps_taken), criterion.converged,
                          criterion.t_converged)
 
@@ -80,50 +108,119 @@ def _available_memory() -> int:
         return 2**63
 
 
-def check_memory(n_records, x0, observables, energy_defined):
-    # The state, its step index, the observables and the energy of each record.
-    per_record = x0.nbytes + 8 + sum(v.nbytes for _, v in observables.values())
-    per_record += 8 * max(1, x0.size // x0.shape[-1]) if energy_defined else 0
-    need = n_records * per_record
+def _refuse(need, what, advice):
     available = _available_memory()
     if need > available:
-        fitting = max(1, available // per_record)
-        raise MemoryError(
-            f"recording {n_records:,} states of shape {x0.shape} needs {format_bytes(need)}, "
-            f"but only {format_bytes(available)} of memory is available; record fewer "
-            f"states (record_every larger, at most about {fitting:,} records) or run shorter"
-        )
+        raise TooLargeError(f"{what} needs {format_bytes(need)}, but only "
+                            f"{format_bytes(available)} of memory is available; {advice}")
+
+
+def check_initial_memory(system, n_trials):
+    """Size the initial states to draw before drawing them (the record is sized after)."""
+    n_elements = float(np.prod(system._batch_shape(n_trials), dtype=np.float64))
+    # The draw's temporaries (int64 or float64), the states and the run's copy.
+    need = n_elements * (8 + 2 * system.state_dtype.itemsize)
+    trials = f"n_trials={n_trials:,} initial states" if n_trials is not None else "an initial state"
+    _refuse(need, f"drawing {trials} of {system.n_units:,} units",
+            "lower n_trials" if n_trials is not None else "run a smaller model")
+
+
+def input_layout(system, batch_shape, value):
+    """How an input value is recorded: ``(per_trial, shape, dims)`` of one time's value."""
+    target = tuple(batch_shape) + tuple(system.input_shape)
+    per_trial = len(batch_shape) == 1 and np.ndim(value) == len(target)
+    shape = target if per_trial else tuple(system.input_shape)
+    dims = (("trial",) if per_trial else ()) + tuple(system.input_dims)
+    return per_trial, shape, dims
+
+
+def memory_estimate(n_records, x0, observables, energy_defined, input_value=None):
+    """Bytes a run holds at its peak, ``(fixed, per_record)``.
+
+    ``input_value`` is the input at the start for an input that varies in time
+    (recorded at every record), None otherwise.
+    """
+    batch = max(1, x0.size // x0.shape[-1])
+    # Each record: the state, its step and time, the observables, the energy and
+    # the input at that time.
+    per_record = x0.nbytes + 16 + sum(v.nbytes for _, v in observables.values())
+    per_record += 8 * batch if energy_defined else 0
+    if input_value is not None:
+        per_record += max(np.asarray(input_value).nbytes, 8)
+    # The step's working copies, and the block temporaries of energy/observables.
+    fixed = _STEP_COPIES * x0.nbytes + 4 * min(BLOCK_BYTES, n_records * x0.nbytes)
+    return fixed, per_record
+
+
+def check_memory(n_records, x0, observables, energy_defined, input_value=None):
+    """Refuse (TooLargeError, a MemoryError) a run whose record would not fit in memory."""
+    fixed, per_record = memory_estimate(n_records, x0, observables, energy_defined, input_value)
+    fitting = max(1, (_available_memory() - fixed) // per_record)
+    _refuse(fixed + n_records * per_record,
+            f"recording {n_records:,} states of shape {x0.shape} (with their energy, "
+            f"observables and input)",
+            f"record fewer states (record_every larger, at most about {fitting:,} records) or "
+            f"run shorter")
+
+
+def _in_blocks(function, states, inputs, per_time_input):
+    """``function(states, inputs)`` evaluated over blocks of records, concatenated."""
+    size = max(1, BLOCK_BYTES // max(1, states[0].nbytes))
+    if size >= len(states):
+        return function(states, inputs)
+    parts = [function(states[i:i + size], inputs[i:i + size] if per_time_input else inputs)
+             for i in range(0, len(states), size)]
+    if isinstance(parts[0], dict):
+        return {k: (parts[0][k][0], np.concatenate([np.asarray(p[k][1]) for p in parts]))
+                for k in parts[0]}
+    return np.concatenate([np.asarray(p) for p in parts])
+
+
+def _record_input(system, source, times, batch_shape):
+    """The input as recorded: ``(variables, values for energy, per_time)``.
+
+    ``variables`` holds ``input`` (at the recorded times, or once for a constant)
+    and, for a sampled input, the whole series (``input_series`` over
+    ``input_time``), so that the file alone rebuilds the run.
+    """
+    from .inputs import Sampled
+
+    per_trial, shape, dims = input_layout(system, batch_shape, np.asarray(source(times[0])))
+    if not getattr(source, "varies_in_time", True):
+        constant = np.array(np.broadcast_to(source(times[0]), shape))
+        return {"input": (dims, constant)}, constant, False
+    stacked = np.stack([np.broadcast_to(source(t), shape) for t in times])
+    values = stacked if per_trial else stacked.reshape(
+        (len(times),) + (1,) * len(batch_shape) + shape)
+    variables = {"input": (("time",) + dims, stacked)}
+    if isinstance(source, Sampled):
+        sample_layout = input_layout(system, batch_shape, source.values[0])
+        series = np.array(np.broadcast_to(source.values, (len(source.times),) + sample_layout[1]))
+        variables["input_series"] = (("input_time",) + sample_layout[2], series,
+                                     {"long_name": "external input as given (sampled series)",
+                                      "interpolation": source.kind})
+        variables["input_time"] = (("input_time",), source.times)
+    return variables, values, True
 
 
 def assemble(system, batch_shape, source, energy_note, run, attrs):
     """The trajectory Dataset of a run (a RunResult): records, energy, observables, input."""
     states, times = run.states, run.times
     batched = len(batch_shape) == 1
-    recorded_input = None
-    input_values = None
-    if source is not None:
-        target = tuple(batch_shape) + tuple(system.input_shape)
-        value0 = np.asarray(source(times[0]))
-        per_trial = batched and value0.ndim == len(target)
-        shape = target if per_trial else tuple(system.input_shape)
-        dims = (("trial",) if per_trial else ()) + tuple(system.input_dims)
-        if getattr(source, "varies_in_time", True):
-            stacked = np.stack([np.broadcast_to(source(t), shape) for t in times])
-            recorded_input = (("time",) + dims, stacked)
-            input_values = stacked if per_trial else stacked.reshape(
-                (len(times),) + (1,) * len(batch_shape) + shape)
-        else:
-            constant = np.array(np.broadcast_to(value0, shape))
-            recorded_input = (dims, constant)
-            input_values = constant
+    input_variables, input_values, per_time = {}, None, False
+    if source is not None and len(times):
+        input_variables, input_values, per_time = _record_input(system, source, times,
+                                                                batch_shape)
     energy = None
     if energy_note == "recorded" and len(states):
-        energy = np.asarray(system.energy(states, input_values), dtype=np.float64)
+        energy = np.asarray(_in_blocks(system.energy, states, input_values, per_time),
+                            dtype=np.float64)
     observables = {}
     if len(states):
-        observables = {k: (tuple(d), np.asarray(v)) for k, (d, v) in system.observables(states).items()}
+        recorded = _in_blocks(lambda x, u: system.observables(x), states, None, False)
+        observables = {k: (tuple(d), np.asarray(v)) for k, (d, v) in recorded.items()}
     return build_dataset(
         system, states=states, times=times, batched=batched, energy=energy,
-        energy_note=energy_note, observables=observables, recorded_input=recorded_input,
+        energy_note=energy_note, observables=observables, recorded_input=input_variables,
         converged=run.converged, t_converged=run.t_converged, attrs=attrs,
     )

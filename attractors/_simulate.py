@@ -7,10 +7,16 @@ import warnings
 
 import numpy as np
 
-from ._recording import Recorder, assemble, check_memory
-from ._recording import record_steps as make_record_steps
+from ._recording import (
+    Recorder,
+    assemble,
+    check_initial_memory,
+    check_memory,
+    input_layout,
+    record_steps,
+)
 from ._stopping import stop_criterion
-from ._system import DiscreteSystem, DynamicalSystem
+from ._system import ContinuousSystem, DiscreteSystem, DynamicalSystem
 from ._trajectory import encode_json_attr
 from ._validate import (
     ParameterError,
@@ -58,7 +64,7 @@ def _time_grid(system, t_span, n_steps, dt, solver):
         if dt is not None and dt != step:
             raise ParameterError(
                 f"dt must be {step:g} (or left out) for the discrete-time {system.name}, "
-                f"whose update() advances time by {step:g}; got {dt!r}"
+                f"whose update() advances time by {step:g}; got {describe(dt)}"
             )
         if solver is not None:
             raise ParameterError(
@@ -76,14 +82,17 @@ def _time_grid(system, t_span, n_steps, dt, solver):
     if n_steps is not None:
         return 0.0, dt, check_integer("n_steps", n_steps, minimum=1)
     # Discrete time: t_span is in time units, so it is a whole number of updates.
-    if isinstance(t_span, numbers.Real):
+    if isinstance(t_span, np.ndarray) and t_span.ndim == 0:
+        t_span = t_span.item()
+    if _is_number(t_span):
         t_span = (0.0, t_span)
-    try:
-        t0, t1 = (float(t) for t in t_span)
-    except (TypeError, ValueError):
+    # A string is iterable ('19' would run from t=1 to t=9): only numbers are times.
+    pair = tuple(t_span) if isinstance(t_span, (tuple, list, np.ndarray)) else ()
+    if len(pair) != 2 or not all(_is_number(t) for t in pair):
         raise ParameterError(
-            f"t_span must be a number t1 or a pair (t0, t1), got {describe(t_span)}"
-        ) from None
+            f"t_span must be a number t1 or a pair of numbers (t0, t1), got {describe(t_span)}"
+        )
+    t0, t1 = (float(t) for t in pair)
     if not (np.isfinite(t0) and np.isfinite(t1)):
         raise ParameterError(f"t_span must be finite, got ({t0!r}, {t1!r})")
     if t1 <= t0:
@@ -98,13 +107,24 @@ def _time_grid(system, t_span, n_steps, dt, solver):
     return t0, dt, n
 
 
+def _is_number(value) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+
+
 def _initial_states(system, x0, n_trials, rng):
+    """The run's initial states: x0 checked and copied, or drawn (sized before drawing)."""
     n = system.n_units
     if x0 is None:
         if n_trials is not None:
             n_trials = check_integer("n_trials", n_trials, minimum=1)
+        check_initial_memory(system, n_trials)
         x0 = system.initial_state(rng, n_trials)
     x0 = check_finite_array("x0", x0)
+    if x0.dtype.kind == "c" and system.state_dtype.kind != "c":
+        raise ParameterError(
+            f"x0 must be real: {system.name} has real states (dtype {system.state_dtype}), "
+            f"got a complex x0 ({describe(x0)}); numpy would silently drop the imaginary part"
+        )
     if x0.ndim not in (1, 2) or x0.shape[-1] != n:
         raise ParameterError(
             f"x0 must have shape ({n},) for one trial or (n_trials, {n}) for a batch "
@@ -116,6 +136,31 @@ def _initial_states(system, x0, n_trials, rng):
     if dtype.kind == "f" and x0.dtype.kind != "f":
         x0 = x0.astype(dtype)
     return np.array(x0, dtype=np.result_type(x0.dtype, dtype), copy=True)
+
+
+def _probe(system, x0, t0, source, record_energy):
+    """Call the model once on x0 (wrong shapes fail here, not after an hour).
+
+    Returns the energy note for the trajectory, the observables of x0 and the input at t0.
+    """
+    u0 = None if source is None else source(t0)
+    if isinstance(system, ContinuousSystem):
+        slope = np.asarray(system.vector_field(t0, x0, u0))
+        if slope.shape != x0.shape:
+            raise ParameterError(
+                f"{system.name}.vector_field returned shape {slope.shape} for a state of "
+                f"shape {x0.shape}; it must return dx/dt of the same shape"
+            )
+    if not record_energy:
+        energy_note = "not recorded (record_energy=False)"
+    else:
+        try:
+            np.asarray(system.energy(x0, u0))
+            energy_note = "recorded"
+        except NotImplementedError as reason:
+            energy_note = f"not defined: {reason}"
+    observables = {k: (tuple(d), np.asarray(v)) for k, (d, v) in system.observables(x0).items()}
+    return energy_note, observables, u0
 
 
 def simulate(
@@ -240,32 +285,17 @@ def simulate(
         tol = 0.0 if discrete else 1e-8
     tol = check_positive("tol", tol, allow_zero=True)
     rng, seed = _resolve_rng(rng, seed)
+    n_records = n_steps // record_every + 1 + (n_steps % record_every != 0)
     x0 = _initial_states(system, x0, n_trials, rng)
     batch_shape = x0.shape[:-1]
     t_end = t0 + n_steps * dt
     source = as_input(inputs, system, batch_shape, (t0, t_end))
 
-    # Probe the model once on x0: wrong shapes fail here, not after an hour.
-    u0 = None if source is None else source(t0)
-    if not discrete:
-        slope = np.asarray(system.vector_field(t0, x0, u0))
-        if slope.shape != x0.shape:
-            raise ParameterError(
-                f"{system.name}.vector_field returned shape {slope.shape} for a state of "
-                f"shape {x0.shape}; it must return dx/dt of the same shape"
-            )
-    if not record_energy:
-        energy_note = "not recorded (record_energy=False)"
-    else:
-        try:
-            np.asarray(system.energy(x0, u0))
-            energy_note = "recorded"
-        except NotImplementedError as reason:
-            energy_note = f"not defined: {reason}"
-    observables0 = {k: (tuple(d), np.asarray(v)) for k, (d, v) in system.observables(x0).items()}
-    n_records = n_steps // record_every + 1 + (n_steps % record_every != 0)
-    check_memory(n_records, x0, observables0, energy_note == "recorded")
-    record_steps = make_record_steps(n_steps, record_every)
+    energy_note, observables0, u0 = _probe(system, x0, t0, source, record_energy)
+    recorded_input = None  # one input value per record, for an input that varies in time
+    if source is not None and getattr(source, "varies_in_time", True):
+        recorded_input = np.broadcast_to(u0, input_layout(system, batch_shape, u0)[1])
+    check_memory(n_records, x0, observables0, energy_note == "recorded", recorded_input)
 
     from tqdm.auto import tqdm  # light import, only when running
 
@@ -274,13 +304,13 @@ def simulate(
         if solver.adaptive:
             from ._adaptive import run_adaptive
 
-            run = run_adaptive(system, solver, x0, t0, dt, record_steps, source,
-                               stop_at_fixed_point, tol, bar)
+            run = run_adaptive(system, solver, x0, t0, dt, record_steps(n_steps, record_every),
+                               source, stop_at_fixed_point, tol, bar)
         else:
             criterion = stop_criterion(system, discrete, stop_at_fixed_point, tol, t0, dt, x0,
                                        source)
-            run = _run_fixed_step(system, solver, x0, t0, dt, record_steps, source, rng,
-                                  criterion, bar)
+            run = _run_fixed_step(system, solver, x0, t0, dt, n_steps, record_every, source,
+                                  rng, criterion, bar)
 
     if run.status == "blew_up":
         warnings.warn(run.message, BlowUpWarning, stacklevel=2)
@@ -324,16 +354,17 @@ def _blow_up_message(times, r_bad, trials, batched):
             f"are kept (reduce dt, or check the model's parameters for instability)")
 
 
-def _run_fixed_step(system, solver, x, t0, dt, record_steps, source, rng, criterion, bar):
+def _run_fixed_step(system, solver, x, t0, dt, n_steps, record_every, source, rng, criterion,
+                    bar):
     """The stepping loop shared by every fixed-step solver and every map: a RunResult."""
     run_to = _stepping(solver.step, t0, dt, criterion.after_step if criterion.per_step else None)
     state = solver.init(system, x, t0, dt, source, rng)
-    recorder = Recorder(record_steps, x)
-    targets, k, stopped = recorder.targets, 0, False
-    while len(recorder) < len(targets) and not stopped:
-        block_start, k_block = len(recorder), k
-        for target in targets[block_start:block_start + recorder.block]:
-            x, state, k = run_to(x, state, k, target)
+    recorder = Recorder(n_steps, record_every, x)
+    k, stopped = 0, False
+    while recorder.count < recorder.n_records and not stopped:
+        block_start, k_block = recorder.count, k
+        for r in range(block_start, min(block_start + recorder.block, recorder.n_records)):
+            x, state, k = run_to(x, state, k, recorder.target(r))
             recorder.record(x, k)
             if criterion.at_record(t0 + k * dt, x):
                 stopped = True
@@ -342,13 +373,12 @@ def _run_fixed_step(system, solver, x, t0, dt, record_steps, source, rng, criter
         bad = recorder.first_non_finite(block_start)
         if bad is not None:
             r_bad, trials = bad
-            times = t0 + np.asarray(recorder.taken) * dt
-            message = _blow_up_message(times, r_bad, trials, x.ndim > 1)
+            message = _blow_up_message(t0 + recorder.taken * dt, r_bad, trials, x.ndim > 1)
             return recorder.result(t0, dt, r_bad, "blew_up", message, recorder.taken[r_bad],
                                    criterion)
     if stopped:
         message = (f"every trial reached a fixed point (tol={criterion.tol:g}) by "
                    f"t={np.max(criterion.t_converged):g}; stopped at t={t0 + k * dt:g}")
-        return recorder.result(t0, dt, len(recorder), "converged", message, k, criterion)
-    return recorder.result(t0, dt, len(recorder), "completed", f"ran {targets[-1]} steps", k,
+        return recorder.result(t0, dt, recorder.count, "converged", message, k, criterion)
+    return recorder.result(t0, dt, recorder.count, "completed", f"ran {n_steps} steps", k,
                            criterion)

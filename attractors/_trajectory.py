@@ -195,7 +195,7 @@ def build_dataset(
     energy: np.ndarray | None,
     energy_note: str,
     observables: dict,
-    recorded_input: tuple | None,
+    recorded_input: dict | None,
     converged: np.ndarray | None,
     t_converged: np.ndarray | None,
     attrs: dict,
@@ -222,9 +222,13 @@ def build_dataset(
     observable_attrs = system.observable_attrs
     for name, (extra_dims, values) in observables.items():
         data_vars[name] = (lead + tuple(extra_dims), values, dict(observable_attrs.get(name, {})))
-    if recorded_input is not None:
-        dims, values = recorded_input
-        data_vars["input"] = (dims, values, {"long_name": "external input"})
+    for name, (dims, values, *var_attrs) in (recorded_input or {}).items():
+        if name == "input_time":
+            coords[name] = (dims, values, {"long_name": "sample times of the input",
+                                           "units": system.time_unit or "model time units"})
+        else:
+            data_vars[name] = (dims, values, var_attrs[0] if var_attrs
+                               else {"long_name": "external input"})
     for name, (dims, values) in parameter_variables.items():
         data_vars[name] = (dims, values, {"long_name": f"model parameter ({name[6:]})"})
     if converged is not None:

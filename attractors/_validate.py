@@ -17,6 +17,7 @@ __all__ = [
     "check_integer",
     "check_positive",
     "describe",
+    "plain",
 ]
 
 
@@ -24,14 +25,44 @@ class ParameterError(ValueError):
     """A parameter has a value that is not allowed; the message says which and why."""
 
 
+def _plain(value):
+    """``value`` with numpy scalars made Python numbers, inside lists, tuples and dicts too."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, (list, tuple)):
+        items = [_plain(v) for v in value]
+        return items if isinstance(value, list) else tuple(items)
+    if isinstance(value, dict):
+        return {_plain(k): _plain(v) for k, v in value.items()}
+    return value
+
+
 def describe(value) -> str:
-    """A short, readable rendering of ``value`` for an error message."""
+    """A short, readable rendering of ``value`` for an error message.
+
+    Numbers print plainly (``-1.2654``, not ``np.float64(-1.2654)``), also
+    inside lists, tuples and dictionaries; arrays print their values when small
+    and their shape and dtype otherwise.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> describe(np.float64(-1.2654)), describe((np.int64(3), np.float32(0.5)))
+    ('-1.2654', '(3, 0.5)')
+    >>> describe(np.array([1.0, 2.0]))
+    'array [1. 2.] (shape (2,))'
+    """
     if isinstance(value, np.ndarray):
         if value.size <= 6:
             return f"array {np.array2string(value, threshold=6)} (shape {value.shape})"
         return f"array of shape {value.shape} and dtype {value.dtype}"
-    text = repr(value)
+    text = repr(_plain(value))
     return text if len(text) <= 80 else text[:77] + "..."
+
+
+def plain(value) -> str:
+    """A number (numpy or Python) as plain text, ``str`` of the Python value: ``-1.2654``."""
+    return str(_plain(value))
 
 
 def check_positive(name: str, value, *, allow_zero: bool = False) -> float:
@@ -68,11 +99,43 @@ def check_choice(name: str, value, allowed) -> str:
     )
 
 
+def _convert_exactly(name: str, array: np.ndarray, dtype) -> np.ndarray:
+    """``array`` as ``dtype``, refused where the cast would drop or wrap values."""
+    source, target = array.dtype, np.dtype(dtype)
+    if source.kind == "c" and target.kind != "c":
+        raise ParameterError(
+            f"{name} must be real, got a complex array ({describe(array)}); pass the real "
+            f"part explicitly (np.real) if the imaginary part is meant to be dropped"
+        )
+    if source.kind in "iu" and target.kind in "iu" and array.size:
+        info = np.iinfo(target)
+        low, high = array.min(), array.max()
+        if low < info.min or high > info.max:
+            raise ParameterError(
+                f"{name} has integer values in [{plain(low)}, {plain(high)}], which do not fit "
+                f"{target} ([{info.min}, {info.max}]) and would wrap around"
+            )
+    return array.astype(target, copy=False)
+
+
 def check_finite_array(name: str, value, *, dtype=None) -> np.ndarray:
-    """Convert ``value`` to an array and check every entry is finite."""
+    """Convert ``value`` to an array and check every entry is finite.
+
+    With ``dtype``, the conversion must be exact where it could silently lose
+    information: complex values are refused for a real ``dtype`` (numpy would
+    drop the imaginary part) and integers that do not fit an integer ``dtype``
+    (``uint64`` 2**64 - 1 would become -1) are refused.
+    """
     try:
-        array = np.asarray(value, dtype=dtype)
+        array = np.asarray(value)
+        if dtype is not None:
+            if array.dtype.kind in "biufc":
+                array = _convert_exactly(name, array, dtype)
+            else:
+                array = np.asarray(value, dtype=dtype)
     except (TypeError, ValueError) as error:
+        if isinstance(error, ParameterError):
+            raise
         raise ParameterError(f"{name} must be numeric, got {describe(value)}") from error
     if not np.issubdtype(array.dtype, np.number) and array.dtype != np.bool_:
         raise ParameterError(f"{name} must be numeric, got dtype {array.dtype}")

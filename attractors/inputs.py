@@ -21,7 +21,7 @@ import numpy as np
 
 from ._validate import ParameterError, check_choice, check_finite_array, describe
 
-__all__ = ["Constant", "Sampled", "as_input"]
+__all__ = ["Constant", "Sampled", "as_input", "from_trajectory"]
 
 
 class Constant:
@@ -101,7 +101,8 @@ class Sampled:
         return self.values[index - 1] + weight * (self.values[index] - self.values[index - 1])
 
     def __repr__(self) -> str:
-        return f"Sampled(n_samples={self.times.size}, value_shape={self.values.shape[1:]}, kind={self.kind!r})"
+        return (f"Sampled(n_samples={self.times.size}, value_shape={self.values.shape[1:]}, "
+                f"kind={self.kind!r})")
 
 
 class Function:
@@ -113,7 +114,10 @@ class Function:
         self.function = function
 
     def __call__(self, t: float) -> np.ndarray:
-        return np.asarray(self.function(t), dtype=np.float64)
+        value = np.asarray(self.function(t))
+        # Complex values pass through, so that simulate() can refuse them by name
+        # (a cast would drop the imaginary part); everything else becomes float64.
+        return value if value.dtype.kind == "c" else np.asarray(value, dtype=np.float64)
 
     def __repr__(self) -> str:
         return f"Function({getattr(self.function, '__name__', 'callable')})"
@@ -172,5 +176,72 @@ def as_input(inputs, system, batch_shape: tuple[int, ...], t_span: tuple[float, 
             )
         if value.dtype.kind in "fc" and not np.all(np.isfinite(value)):
             raise ParameterError(f"inputs must be finite, but inputs({t:g}) contains {describe(value)}")
+        if value.dtype.kind == "c" and system.state_dtype.kind != "c":
+            raise ParameterError(
+                f"inputs must be real for {system.name}, whose states are real (dtype "
+                f"{system.state_dtype}); inputs({t:g}) is complex ({describe(value)})"
+            )
         system.check_input(value)
     return source
+
+
+def from_trajectory(trajectory):
+    """The input of a recorded run, rebuilt from its trajectory (or its file).
+
+    A trajectory keeps a constant input whole (``input`` without a time
+    dimension) and a sampled input as given (``input_series`` over
+    ``input_time``, with its interpolation), so the run can be repeated exactly
+    from the file: the model from :func:`attractors.parameters`, the seed from
+    ``attrs["seed"]``, and the input from here.  An input given as a Python
+    function is recorded only at the recorded times and cannot be rebuilt.
+
+    Parameters
+    ----------
+    trajectory : xarray.Dataset
+        A trajectory of :func:`attractors.simulate`.
+
+    Returns
+    -------
+    Constant, Sampled or None
+        None when the run had no input.
+
+    Raises
+    ------
+    ParameterError
+        When the run's input was a function of time, or ``trajectory`` is not a
+        trajectory.
+
+    Examples
+    --------
+    >>> import attractors
+    >>> from attractors.inputs import Sampled, from_trajectory
+    >>> from attractors.models import LinearSystem
+    >>> cue = Sampled([0.0, 1.0, 2.0], [[0.0], [1.0], [0.0]])
+    >>> run = attractors.simulate(LinearSystem([[-1.0]]), [0.0], t_span=2.0, dt=0.1,
+    ...                           inputs=cue, record_every=5, seed=0)
+    >>> again = attractors.simulate(LinearSystem(**attractors.parameters(run)), [0.0],
+    ...                             t_span=2.0, dt=0.1, inputs=from_trajectory(run),
+    ...                             record_every=5, seed=run.attrs["seed"])
+    >>> bool((again.state == run.state).all())
+    True
+    """
+    attrs = getattr(trajectory, "attrs", None)
+    if not isinstance(attrs, dict) or not hasattr(trajectory, "variables"):
+        raise ParameterError(
+            f"trajectory must be an xarray.Dataset returned by attractors.simulate, got "
+            f"{describe(trajectory)}"
+        )
+    if "input_series" in trajectory.variables:
+        series = trajectory["input_series"]
+        return Sampled(trajectory["input_time"].values, series.values,
+                       kind=series.attrs.get("interpolation", "linear"))
+    if "input" not in trajectory.variables:
+        return None
+    recorded = trajectory["input"]
+    if "time" not in recorded.dims:
+        return Constant(recorded.values)
+    raise ParameterError(
+        f"the run's input was {attrs.get('inputs', 'a function of time')}, which a file holds "
+        f"only at the recorded times; rebuild it from the function, or pass the input as a "
+        f"Sampled series so that the trajectory keeps it whole"
+    )

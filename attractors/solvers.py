@@ -37,7 +37,14 @@ from typing import ClassVar
 
 import numpy as np
 
-from ._validate import ParameterError, check_choice, check_finite_array, check_positive
+from ._validate import (
+    ParameterError,
+    check_choice,
+    check_finite_array,
+    check_positive,
+    describe,
+    plain,
+)
 
 __all__ = [
     "RK4",
@@ -159,7 +166,7 @@ class ButcherTableau:
         if np.any(np.triu(self.a) != 0):
             raise ParameterError("a must be strictly lower triangular for an explicit method")
         if not np.isclose(self.b.sum(), 1.0):
-            raise ParameterError(f"the weights b must sum to 1, got {self.b.sum()!r}")
+            raise ParameterError(f"the weights b must sum to 1, got {plain(self.b.sum())}")
 
 
 class ExplicitRungeKutta(Solver):
@@ -268,7 +275,7 @@ class ExponentialEuler(Solver):
     def make_stepper(self, system, dt, inputs, rng):
         leak = check_finite_array("leak_rate()", system.leak_rate(), dtype=np.float64)
         if np.any(leak < 0):
-            raise ParameterError(f"{system.name}.leak_rate() must be >= 0, got {leak!r}")
+            raise ParameterError(f"{system.name}.leak_rate() must be >= 0, got {describe(leak)}")
         decay = np.exp(-leak * dt)
         # (1 - e^{-lambda h}) / lambda, with its limit h where lambda = 0.
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -306,7 +313,7 @@ class EulerMaruyama(Solver):
         sigma = check_finite_array("noise", noise, dtype=np.float64)
         if np.any(sigma < 0) or sigma.ndim > 1:
             raise ParameterError(
-                f"noise must be a number >= 0 or a 1-D array of them (one per unit), got {noise!r}"
+                f"noise must be a number >= 0 or a 1-D array of them (one per unit), got {describe(noise)}"
             )
         self.noise = sigma
 
