@@ -365,15 +365,19 @@ def test_results_do_not_depend_on_the_number_of_threads():
         numba.set_num_threads(threads)
     np.testing.assert_array_equal(parallel.state, serial.state)
     np.testing.assert_array_equal(parallel.sweeps, serial.sweeps)
-    # ... and a trial's result does not depend on the rest of the batch.
-    alone = net.recall(cues[:3], seed=4)
-    np.testing.assert_array_equal(alone.state, parallel.state[:3])
+    # ... and a trial's result does not depend on the rest of the batch: its random
+    # stream does not, and with exact couplings neither do its fields.  (With float64
+    # W = J/N the BLAS product's rounding depends on the batch size: measured 9e-16
+    # between 3 and 300 rows, which decides a near-tie differently in one of these
+    # cues, with this code and with the code before the run-state change alike.)
+    exact = HopfieldNetwork(hebb(net.patterns, exact=True), weight_scale=1 / n)
+    batch = exact.recall(cues, seed=4)
+    alone = exact.recall(cues[:3], seed=4)
+    np.testing.assert_array_equal(alone.state, batch.state[:3])
     # recall() and simulate() draw the same random orders from the same seed.  With
     # exact couplings the fields agree exactly too (float64 W = J/N would not: the
     # incremental and the recomputed field round differently, and decide near-ties
     # differently).
-    exact = HopfieldNetwork(hebb(net.patterns, exact=True), weight_scale=1 / n)
-    alone = exact.recall(cues[:3], seed=4)
     run = attractors.simulate(exact, cues[:3], n_steps=int(alone.sweeps.max()) + 1, seed=4)
     np.testing.assert_array_equal(run.state.isel(time=-1), alone.state)
 

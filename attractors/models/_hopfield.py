@@ -35,62 +35,25 @@ Exact couplings are also the fastest: fewer bytes per changed unit.
 
 from __future__ import annotations
 
-import numbers
-import weakref
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from .._system import DiscreteSystem
-from .._validate import ParameterError, check_choice, check_finite_array, check_integer, \
-    check_positive, describe
+from .._validate import ParameterError, describe
+from . import _hopfield_dynamics as dynamics
+from . import _hopfield_recall as recall_module
+from ._hopfield_doubled import doubled_couplings
+from ._hopfield_validate import (
+    BLOCK_BYTES,
+    check_patterns,
+    check_states,
+    frozen,
+    initialise,
+)
 
 __all__ = ["HopfieldNetwork", "doubled_network"]
 
-_UNITS = ("spin", "binary")
-_DYNAMICS = ("async", "sync", "glauber")
-_INT_TYPES = (np.int8, np.int16, np.int32, np.int64)
-#: Bytes of the row blocks in which N x N matrices are converted or checked (16 MB).
-_BLOCK_BYTES = 1 << 24
-#: Unit updates (trials x units x sweeps) above which a call runs trials on threads.
-_PARALLEL_WORK = 100_000
-#: Largest batch of states (trials x units) whose local field is kept for reuse (~40 MB).
-_CACHE_ELEMENTS = 1 << 22
-#: Largest float copy of integer couplings kept for matrix products (256 MB).
-_COPY_BYTES = 1 << 28
-
-
-def _kernels():
-    from . import _hopfield_kernels  # numba compiles (or loads its cache) on first use
-
-    return _hopfield_kernels
-
-
-def _check_finite_symmetric(matrix: np.ndarray) -> float:
-    """Raise unless ``matrix`` is finite and symmetric (exactly for integers, to round-off
-    for floats), a block of rows at a time so that no N x N temporary is made.
-
-    Returns the largest magnitude of an entry."""
-    n = matrix.shape[0]
-    block = max(1, _BLOCK_BYTES // (8 * n))
-    floating = matrix.dtype.kind == "f"
-    scale = 0.0
-    for lo in range(0, n, block):
-        rows = matrix[lo:lo + block]
-        if floating and not np.all(np.isfinite(rows)):
-            i, j = np.argwhere(~np.isfinite(rows))[0]
-            raise ParameterError(f"weights must be finite, but W[{lo + i}, {j}] = {rows[i, j]!r}")
-        scale = max(scale, abs(float(rows.max())), abs(float(rows.min())))
-    tol = 1e-12 * scale if floating else 0.0
-    for lo in range(0, n, block):
-        rows = matrix[lo:lo + block]
-        gap = np.abs(rows.astype(np.float64) - matrix[:, lo:lo + block].T)
-        if gap.max(initial=0.0) > tol:
-            i, j = np.unravel_index(int(np.argmax(gap)), gap.shape)
-            raise ParameterError(
-                f"weights must be symmetric (W = W^T), but W[{lo + i}, {j}] = "
-                f"{matrix[lo + i, j]!r} and W[{j}, {lo + i}] = {matrix[j, lo + i]!r}")
-    return scale
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -195,139 +158,26 @@ class HopfieldNetwork(DiscreteSystem):
     keep_diagonal: bool = field(default=False, kw_only=True)
     weight_scale: float | None = field(default=None, kw_only=True)
     steps_per_sweep: int = field(default=1, kw_only=True)
+    pattern_labels: tuple | None = field(default=None, kw_only=True)
 
     time_unit = "sweep"
 
     def __post_init__(self):
-        setattr_ = object.__setattr__.__get__(self)
-        units = check_choice("units", self.units, _UNITS)
-        dynamics = check_choice("dynamics", self.dynamics, _DYNAMICS)
-        setattr_("units", units)
-        setattr_("dynamics", dynamics)
-        weights, bound = self._check_weights(self.weights)
-        n = weights.shape[0]
-        integer = weights.dtype.kind in "iu"
-        if self.weight_scale is None:
-            scale = 1.0
-        else:
-            if not integer:
-                raise ParameterError(
-                    f"weight_scale applies to integer weights (W = weight_scale * J); got it "
-                    f"({self.weight_scale!r}) with {weights.dtype} weights: scale them instead")
-            scale = check_positive("weight_scale", self.weight_scale)
-            setattr_("weight_scale", scale)
-        if self.thresholds is None:
-            theta = np.zeros(n)
-        else:
-            theta = check_finite_array("thresholds", self.thresholds, dtype=np.float64)
-            if theta.shape != (n,):
-                raise ParameterError(f"thresholds must have shape ({n},) to match {n} units, "
-                                     f"got shape {theta.shape}")
-            setattr_("thresholds", theta)
-        setattr_("order", self._check_order(self.order, n))
-        temperature = check_positive("temperature", self.temperature, allow_zero=True)
-        if temperature and dynamics != "glauber":
-            raise ParameterError(f"temperature={temperature!r} needs dynamics='glauber' "
-                                 f"(got dynamics={dynamics!r}, which is deterministic)")
-        setattr_("temperature", temperature)
-        if not isinstance(self.keep_diagonal, (bool, np.bool_)):
-            raise ParameterError(
-                f"keep_diagonal must be True or False, got {describe(self.keep_diagonal)}")
-        k = check_integer("steps_per_sweep", self.steps_per_sweep, minimum=1)
-        if k > n:
-            raise ParameterError(f"steps_per_sweep must be at most n_units = {n} (one unit "
-                                 f"update per step), got {k}")
-        if k > 1 and dynamics == "sync":
-            raise ParameterError("steps_per_sweep > 1 splits an asynchronous sweep; synchronous "
-                                 f"dynamics update all units at once (got steps_per_sweep={k})")
-        setattr_("steps_per_sweep", k)
-        if self.patterns is not None:
-            setattr_("patterns", self._check_patterns(self.patterns, n))
-
-        diag = np.diagonal(weights)
-        if not self.keep_diagonal and diag.any():
-            weights = np.array(weights, order="C")  # a copy, so the caller's array is untouched
-            np.fill_diagonal(weights, 0)
-        setattr_("weights", weights)
-        # Coupling units: W = scale * C; thresholds and temperature divided by scale.
-        setattr_("_scale", scale)
-        setattr_("_diag", np.ascontiguousarray(np.diagonal(weights), dtype=np.float64))
-        setattr_("_theta_c", theta / scale)
-        setattr_("_low", -1 if units == "spin" else 0)
-        setattr_("_gain", 2.0 if units == "spin" else 1.0)
-        setattr_("_cursor", {})
-        setattr_("_float_copies", {})
-        setattr_("_bound", bound)
-
-    def __getstate__(self):
-        # The caches (kept fields, the sweep in progress, float copies) are not part
-        # of the model, and hold weak references that cannot be pickled.
-        state = dict(self.__dict__)
-        state.update(_cursor={}, _float_copies={})
-        return state
+        initialise(self)
 
     def __setstate__(self, state):
-        self.__dict__.update(state)
+        # Unpickled arrays are writable copies: freeze them again.
+        self.__dict__.update({k: frozen(v) if isinstance(v, np.ndarray) else v
+                              for k, v in state.items()})
 
-    # -- validation ----------------------------------------------------------
+    # -- validation helpers ------------------------------------------------------
 
-    @staticmethod
-    def _check_weights(weights) -> np.ndarray:
-        try:
-            array = np.asarray(weights)
-        except (TypeError, ValueError) as error:
-            raise ParameterError(f"weights must be numeric, got {describe(weights)}") from error
-        if array.dtype.kind not in "biuf":
-            raise ParameterError(f"weights must be real numbers, got dtype {array.dtype}")
-        if array.ndim != 2 or array.shape[0] != array.shape[1] or array.shape[0] < 1:
-            raise ParameterError(f"weights must be a square (N, N) matrix, got shape {array.shape}")
-        if array.dtype.kind == "b":
-            array = array.astype(np.int8)
-        elif array.dtype.kind == "u":
-            array = array.astype(np.int64)
-        elif array.dtype.kind == "f" and array.dtype not in (np.float32, np.float64):
-            array = array.astype(np.float64)
-        array = np.ascontiguousarray(array)
-        return array, _check_finite_symmetric(array)
-
-    @staticmethod
-    def _check_order(order, n):
-        if isinstance(order, str):
-            return check_choice("order", order, ("random", "fixed"))
-        perm = check_finite_array("order", order)
-        if perm.shape != (n,) or perm.dtype.kind not in "iu" or not np.array_equal(
-                np.sort(perm), np.arange(n)):
-            raise ParameterError(f"order must be 'random', 'fixed' or a permutation of "
-                                 f"0..{n - 1} (shape ({n},), integers), got {describe(order)}")
-        return perm.astype(np.int64)
-
-    def _check_patterns(self, patterns, n):
-        xi = check_finite_array("patterns", patterns)
-        if xi.ndim == 1:
-            xi = xi[None, :]
-        if xi.ndim != 2 or xi.shape[1] != n or xi.shape[0] < 1:
-            raise ParameterError(f"patterns must have shape (P, {n}) to match {n} units, "
-                                 f"got shape {xi.shape}")
-        if self.units == "binary" and np.all((xi == 0) | (xi == 1)):
-            xi = 2 * xi - 1
-        if not np.all((xi == 1) | (xi == -1)):
-            allowed = "+1/-1 (or 0/1 for binary units)" if self.units == "binary" else "+1/-1"
-            raise ParameterError(f"patterns must contain only {allowed}")
-        return xi.astype(np.int8)
+    def _check_patterns(self, patterns):
+        return check_patterns(patterns, self.n_units, self.units)
 
     def _states(self, name, x):
         """States as a (B, N) int8 array (and the batch shape), after checking their values."""
-        x = np.asarray(x)
-        n = self.n_units
-        if x.ndim < 1 or x.shape[-1] != n:
-            raise ParameterError(f"{name} must have shape (..., {n}) ({self.name} has {n} units), "
-                                 f"got shape {x.shape}")
-        flat = x.reshape(-1, n)
-        s = flat.astype(np.int8)
-        if not np.array_equal(s, flat) or not np.all((s == 1) | (s == self._low)):
-            allowed = "+1/-1" if self.units == "spin" else "0/1"
-            raise ParameterError(f"{name} must contain only {allowed} ({self.units} units)")
-        return s, x.shape[:-1]
+        return check_states(name, x, self.n_units, self._low, self.units, self.name)
 
     # -- interface -----------------------------------------------------------
 
@@ -339,11 +189,18 @@ class HopfieldNetwork(DiscreteSystem):
     def time_step(self) -> float:
         return 1.0 / self.steps_per_sweep
 
+    def _pattern_values(self, count=None):
+        """The ``pattern`` coordinate: the labels of the stored patterns (glyph letters),
+        or indices (also for ``count`` patterns other than the stored ones)."""
+        if count is None and self.pattern_labels is not None:
+            return np.array(self.pattern_labels)
+        return np.arange(self.patterns.shape[0] if count is None else count)
+
     @property
     def coords(self):
         if self.patterns is None:
             return {}
-        return {"pattern": ("pattern", np.arange(self.patterns.shape[0]))}
+        return {"pattern": ("pattern", self._pattern_values())}
 
     def initial_state(self, rng, n_trials=None):
         """Independent units, active with probability 1/2."""
@@ -361,7 +218,7 @@ class HopfieldNetwork(DiscreteSystem):
         sigma = x.astype(np.float32) if self.units == "spin" else 2 * x.astype(np.float32) - 1
         sigma = sigma.reshape(-1, self.n_units)
         dots = np.empty((sigma.shape[0], xi.shape[0]), dtype=np.float32)
-        chunk = max(1, _BLOCK_BYTES // (4 * self.n_units))  # patterns converted at a time
+        chunk = max(1, BLOCK_BYTES // (4 * self.n_units))  # patterns converted at a time
         for lo in range(0, xi.shape[0], chunk):
             dots[:, lo:lo + chunk] = sigma @ xi[lo:lo + chunk].astype(np.float32).T
         return (dots.astype(np.float64) / self.n_units).reshape(x.shape[:-1] + (xi.shape[0],))
@@ -376,58 +233,14 @@ class HopfieldNetwork(DiscreteSystem):
             theta = np.broadcast_to(theta, (batch, self.n_units))
         return np.ascontiguousarray(theta, dtype=np.float64)
 
+    def _theta_for(self, s, shape, inputs):
+        return self._theta(s.shape[0], None if inputs is None else np.broadcast_to(
+            inputs, shape + (self.n_units,)).reshape(-1, self.n_units))
+
     def local_field(self, x) -> np.ndarray:
         r"""The recurrent field :math:`\sum_j W_{ij} s_j`, shape ``x.shape`` (float64)."""
         s, shape = self._states("x", x)
-        return (self._field(s) * self._scale).reshape(shape + (self.n_units,))
-
-    def _field(self, s) -> np.ndarray:
-        """C s for (B, N) states, float64, in coupling units (exact for integer couplings).
-
-        The last result is kept: :func:`~attractors.simulate` asks for the field of
-        the initial states three times (energy probe, first sweep, energies of the
-        records), and an O(BN) comparison is cheaper than an O(BN^2) product.
-        """
-        cached = self._cursor.get("field")
-        if cached is not None and cached[0].shape == s.shape and np.array_equal(cached[0], s):
-            return cached[1].copy()
-        c = self.weights
-        if c.dtype == np.float64:
-            h = s.astype(np.float64) @ c
-        else:
-            dtype = np.float32 if c.dtype == np.float32 else self._product_dtype()
-            h = self._product(s.astype(dtype)).astype(np.float64)
-        if s.size <= _CACHE_ELEMENTS:
-            self._cursor["field"] = (np.array(s, dtype=np.int8), h.copy())
-        return h
-
-    def _product_dtype(self):
-        """float32 where products of integer couplings are exact in it, else float64."""
-        c = self.weights
-        if c.dtype.kind == "f":
-            return c.dtype.type
-        # A float32 sum of integers is exact while every partial sum stays below 2**24.
-        return np.float32 if self._bound * self.n_units < 2**24 else np.float64
-
-    def _product(self, x) -> np.ndarray:
-        """x @ C in the dtype of ``x`` (BLAS).  Integer couplings are used through a
-        cached float copy up to _COPY_BYTES, beyond that converted a block of rows
-        at a time, so no large N x N temporary is made."""
-        c = self.weights
-        if c.dtype.kind == "f":
-            return x @ c
-        n = self.n_units
-        dtype = x.dtype
-        if n * n * dtype.itemsize <= _COPY_BYTES:
-            cached = self._float_copies.get(dtype.str)
-            if cached is None:
-                cached = self._float_copies[dtype.str] = c.astype(dtype)
-            return x @ cached
-        out = np.empty((x.shape[0], n), dtype=dtype)
-        block = max(1, _BLOCK_BYTES // (dtype.itemsize * n))
-        for lo in range(0, n, block):
-            out[:, lo:lo + block] = x @ c[lo:lo + block].astype(dtype).T  # C is symmetric
-        return out
+        return (dynamics.field(self, s) * self._scale).reshape(shape + (self.n_units,))
 
     def energy(self, x, inputs=None):
         r"""The energy :math:`E = -\tfrac12 s^\top W s + (\theta - u)^\top s`, shape ``x.shape[:-1]``.
@@ -438,22 +251,7 @@ class HopfieldNetwork(DiscreteSystem):
         (exact for integer couplings; for float weights the same to round-off).
         """
         s, shape = self._states("x", x)
-        theta = self._theta(s.shape[0], None if inputs is None else np.broadcast_to(
-            inputs, shape + (self.n_units,)).reshape(-1, self.n_units))
-        sf = s.astype(np.float64)
-        drive = np.einsum("bi,bi->b", theta, sf)
-        if len(shape) >= 1 and shape[0] > 2:
-            stack = s.reshape(shape[0], -1, self.n_units)
-            changes = np.count_nonzero(stack[1:] != stack[:-1])
-            # Carrying costs N per change against N^2 per state for products.
-            if changes < 0.25 * (shape[0] - 1) * stack.shape[1] * self.n_units:
-                h = self._field(stack[0])
-                quadratic = np.empty(stack.shape[:2])
-                quadratic[0] = -0.5 * np.einsum("bi,bi->b", stack[0].astype(np.float64), h)
-                _kernels().carry_quadratic(self.weights, self._diag, stack, h, quadratic)
-                return ((quadratic.ravel() + drive) * self._scale).reshape(shape)
-        quadratic = -0.5 * np.einsum("bi,bi->b", sf, self._field(s))
-        return ((quadratic + drive) * self._scale).reshape(shape)
+        return dynamics.energy(self, s, shape, self._theta_for(s, shape, inputs))
 
     def sync_lyapunov(self, s_prev, s_next, inputs=None):
         r"""The two-step Lyapunov function of synchronous dynamics.
@@ -479,9 +277,8 @@ class HopfieldNetwork(DiscreteSystem):
         if shape != shape_b:
             raise ParameterError(
                 f"s_prev and s_next must have the same shape, got {shape} and {shape_b}")
-        cross = -np.einsum("bi,bi->b", b.astype(np.float64), self._field(a))
-        theta = self._theta(a.shape[0], None if inputs is None else np.broadcast_to(
-            inputs, shape + (self.n_units,)).reshape(-1, self.n_units))
+        cross = -np.einsum("bi,bi->b", b.astype(np.float64), dynamics.field(self, a))
+        theta = self._theta_for(a, shape, inputs)
         drive = np.einsum("bi,bi->b", theta, (a + b).astype(np.float64))
         return ((cross + drive) * self._scale).reshape(shape)
 
@@ -503,12 +300,11 @@ class HopfieldNetwork(DiscreteSystem):
         ndarray of int, shape (...)
         """
         s, shape = self._states("x", x)
-        theta = self._theta(s.shape[0], None if inputs is None else np.broadcast_to(
-            inputs, shape + (self.n_units,)).reshape(-1, self.n_units))
-        once = self._sync_step(s, theta)
+        theta = self._theta_for(s, shape, inputs)
+        once = dynamics.sync_step(self, s, theta)
         result = np.where(np.all(once == s, axis=1), 1, 0)
         if self.dynamics == "sync":
-            twice = self._sync_step(once, theta)
+            twice = dynamics.sync_step(self, once, theta)
             result[(result == 0) & np.all(twice == s, axis=1)] = 2
         return result.reshape(shape)
 
@@ -527,97 +323,22 @@ class HopfieldNetwork(DiscreteSystem):
         return self.dynamics != "sync" and (self._random_order or self.temperature > 0)
 
     def update(self, x, rng, inputs=None):
-        """One sweep (or one ``steps_per_sweep``-th of a sweep) of the dynamics; a new array."""
-        s, shape = self._states("x", x)
-        theta = self._theta(s.shape[0], inputs)
-        if self.dynamics == "sync":
-            return self._sync_step(s, theta).astype(np.float64).reshape(shape + (self.n_units,))
-        if self._needs_random() and not isinstance(rng, np.random.Generator):
-            raise ParameterError(
-                f"rng must be a numpy Generator for random update orders or Glauber noise "
-                f"(order={self.order!r}, temperature={self.temperature!r}), got {describe(rng)}")
-        new = self._async_chunk(x, s, theta, rng)
-        out = new.astype(np.float64).reshape(shape + (self.n_units,))
-        self._cursor["ref"] = weakref.ref(out)
-        return out
+        """One sweep (or one ``steps_per_sweep``-th of a sweep, begun afresh) of the dynamics."""
+        return self.advance(x, rng, inputs, None)[0]
 
-    def _sync_step(self, s, theta):
-        f = self._field(s)
-        g = f - theta
-        return np.where(g > 0, 1, np.where(g < 0, self._low, s)).astype(np.int8)
+    def init_run(self, x0, rng):
+        """The run state of asynchronous dynamics: the local fields of ``x0``, no sweep begun."""
+        return dynamics.init_run(self, x0)
 
-    def _async_sweeps(self, s, theta, rng, *, max_sweeps, stop, trace=False):
-        """Whole sweeps in the compiled kernel; returns (s, energy, sweeps, converged, trace)."""
-        k = _kernels()
-        s = np.ascontiguousarray(s, dtype=np.int8).copy()
-        h = self._field(s)
-        n_trials = s.shape[0]
-        # One 64-bit key per sweep, whatever the batch size (each trial's stream is
-        # derived from it), so a trial's result does not depend on the batch and
-        # recall() matches simulate() sweep for sweep with the same generator.
-        if self._needs_random():
-            seeds = rng.bit_generator.random_raw(max_sweeps).astype(np.uint64)
-        else:
-            seeds = np.zeros(0, dtype=np.uint64)
-        sf = s.astype(np.float64)
-        energy = -0.5 * np.einsum("bi,bi->b", sf, h) + np.einsum("bi,bi->b", theta, sf)
-        energy_trace = np.zeros((n_trials, max_sweeps + 1 if trace else 0))
-        if trace:
-            energy_trace[:, 0] = energy
-        sweeps = np.zeros(n_trials, dtype=np.int64)
-        converged = np.zeros(n_trials, dtype=np.bool_)
-        # Threads pay off only for batches with enough work (measured: starting them
-        # costs ~0.1-0.5 ms a call on a loaded machine, a sweep of 1000 units ~5 us).
-        # A recall typically settles in a few sweeps, hence min(max_sweeps, 3).
-        work = n_trials * self.n_units * min(max_sweeps, 3)
-        run = k.run_sweeps if n_trials > 1 and work >= _PARALLEL_WORK else k.run_sweeps_serial
-        run(self.weights, self._diag, s, h, theta, self._base_order(), seeds,
-            self._random_order, self._low, self._gain, self.temperature / self._scale,
-            max_sweeps, stop, energy, energy_trace, sweeps, converged)
-        return s, energy * self._scale, sweeps, converged, energy_trace * self._scale
-
-    def _async_chunk(self, x, s, theta, rng):
-        """One k-th of a sweep (k = ``steps_per_sweep``, often 1).
-
-        When ``x`` is this network's own last output (as in
-        :func:`~attractors.simulate`, which feeds each state back), the call
-        continues from the kept local fields and the sweep's update order, so
-        a sweep costs O(N) per trial plus O(N) per change, not a matrix
-        product.  Any other ``x`` starts afresh.
-        """
-        k = _kernels()
-        n, parts = self.n_units, self.steps_per_sweep
-        cursor = self._cursor
-        ref = cursor.get("ref")
-        source = rng if self._needs_random() else None  # deterministic sweeps use no rng
-        continuing = (ref is not None and ref() is x and cursor.get("rng") is source
-                      and cursor["s"].shape == s.shape and np.array_equal(cursor["s"], s)
-                      and cursor["phase"] < parts)
-        if continuing:
-            h, perms = cursor["h"], cursor["perms"]
-            states, phase = cursor["states"], cursor["phase"]
-        else:
-            h, phase = self._field(s), 0
-            perms = np.empty(s.shape, dtype=np.int64)
-        s = s.copy()
-        if phase == 0:
-            key = np.uint64(rng.bit_generator.random_raw() if self._needs_random() else 0)
-            states = k.shuffle_orders(perms, self._base_order(), key, self._random_order)
-        bounds = np.linspace(0, n, parts + 1).round().astype(np.int64)
-        lo, hi = bounds[phase], bounds[phase + 1]
-        threads = s.shape[0] > 1 and s.shape[0] * (hi - lo) >= _PARALLEL_WORK
-        run = k.run_chunk_parallel if threads else k.run_chunk
-        run(self.weights, self._diag, s, h, theta, perms, lo, hi, states, self._low, self._gain,
-            self.temperature / self._scale)
-        phase = (phase + 1) % parts
-        cursor.update(rng=source, s=s.copy(), h=h, perms=perms, states=states, phase=phase)
-        return s
+    def advance(self, x, rng, inputs, run_state):
+        """One step carrying the run's local fields and the sweep in progress."""
+        return dynamics.advance(self, x, rng, inputs, run_state)
 
     # -- construction and recall ---------------------------------------------
 
     @classmethod
     def from_patterns(cls, patterns, rule: str = "hebb", *, exact: bool = False,
-                      dtype="float64", **network_options):
+                      dtype="float64", pattern_labels=None, **network_options):
         r"""A network storing ``patterns`` with a rule of :mod:`attractors.learning`.
 
         Parameters
@@ -643,35 +364,8 @@ class HopfieldNetwork(DiscreteSystem):
         HopfieldNetwork
             With ``patterns`` set, so overlaps are recorded.
         """
-        from .. import learning
-
-        dtype = check_choice("dtype", str(np.dtype(dtype)) if not isinstance(dtype, str)
-                             else dtype, ("float64", "float32"))
-        xi = check_finite_array("patterns", patterns)
-        if xi.ndim == 1:
-            xi = xi[None, :]
-        units = network_options.get("units", "spin")
-        if isinstance(units, str) and units.lower() == "binary" and xi.size and np.all(
-                (xi == 0) | (xi == 1)):
-            xi = 2 * xi - 1
-        keep = network_options.get("keep_diagonal", False)
-        key = rule.lower().replace("_", "-") if isinstance(rule, str) else rule
-        if exact and key != "hebb":
-            raise ParameterError(
-                f"exact=True is available for the Hebb rule only, got rule={rule!r}")
-        if key == "hebb" and (exact or dtype == "float32"):
-            if not np.all((xi == 1) | (xi == -1)):
-                raise ParameterError(
-                    "patterns must contain only +1 and -1 (0/1 with units='binary')")
-            weights = _hebb_blockwise(xi, exact=exact, dtype=dtype, keep_diagonal=keep)
-            if exact:
-                network_options.setdefault("weight_scale", 1.0 / xi.shape[1])
-        else:
-            options = {"keep_diagonal": keep} if key in ("hebb", "pseudo-inverse") else {}
-            weights = learning.store(xi, rule=rule, **options)
-            if dtype == "float32":
-                weights = weights.astype(np.float32)
-        return cls(weights, patterns=xi, **network_options)
+        return recall_module.from_patterns(cls, patterns, rule, exact, dtype, pattern_labels,
+                                           network_options)
 
     def recall(self, cues, *, max_sweeps: int = 100, threshold: float = 0.9, patterns=None,
                inputs=None, record_energy: bool = False, rng=None, seed=None):
@@ -716,139 +410,9 @@ class HopfieldNetwork(DiscreteSystem):
             ``energy`` (final), for synchronous dynamics ``period`` (1 fixed
             point, 2 two-cycle, 0 neither); attrs ``seed``, ``dynamics``, ...
         """
-        import xarray as xr
-
-        from .._simulate import _resolve_rng
-
-        max_sweeps = check_integer("max_sweeps", max_sweeps, minimum=1)
-        if isinstance(threshold, bool) or not isinstance(threshold, numbers.Real) or not \
-                0 < threshold <= 1:
-            raise ParameterError(f"threshold must be a number in (0, 1], got {describe(threshold)}")
-        xi = self.patterns if patterns is None else self._check_patterns(patterns, self.n_units)
-        s, shape = self._states("cues", cues)
-        if len(shape) > 1:
-            raise ParameterError(f"cues must have shape (N,) or (n_cues, N), got {np.shape(cues)}")
-        if inputs is not None:
-            inputs = check_finite_array("inputs", inputs, dtype=np.float64)
-            if inputs.shape not in ((self.n_units,), s.shape):
-                raise ParameterError(f"inputs must have shape ({self.n_units},) or {s.shape}, "
-                                     f"got {inputs.shape}")
-        if self._needs_random() or rng is not None or seed is not None:
-            rng, used_seed = _resolve_rng(rng, seed)
-        else:  # deterministic and no seed given: no need to draw one from the OS
-            used_seed = None
-        theta = self._theta(s.shape[0], inputs)
-        period = None
-        trace = None
-        if self.dynamics == "sync":
-            final, energy, sweeps, converged, period = self._sync_recall(s, theta, max_sweeps)
-        else:
-            final, energy, sweeps, converged, trace = self._async_sweeps(
-                s, theta, rng, max_sweeps=max_sweeps, stop=self.temperature == 0,
-                trace=record_energy)
-            if self.temperature > 0:
-                converged[:] = False
-        data = {"state": (("cue", "unit"), final.astype(np.float64)),
-                "sweeps": (("cue",), sweeps), "converged": (("cue",), converged),
-                "energy": (("cue",), energy)}
-        if period is not None:
-            data["period"] = (("cue",), period)
-        if trace is not None and record_energy:
-            data["energy_trace"] = (("cue", "sweep"), trace)
-        if xi is not None:
-            overlap = self._overlaps(final, xi)
-            best = np.argmax(np.abs(overlap), axis=1)
-            m_best = overlap[np.arange(len(best)), best]
-            kind = np.where(m_best >= threshold, "pattern", np.where(
-                m_best <= -threshold, "reversal", np.where(converged, "spurious", "none")))
-            data.update(overlap=(("cue", "pattern"), overlap),
-                        cue_overlap=(("cue", "pattern"), self._overlaps(s, xi)),
-                        retrieved=(("cue",), np.where(np.abs(m_best) >= threshold, best, -1)),
-                        kind=(("cue",), kind.astype(str)))
-        coords = {"cue": np.arange(s.shape[0]), "unit": np.arange(self.n_units)}
-        if xi is not None:
-            coords["pattern"] = np.arange(xi.shape[0])
-        result = xr.Dataset(data, coords=coords,
-                            attrs={"model": self.name, "dynamics": self.dynamics,
-                                   "units": self.units, "max_sweeps": max_sweeps,
-                                   "threshold": float(threshold),
-                                   **({"seed": used_seed} if used_seed is not None else {})})
-        if not shape:
-            result = result.isel(cue=0)
-        return result
-
-    def _sync_recall(self, s, theta, max_sweeps):
-        """Synchronous recall: one BLAS product per step for the batch, then one fused pass
-        (threshold, fixed-point and 2-cycle tests, bookkeeping, energy) in the kernel."""
-        k = _kernels()
-        dtype = np.dtype(np.float32 if self.weights.dtype == np.float32 else self._product_dtype())
-        # Compare fields in the products' precision only where the thresholds are
-        # exactly representable in it (always true for zero thresholds).
-        if dtype == np.float32 and np.array_equal(theta.astype(np.float32), theta):
-            theta = theta.astype(np.float32)
-        n_trials = s.shape[0]
-        current = s.astype(dtype)
-        previous, new = np.empty_like(current), np.empty_like(current)
-        g_previous = np.empty_like(current)
-        final = np.empty((n_trials, self.n_units), dtype=np.int8)
-        energy = np.zeros(n_trials)
-        sweeps = np.full(n_trials, max_sweeps, dtype=np.int64)
-        period = np.zeros(n_trials, dtype=np.int64)
-        active = np.ones(n_trials, dtype=bool)
-        for t in range(max_sweeps):
-            g = self._product(current)
-            remaining = k.sync_step(g, g_previous, theta, current, previous, t,
-                                    dtype.type(self._low), new, active, final, energy, sweeps,
-                                    period)
-            if remaining == 0:
-                break
-            previous, current, new = current, new, previous
-            g_previous = g
-        if active.any():  # not settled: report the last state, with its field
-            final[active] = current[active]
-            field = self._product(current[active]).astype(np.float64)
-            sf = current[active].astype(np.float64)
-            energy[active] = (-0.5 * np.einsum("bi,bi->b", sf, field)
-                              + np.einsum("bi,bi->b", theta[active].astype(np.float64), sf))
-        return final, energy * self._scale, sweeps, period > 0, period
-
-    def _energy_theta(self, s, theta):
-        """Energy of (B, N) states with thresholds-minus-inputs ``theta`` in coupling units."""
-        sf = s.astype(np.float64)
-        return (-0.5 * np.einsum("bi,bi->b", sf, self._field(s))
-                + np.einsum("bi,bi->b", theta.astype(np.float64), sf)) * self._scale
-
-def _hebb_blockwise(xi, *, exact, dtype, keep_diagonal):
-    """Hebb weights built in blocks, with no N x N temporary beyond the result.
-
-    The same matrix as :func:`attractors.learning.hebb`: :math:`J = \\xi^T \\xi`
-    has integer entries of magnitude at most P, exact in float32 for P < 2**24.
-    Exact couplings are written a block of rows at a time into the smallest
-    integer type that holds P; float weights accumulate :math:`J` over chunks
-    of patterns in place (exact integers) and are divided by N at the end, so
-    the only extra memory is one chunk of patterns and one block of rows.
-    """
-    p, n = xi.shape
-    work = np.float32 if p < 2**24 else np.float64
-    if exact:
-        weights = np.empty((n, n), dtype=next(t for t in _INT_TYPES if np.iinfo(t).max >= p))
-        xw = xi.astype(work)
-        block = max(1, _BLOCK_BYTES // (4 * n))
-        for lo in range(0, n, block):
-            weights[lo:lo + block] = np.rint(xw[:, lo:lo + block].T @ xw)
-    else:
-        weights = np.zeros((n, n), dtype=np.dtype(dtype))
-        chunk = max(1, _BLOCK_BYTES // (4 * n))
-        block = max(1, _BLOCK_BYTES // (weights.itemsize * n))
-        for first in range(0, p, chunk):
-            xw = xi[first:first + chunk].astype(weights.dtype)
-            for lo in range(0, n, block):
-                weights[lo:lo + block] += xw[:, lo:lo + block].T @ xw
-        for lo in range(0, n, block):
-            weights[lo:lo + block] /= n
-    if not keep_diagonal:
-        np.fill_diagonal(weights, 0)
-    return weights
+        return recall_module.recall(
+            self, cues, max_sweeps=max_sweeps, threshold=threshold, patterns=patterns,
+            inputs=inputs, record_energy=record_energy, rng=rng, seed=seed)
 
 
 def doubled_network(network: HopfieldNetwork, *,
@@ -891,36 +455,6 @@ def doubled_network(network: HopfieldNetwork, *,
     """
     if not isinstance(network, HopfieldNetwork):
         raise ParameterError(f"network must be a HopfieldNetwork, got {describe(network)}")
-    c = network.weights
-    n = network.n_units
-    theta_c = network._theta_c
-    binary = network.units == "binary"
-    integral = (c.dtype.kind in "iu" or np.array_equal(c, np.rint(c))) and np.array_equal(
-        theta_c, np.rint(theta_c))
-    if tie_coupling is None and integral:
-        # Integer fields: non-zero ones are at least 1, so eps = 1/2 (spins) or 1/4
-        # (binary) is safe; scale everything by m so the doubled couplings stay integers.
-        m = 4 if binary else 2
-        block = m * c.astype(np.int64)
-        block[np.diag_indices(n)] += 2 if binary else 1
-        theta2 = m * np.concatenate([theta_c, theta_c]) + (1.0 if binary else 0.0)
-        big = np.zeros((2 * n, 2 * n), dtype=np.int64)
-        scale = network._scale / m
-    else:  # in units of W
-        block = c.astype(np.float64) * network._scale
-        if tie_coupling is None:
-            eps = 1e-9 * (float(np.max(np.abs(block), initial=0.0)) or 1.0)
-        else:
-            eps = check_positive("tie_coupling", tie_coupling)
-        block[np.diag_indices(n)] += 2 * eps if binary else eps
-        theta = np.zeros(n) if network.thresholds is None else network.thresholds
-        theta2 = np.concatenate([theta, theta]) + (eps if binary else 0.0)
-        big = np.zeros((2 * n, 2 * n))
-        scale = 1.0
-    big[:n, n:] = block
-    big[n:, :n] = block
-    doubled = HopfieldNetwork(big, theta2 * scale, units=network.units, dynamics="async",
-                              order="fixed", weight_scale=scale if big.dtype.kind == "i" else None)
-    # The thresholds in coupling units exactly as computed (no round trip through the scale).
-    object.__setattr__(doubled, "_theta_c", theta2)
-    return doubled
+    weights, thresholds, scale = doubled_couplings(network, tie_coupling)
+    return HopfieldNetwork(weights, thresholds, units=network.units, dynamics="async",
+                           order="fixed", weight_scale=scale)
