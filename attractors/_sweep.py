@@ -31,7 +31,7 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 
-from ._sweep_run import _completed, _executor, worker_pool
+from ._sweep_run import _check_reachable, _completed, _executor, worker_pool
 from ._sweep_store import SweepStoreError, SweepStoreWarning, _Store
 from ._validate import ParameterError, check_integer, describe
 
@@ -326,6 +326,8 @@ def sweep(
                     continue
             jobs.append((name, {**values, **fixed}, _point_seed(seed, values, trial)))
 
+    if kind == "address" and jobs:  # before any work: seconds, not dask's 30 s retries
+        _check_reachable(executor)
     bar = None
     if progress:
         from tqdm.auto import tqdm

@@ -300,8 +300,7 @@ def _completed(kind, executor, fn, jobs):
     if kind == "address":  # connect only now that there is work, and close after it
         from distributed import Client
 
-        _check_reachable(executor)
-        with Client(executor, timeout=10) as client:
+        with Client(executor, timeout=10) as client:  # reachable: checked by sweep()
             yield from _completed("dask", client, fn, jobs)
         return
     if kind == "executor":  # the caller's pool: used, not shut down

@@ -1,14 +1,73 @@
-"""The ``attractors`` command."""
+"""The ``attractors`` command: ``simulate``, ``sweep`` and ``gallery``.
+
+Every error is one line on stderr and exit status 2, never a traceback, and
+every output (files, folders) is checked to be writable before any work starts,
+so a bad path never costs a finished run.
+"""
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 import sys
+from pathlib import Path
 
 from ._version import __version__
 
 __all__ = ["main"]
+
+
+class _CommandError(Exception):
+    """A bad command line, reported as one line (exit status 2)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (argparse prints the usage block before them)."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _check_file(path: str, option: str) -> None:
+    """Refuse an output file that cannot be written, before any work (nothing is left behind)."""
+    import tempfile
+
+    target = Path(path)
+    if target.is_dir():
+        raise _CommandError(f"{option} {path!r} is a folder; give a file name")
+    folder = target.parent
+    if not folder.is_dir():
+        raise _CommandError(f"{option} {path!r}: the folder {str(folder)!r} does not exist")
+    try:
+        if target.exists():
+            with open(target, "ab"):
+                pass
+        else:
+            with tempfile.TemporaryFile(dir=folder):
+                pass
+    except OSError as error:
+        raise _CommandError(f"{option} {path!r} cannot be written ({error.strerror})") from None
+
+
+def _check_folder(path: str, option: str) -> None:
+    """Refuse an output folder that is a file or cannot be created, before any work."""
+    import tempfile
+
+    target = Path(path)
+    if target.exists() and not target.is_dir():
+        raise _CommandError(f"{option} {path!r} is an existing file; give a folder")
+    existing = target
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise _CommandError(f"{option} {path!r}: {str(existing)!r} is a file, not a folder")
+    try:
+        with tempfile.TemporaryFile(dir=existing):
+            pass
+    except OSError as error:
+        raise _CommandError(f"{option} {path!r} cannot be created or written "
+                            f"({error.strerror} in {str(existing)!r})") from None
 
 
 def _model_registry():
@@ -25,10 +84,14 @@ def _parse_value(text: str, default):
         if text.lower() in ("false", "0", "no"):
             return False
         raise argparse.ArgumentTypeError(f"expected true or false, got {text!r}")
-    if isinstance(default, int):
-        return int(text)
-    if isinstance(default, float) or default is None:
-        return float(text)
+    try:
+        if isinstance(default, int):
+            return int(text)
+        if isinstance(default, float) or default is None:
+            return float(text)
+    except ValueError:
+        kind = "an integer" if isinstance(default, int) else "a number"
+        raise argparse.ArgumentTypeError(f"expected {kind}, got {text!r}") from None
     return text
 
 
@@ -56,7 +119,8 @@ def _add_simulate(subparsers):
     parser.add_argument("--plot", help="also save a figure of the trajectory (.png)")
     parser.add_argument("--t-end", type=float, default=10.0, help="end time (default: %(default)s)")
     parser.add_argument("--n-steps", type=int, help="number of steps (instead of --t-end)")
-    parser.add_argument("--dt", type=float, help="step size (continuous models; default 0.01)")
+    parser.add_argument("--dt", type=float,
+                        help="step size (continuous-time models only; default 0.01)")
     parser.add_argument("--solver", default=None, help="solver name, e.g. euler, rk4, RK45")
     parser.add_argument("--n-trials", type=int, default=None, help="number of random initial states")
     parser.add_argument("--record-every", type=int, default=1)
@@ -75,7 +139,8 @@ def _add_sweep(subparsers):
                     "load=0.05,0.1,0.15,0.2 --fixed n_units=1000 --trials 10 --out capacity.nc")
     parser.add_argument("protocol", choices=["capacity", "ring-diffusion"], help="the protocol")
     parser.add_argument("--grid", action="append", default=[], metavar="NAME=V1,V2,...",
-                        help="a swept parameter and its values (repeatable)")
+                        help="a swept parameter and its values (repeatable; repeating a NAME "
+                             "adds its values)")
     parser.add_argument("--fixed", action="append", default=[], metavar="NAME=VALUE",
                         help="a parameter held fixed (repeatable)")
     parser.add_argument("--trials", type=int, default=1, help="trials per point (default: %(default)s)")
@@ -113,7 +178,13 @@ def _pairs(items, option, *, many):
             raise ParameterError(f"{option} must look like NAME={'V1,V2,...' if many else 'VALUE'}, "
                                  f"got {item!r}")
         name = name.strip().replace("-", "_")
-        values[name] = [_literal(v) for v in text.split(",")] if many else _literal(text)
+        if many:  # `--grid load=0.1 --grid load=0.2` sweeps both values
+            values.setdefault(name, []).extend(_literal(v) for v in text.split(","))
+        elif name in values and values[name] != _literal(text):
+            raise ParameterError(f"{option} {name} is given twice, as {values[name]!r} and "
+                                 f"{_literal(text)!r}; give it once")
+        else:
+            values[name] = _literal(text)
     return values
 
 
@@ -125,6 +196,9 @@ def _run_sweep(args):
     scheduler = args.scheduler
     if scheduler is not None and scheduler.isdigit():
         scheduler = int(scheduler)
+    _check_file(args.out, "--out")
+    if args.store is not None:
+        _check_folder(args.store, "--store")
     result = sweep(args.protocol, grid, trials=args.trials, seed=args.seed, fixed=fixed,
                    scheduler=scheduler, store=args.store, progress=not args.no_progress)
     result.to_netcdf(args.out)
@@ -153,8 +227,8 @@ def _model_options(factory):
 
 def _model_arguments(factory, argv):
     """Parse ``--name value`` pairs for the options of ``factory``."""
-    parser = argparse.ArgumentParser(prog=f"attractors simulate {factory.__name__}", add_help=False,
-                                     allow_abbrev=False)
+    parser = _Parser(prog=f"attractors simulate {factory.__name__}", add_help=False,
+                     allow_abbrev=False)
     for name, default in _model_options(factory):
         parser.add_argument(f"--{name.replace('_', '-')}", dest=name,
                             type=lambda text, d=default: _parse_value(text, d), default=None)
@@ -165,9 +239,15 @@ def _model_arguments(factory, argv):
 def _run_simulate(args, model_args):
     import attractors
 
+    _check_file(args.out, "--out")
+    if args.plot:
+        _check_file(args.plot, "--plot")
     cls = _model_registry()[args.model]
     system = cls(**model_args)
     discrete = isinstance(system, attractors.DiscreteSystem)
+    if discrete and args.dt is not None:
+        raise _CommandError(f"--dt applies to continuous-time models; {args.model} is a map "
+                            "(discrete time): give the number of updates with --n-steps")
     if args.n_steps is not None:
         span = {"n_steps": args.n_steps}
     else:
@@ -192,7 +272,7 @@ def _run_simulate(args, model_args):
 def main(argv=None) -> int:
     """Entry point of the ``attractors`` command."""
     argv = sys.argv[1:] if argv is None else list(argv)
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="attractors",
         description="Attractor-network dynamics: simulate models and render the gallery.")
     parser.add_argument("--version", action="version", version=f"attractors {__version__}")
@@ -218,8 +298,17 @@ def main(argv=None) -> int:
         if args.command == "sweep":
             return _run_sweep(args)
         return _run_simulate(args, model_args)
-    except (ParameterError, ValueError, FileNotFoundError, MemoryError) as error:
-        print(f"attractors {args.command}: error: {error}", file=sys.stderr)
+    except KeyboardInterrupt:
+        print(f"attractors {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:  # noqa: BLE001 - every error is one line; the traceback on request
+        if os.environ.get("ATTRACTORS_TRACEBACK"):
+            raise
+        known = (_CommandError, ParameterError, ValueError, OSError, MemoryError)
+        kind = "" if isinstance(error, known) else f"{type(error).__name__}: "
+        message = " ".join(str(error).split()) or type(error).__name__
+        hint = "" if isinstance(error, known) else " (set ATTRACTORS_TRACEBACK=1 for the traceback)"
+        print(f"attractors {args.command}: error: {kind}{message}{hint}", file=sys.stderr)
         return 2
 
 
@@ -227,7 +316,7 @@ def _print_model_help(name):
     factory = _model_registry()[name]
     doc = (factory.__doc__ or "").strip().splitlines()
     print(f"{name}: {doc[0] if doc else factory.__name__}\n")
-    print(f"model parameters (--NAME VALUE):")
+    print("model parameters (--NAME VALUE):")
     for option, default in _model_options(factory):
         print(f"  --{option.replace('_', '-'):<24} default: {default!r}")
     print()
@@ -240,6 +329,7 @@ def _run_gallery(args):
         for name, path in gallery_scripts().items():
             print(f"{name:<32} {path.name}")
         return 0
+    _check_folder(args.out, "--out")
     written = render_gallery(args.out, only=args.only, quick=args.quick,
                              progress=not args.no_progress)
     print(f"wrote {len(written)} figure(s) and index.html to {args.out}")

@@ -62,7 +62,9 @@ def test_simulate_bad_parameter_is_a_clear_error(tmp_path, capsys):
 ])
 def test_every_model_family_simulates_from_the_command_line(model, options, tmp_path):
     out = tmp_path / f"{model}.nc"
-    assert main(["simulate", model, *options, "--n-steps", "3", "--dt", "0.1", "--out", str(out),
+    maps = {"hopfield", "dense-associative-memory", "modern-hopfield"}  # no time step to give
+    step = [] if model in maps else ["--dt", "0.1"]
+    assert main(["simulate", model, *options, "--n-steps", "3", *step, "--out", str(out),
                  "--no-progress"]) == 0
     with xr.open_dataset(out) as run:
         assert run.sizes["time"] == 4
@@ -118,3 +120,75 @@ def test_import_loads_only_numpy():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True, cwd=ROOT)
     assert result.stdout.strip() == "[]"
+
+
+def _fails_in_one_line(argv, capsys):
+    """Run a command line that must fail: exit status 2, one line on stderr; return that line."""
+    try:
+        code = main(argv)
+    except SystemExit as exit_info:  # argparse's errors
+        code = exit_info.code
+    err = capsys.readouterr().err
+    assert code == 2, (argv, err)
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+    return err
+
+
+def test_bad_command_lines_are_one_line_errors_before_any_work(tmp_path, capsys, monkeypatch):
+    def never(*args, **kwargs):
+        raise AssertionError("the work started before the command line was checked")
+
+    monkeypatch.setattr(attractors, "simulate", never)
+    monkeypatch.setattr("attractors._sweep._completed", never)
+    existing = tmp_path / "existing.txt"
+    existing.write_text("mine")
+    ok = str(tmp_path / "out.nc")
+    sweep = ["sweep", "capacity", "--grid", "load=0.05", "--fixed", "n_units=40", "--no-progress"]
+    cases = [
+        (["simulate", "hopfield", "--out", "/nonexistent/dir/x.nc"],
+         "folder '/nonexistent/dir' does not exist"),
+        (["simulate", "double-well", "--out", ok, "--plot", "/nonexistent/x.png"], "--plot"),
+        (["simulate", "hopfield", "--out", str(tmp_path)], "is a folder; give a file name"),
+        (["simulate", "hopfield", "--n-units", "1.5", "--out", ok], "expected an integer, got '1.5'"),
+        (["simulate", "hopfield", "--dt", "0.1", "--out", ok], "--dt applies to continuous-time models"),
+        (["simulate", "no-such-model", "--out", ok], "invalid choice"),
+        ([*sweep, "--out", "/nonexistent/x.nc"], "does not exist"),
+        ([*sweep, "--out", ok, "--store", str(existing)], "is an existing file; give a folder"),
+        (["sweep", "capacity", "--grid", "load=0.05,high", "--fixed", "n_units=40", "--out", ok],
+         r"mixes value types (number and string)"),
+        (["sweep", "capacity", "--grid", "load=0.05", "--out", ok], "needs parameter(s) 'n_units'"),
+        ([*sweep, "--fixed", "n_units=50", "--out", ok], "n_units is given twice"),
+        ([*sweep, "--trials", "many", "--out", ok], "invalid int value"),
+        (["gallery", "--out", str(existing)], "is an existing file; give a folder"),
+    ]
+    for argv, message in cases:
+        assert message in _fails_in_one_line(argv, capsys), argv
+    assert existing.read_text() == "mine" and not (tmp_path / "out.nc").exists()
+
+
+def test_unreachable_scheduler_is_one_line(tmp_path, capsys):
+    pytest.importorskip("distributed")
+    err = _fails_in_one_line(["sweep", "capacity", "--grid", "load=0.05", "--fixed", "n_units=40",
+                              "--scheduler", "tcp://127.0.0.1:9", "--out", str(tmp_path / "x.nc")],
+                             capsys)
+    assert "cannot reach the dask scheduler at 'tcp://127.0.0.1:9'" in err
+
+
+def test_a_repeated_grid_flag_sweeps_every_value(tmp_path):
+    def run(*grid):
+        out = tmp_path / f"{len(grid)}.nc"
+        assert main(["sweep", "capacity", *grid, "--fixed", "n_units=40", "--out", str(out),
+                     "--no-progress"]) == 0
+        with xr.open_dataset(out) as saved:
+            return saved.load()
+
+    repeated = run("--grid", "load=0.05", "--grid", "load=0.3")
+    assert repeated["load"].values.tolist() == [0.05, 0.3]
+    xr.testing.assert_identical(repeated, run("--grid", "load=0.05,0.3"))
+
+
+def test_the_installed_command_fails_without_a_traceback(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "attractors.cli", "simulate", "hopfield",
+                             "--out", "/nonexistent/dir/x.nc"], capture_output=True, text=True)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
