@@ -17,7 +17,7 @@ import importlib as _importlib
 from . import inputs, learning, models, patterns, protocols, solvers, testing, transfer
 from ._energy import EnergyIncreaseError, check_energy
 from ._simulate import BlowUpWarning, simulate
-from ._sweep import sweep, worker_pool
+from ._sweep import SweepStoreError, SweepStoreWarning, sweep, worker_pool
 from ._system import ContinuousSystem, DiscreteSystem, DynamicalSystem
 from ._trajectory import parameters
 from ._validate import ParameterError
@@ -51,6 +51,8 @@ __all__ = [
     "ParameterError",
     "RateNetwork",
     "RingAttractor",
+    "SweepStoreError",
+    "SweepStoreWarning",
     "TwoPopulationRing",
     "__version__",
     "analysis",
