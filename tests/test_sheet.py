@@ -207,3 +207,60 @@ def test_trajectory_rebuilds_the_model():
     rebuilt = GridCellSheet(**attractors.parameters(run))
     assert rebuilt.params == sheet.params
     assert run.attrs["model"] == "GridCellSheet" and run.time.attrs.get("units") == "ms"
+
+
+def test_velocity_gain_waits_for_the_pattern_to_settle():
+    # Issue 15 item 10.  After a fixed 300 ms the default 64-unit sheet's pattern is
+    # still forming (relative rate of change 3e-2 per tau), and the fit over it gave a
+    # flow per unit velocity varying 16 % across 0.1-0.8 m/s and a drift without input
+    # of 16 % of the flow at 0.1 m/s.  Settled (rate < 2e-4, reached at ~1.1 s, seed 0)
+    # the same model gives 2.1 % (the flow's own weak nonlinearity in v: the drive
+    # changes by alpha v <= 8 %) and 0.4 %.  Bounds: 5 % and 2 %, between the two.
+    speeds = [0.0, 0.1, 0.2, 0.4, 0.8]
+    result = velocity_gain(SHEET, speeds, settle=300.0, seed=0)
+    assert result["settled"] and result["settle_time"] > 300.0
+    assert result["settle_rate"] < result["settle_tolerance"] == 2e-4
+    per_speed = result["flow"][1:] / np.asarray(speeds[1:])
+    assert per_speed.max() / per_speed.min() - 1 < 0.05
+    assert abs(result["flow"][0]) < 0.02 * result["flow"][1]
+
+
+def test_velocity_gain_warns_when_the_bound_is_too_short():
+    with pytest.warns(RuntimeWarning, match="has not settled after 100 ms"):
+        result = velocity_gain(GridCellSheet(n_side=32), [0.1, 0.2], settle=100.0, max_settle=100.0,
+                               duration=10.0)
+    assert not result["settled"] and result["settle_time"] == 100.0
+    assert result["settle_rate"] > result["settle_tolerance"]
+
+
+def test_arrays_are_read_only_and_pickles_rebuild_them():
+    import pickle
+
+    sheet = GridCellSheet(n_side=16, wavelength=6.0)
+    with pytest.raises(ValueError, match="read-only"):
+        sheet.preferred_direction[0] = "S"
+    with pytest.raises(TypeError):
+        sheet._fast["x"] = None  # the tables themselves cannot be swapped
+    clone = pickle.loads(pickle.dumps(sheet))
+    assert not clone._fast["combined"].flags.writeable
+    x = sheet.initial_state(np.random.default_rng(0))
+    np.testing.assert_array_equal(clone.vector_field(0.0, x), sheet.vector_field(0.0, x))
+
+
+def test_a_huge_sheet_is_refused_with_its_size_before_allocating():
+    # n_side = 2**20: 2**40 units, ~140 TiB of tables; refused at once.
+    with pytest.raises(ParameterError, match=r"n_side=1,048,576 needs about .* GiB"):
+        GridCellSheet(n_side=2**20)
+
+
+def test_burak_fiete_gamma_ratio_is_linearly_stable():
+    # The docs say: at gamma_ratio 1.05 the largest linear gain is 0.98 < 1, so the
+    # uniform state is stable (no pattern grows from small noise); 1.1 gives 1.9.
+    assert GridCellSheet(gamma_ratio=1.05).uniform_instability()[1] == pytest.approx(0.98, abs=0.01)
+    assert GridCellSheet(gamma_ratio=1.1).uniform_instability()[1] == pytest.approx(1.9, abs=0.05)
+    # And in the dynamics: from noise the 64-unit sheet at 1.05 goes flat (relative
+    # spread 0.58 at the start, 2.6e-4 after 500 ms; a pattern at 1.1 keeps ~1.8).
+    sheet = GridCellSheet(n_side=64, gamma_ratio=1.05)
+    run = attractors.simulate(sheet, t_span=500.0, dt=0.5, solver="euler", seed=1, record_every=1000)
+    final = run.state.values[-1]
+    assert final.std() < 1e-2 * final.mean()

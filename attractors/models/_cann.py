@@ -58,7 +58,7 @@ from ._cann_kernels import (
     ring_kernel,
     wrapped_gaussian,
 )
-from ._ring_common import check_allocation, fields_state, frozen, restore_fields
+from ._ring_common import check_allocation, fields_state, frozen_tables, restore_fields
 
 __all__ = ["CANN1D", "CANN2D"]
 
@@ -77,20 +77,6 @@ def _population_vector(activity, angles):
     length = np.hypot(projection[..., 0], projection[..., 1])
     flat = length <= 1e-12 * np.maximum(np.abs(activity).sum(axis=-1), 1e-300)
     return np.where(flat, np.nan, wrap_angle(np.arctan2(projection[..., 1], projection[..., 0])))
-
-
-def _frozen_tables(tables):
-    """The model's derived arrays, read-only, in a mapping that cannot be changed."""
-    from types import MappingProxyType
-
-    def freeze(value):
-        if isinstance(value, np.ndarray):
-            return frozen(value, dtype=value.dtype)
-        if isinstance(value, tuple):
-            return tuple(freeze(v) for v in value)
-        return value
-
-    return MappingProxyType({name: freeze(value) for name, value in tables.items()})
 
 
 def _auto_method(n, n_modes, compiled):
@@ -329,7 +315,7 @@ class CANN1D(_CANN):
             "x": -np.pi + 2.0 * np.pi * index / n,
         }
         fast["cos_sin"] = (np.cos(fast["x"]), np.sin(fast["x"]))
-        object.__setattr__(self, "_fast", _frozen_tables(fast))
+        object.__setattr__(self, "_fast", frozen_tables(fast))
 
     # -- structure -------------------------------------------------------------
 
@@ -557,7 +543,7 @@ class CANN2D(_CANN):
         g = wrapped_gaussian(d, self.a)
         kernel = self.J0 / (2.0 * math.pi * self.a**2) * np.outer(g, g)
         grid_y, grid_x = np.meshgrid(line, line, indexing="ij")
-        object.__setattr__(self, "_fast", _frozen_tables({
+        object.__setattr__(self, "_fast", frozen_tables({
             "line": line, "kernel_fft": np.fft.rfft2(kernel),
             "x": grid_x.ravel(), "y": grid_y.ravel()}))
 

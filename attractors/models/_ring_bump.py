@@ -17,12 +17,13 @@ import threading
 import numpy as np
 
 from .._bump import TrackingError, tracking_error
+from .._settle import relative_rate
 from .._validate import ParameterError, check_finite_array, check_positive
-from ._ring_common import frozen, relative_rate
+from ._ring_common import frozen
 
 __all__ = ["SETTLED_TOLERANCE", "stationary_bump", "track_heading"]
 
-#: A state counts as settled when :func:`~attractors.models._ring_common.relative_rate`
+#: A state counts as settled when :func:`attractors._settle.relative_rate`
 #: (the fraction of its size it changes per time constant) is below this.  The
 #: stationary bumps are relaxed to ~1e-10 of their size; 1e-6 leaves room for
 #: round-off in the shift to another position and is far below any drift

@@ -9,6 +9,7 @@ no two model modules import each other.
 from __future__ import annotations
 
 import dataclasses
+from types import MappingProxyType
 
 import numpy as np
 
@@ -68,6 +69,19 @@ def frozen(array, dtype=np.float64):
     return out
 
 
+def frozen_tables(tables):
+    """A model's derived arrays, read-only, in a mapping that cannot be changed."""
+
+    def freeze(value):
+        if isinstance(value, np.ndarray):
+            return frozen(value, dtype=value.dtype)
+        if isinstance(value, tuple):
+            return tuple(freeze(v) for v in value)
+        return value
+
+    return MappingProxyType({name: freeze(value) for name, value in tables.items()})
+
+
 def _available_memory() -> int:
     try:
         with open("/proc/meminfo") as meminfo:
@@ -91,18 +105,6 @@ def check_allocation(name: str, value, n_bytes: float, what: str):
         raise ParameterError(
             f"{name}={value:,} needs about {n_bytes / 2**30:,.1f} GiB for {what}, but only "
             f"{available / 2**30:,.1f} GiB of memory is available; choose a smaller {name}")
-
-
-def relative_rate(field, x, time_constant: float) -> np.ndarray:
-    r"""How fast a state still changes: :math:`\tau\,\max_i|\dot x_i| / \max_i|x_i|`, per trial.
-
-    Dimensionless: the fraction of the state's size that changes in one time
-    constant.  A settled attractor state (a fixed point, or a pattern at rest)
-    has it near 0; a forming pattern or a decaying transient does not.
-    """
-    slope = np.abs(np.asarray(field(x), dtype=np.float64)).max(axis=-1)
-    size = np.abs(np.asarray(x, dtype=np.float64)).max(axis=-1)
-    return time_constant * slope / np.maximum(size, 1e-300)
 
 
 def relax(field, x, tau, *, tol=1e-10, max_steps=200_000):
