@@ -11,6 +11,7 @@ import argparse
 import dataclasses
 import os
 import sys
+import warnings
 from pathlib import Path
 
 from ._version import __version__
@@ -293,11 +294,13 @@ def main(argv=None) -> int:
     from ._validate import ParameterError
 
     try:
-        if args.command == "gallery":
-            return _run_gallery(args)
-        if args.command == "sweep":
-            return _run_sweep(args)
-        return _run_simulate(args, model_args)
+        with warnings.catch_warnings():
+            warnings.showwarning = _one_line_warning(args.command)
+            if args.command == "gallery":
+                return _run_gallery(args)
+            if args.command == "sweep":
+                return _run_sweep(args)
+            return _run_simulate(args, model_args)
     except KeyboardInterrupt:
         print(f"attractors {args.command}: interrupted", file=sys.stderr)
         return 130
@@ -310,6 +313,14 @@ def main(argv=None) -> int:
         hint = "" if isinstance(error, known) else " (set ATTRACTORS_TRACEBACK=1 for the traceback)"
         print(f"attractors {args.command}: error: {kind}{message}{hint}", file=sys.stderr)
         return 2
+
+
+def _one_line_warning(command):
+    """Warnings as one line each (no file name and source line: this is a command, not a script)."""
+    def show(message, category, filename, lineno, file=None, line=None):
+        print(f"attractors {command}: {category.__name__}: {' '.join(str(message).split())}",
+              file=sys.stderr if file is None else file)
+    return show
 
 
 def _print_model_help(name):

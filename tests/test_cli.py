@@ -192,3 +192,19 @@ def test_the_installed_command_fails_without_a_traceback(tmp_path):
                              "--out", "/nonexistent/dir/x.nc"], capture_output=True, text=True)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_damaged_store_point_is_one_warning_line_and_recomputed(tmp_path, capsys):
+    store, out = tmp_path / "store", tmp_path / "x.nc"
+    argv = ["sweep", "capacity", "--grid", "load=0.05,0.3", "--fixed", "n_units=40",
+            "--store", str(store), "--out", str(out), "--no-progress"]
+    assert main(argv) == 0
+    victim = sorted((store / "points").glob("*.nc"))[0]
+    victim.write_bytes(victim.read_bytes()[:100])  # as a full disk would leave it
+    capsys.readouterr()
+    assert main(argv) == 0
+    captured = capsys.readouterr()
+    assert captured.err.strip().splitlines() == [
+        f"attractors sweep: SweepStoreWarning: sweep store point {str(victim)!r} is damaged "
+        "(its checksum does not match): computing it again"]
+    assert "1 point(s) computed" in captured.out

@@ -15,8 +15,7 @@ import pytest
 import xarray as xr
 
 import attractors
-from attractors import ParameterError
-from attractors._sweep import SweepStoreError, SweepStoreWarning
+from attractors import ParameterError, SweepStoreError, SweepStoreWarning
 
 sys.path.insert(0, str(Path(__file__).parent))
 import _sweep_functions as functions  # noqa: E402
@@ -235,7 +234,7 @@ def test_a_grid_grows_and_shrinks_on_its_store(tmp_path):
     xr.testing.assert_equal(again, attractors.sweep(functions.random_walk, shrunk, trials=2, seed=1))
 
 
-@pytest.mark.parametrize("damage", ["truncate", "rewrite", "no-checksum"])
+@pytest.mark.parametrize("damage", ["truncate", "rewrite", "no-checksum", "unreadable"])
 def test_a_damaged_point_is_named_and_computed_again(tmp_path, damage):
     store = tmp_path / "store"
     first = attractors.sweep(functions.random_walk, GRID, trials=2, seed=1, store=store)
@@ -244,9 +243,16 @@ def test_a_damaged_point_is_named_and_computed_again(tmp_path, damage):
         victim.write_bytes(victim.read_bytes()[:100])
     elif damage == "rewrite":  # a valid netCDF file, but not the one written there
         victim.write_bytes(other.read_bytes())
-    else:
+    elif damage == "no-checksum":
         victim.with_suffix(".sha256").unlink()
-    with pytest.warns(SweepStoreWarning, match=rf"{victim.name}.*computing it again"):
+    else:  # truncated with a checksum to match: caught when netCDF cannot read it
+        import hashlib
+
+        victim.write_bytes(victim.read_bytes()[:100])
+        victim.with_suffix(".sha256").write_text(hashlib.sha256(victim.read_bytes()).hexdigest())
+    reason = {"truncate": "checksum does not match", "rewrite": "checksum does not match",
+              "no-checksum": "checksum file is missing", "unreadable": "cannot be read"}[damage]
+    with pytest.warns(SweepStoreWarning, match=rf"{victim.name}.*{reason}.*computing it again"):
         second = attractors.sweep(functions.random_walk, GRID, trials=2, seed=1, store=store)
     assert second.attrs["computed_points"] == 1
     xr.testing.assert_equal(first, second)
