@@ -20,9 +20,13 @@ mean squared displacement growing as :math:`2Dt`, and the measured
 """
 
 # %%
-# The two models, their attractors and the protocol.  The bump is the CANN's
-# analytic stationary profile, polished by the analysis to a fixed point; the
-# point attractor is :math:`u = b\,\xi` with :math:`b = 3\tanh b`.
+# The two models, their attractors and the protocol.  The ring's attractor is
+# found by ``compare`` itself: the CANN's analytic stationary profile
+# (``bump_profile``), polished to a fixed point; the point attractor is given,
+# :math:`u = b\,\xi` with :math:`b = 3\tanh b`.  The two models count time in
+# different units (the rate network is dimensionless, the CANN in its
+# :math:`\tau`), so ``compare`` puts both in their own time constants and says
+# so in ``time_scaling``.
 import os
 
 import matplotlib.pyplot as plt
@@ -39,12 +43,14 @@ point = RateNetwork(3.0 * np.outer(xi, xi) / n_units)
 ring = CANN1D(n_units=n_units)
 bump = ring.theory().u0 * ring.stimulus(0.0)
 result = compare({"point attractor": point, "ring (CANN1D)": ring},
-                 targets={"point attractor": 2.9 * xi, "ring (CANN1D)": bump},
+                 targets={"point attractor": 2.9 * xi},
                  cue_noise=0.3, t_span=30.0, dt=0.05, n_trials=20, seed=1)
+print(result.attrs["time_scaling"])
 for model in result.model.values:
     row = result.sel(model=model)
     print(f"{model}: recall overlap {row.recall_overlap.item():.4f}, converged by "
-          f"t = {row.convergence_time.item():.1f}, stability {row.stability.item()}, "
+          f"t = {row.convergence_time.item():.1f} {result.attrs['time_unit']}, "
+          f"{row.point_type.item()} ({row.stability.item()}), "
           f"zero modes {row.n_zero_modes.item()}, leading eigenvalue "
           f"{row.leading_eigenvalue.item():+.2e}")
 
@@ -66,7 +72,7 @@ drifts = {name: drift_along_attractor(model, state, noise, t_span=100.0 if QUICK
 for name, drift in drifts.items():
     print(f"{name}: D = {drift.diffusion_coefficient.item():.2e} +- "
           f"{drift.diffusion_stderr.item():.1e} (theory {drift.diffusion_theory.item():.2e}) "
-          f"{drift.attrs['units']}^2 per time unit")
+          f"{drift.attrs['units']}^2 per tau")
 
 # %%
 # The figure: spectra (left), the zero mode against the bump's derivative
@@ -74,13 +80,13 @@ for name, drift in drifts.items():
 fig, axes = plt.subplots(1, 3, figsize=(13, 4.2), layout="constrained")
 ax = axes[0]
 for model, colour, size in zip(result.model.values[::-1], ("tab:red", "tab:blue"), (3, 6)):
-    values = result.eigenvalues.sel(model=model).values.real
+    values = result.eigenvalue_real.sel(model=model).values
     values = values[np.isfinite(values)]
     ax.plot(np.arange(values.size), values, "o", markersize=size, color=colour, label=model,
             markerfacecolor="none" if colour == "tab:blue" else colour)
 ax.axhline(0.0, color="k", linewidth=0.8)
 ax.set_xlabel("mode (by decreasing real part)")
-ax.set_ylabel(r"Re $\lambda$ (1 / time unit)")
+ax.set_ylabel(r"Re $\lambda$ (1 / $\tau$)")
 ax.set_title("Jacobian spectrum at the attractor")
 ax.annotate("the ring's zero mode", (0, 0), xytext=(15, -0.3), arrowprops=dict(arrowstyle="->"))
 ax.legend(fontsize="small", loc="lower right")
@@ -103,7 +109,7 @@ for (name, drift), colour in zip(drifts.items(), ("tab:blue", "tab:red")):
 ring_drift = drifts["ring (CANN1D)"]
 ax.plot(ring_drift.lag.values, 2 * ring_drift.diffusion_theory.item() * ring_drift.lag.values,
         "k--", linewidth=1, label=r"$2Dt$, D from the Jacobian")
-ax.set_xlabel("lag (time units)")
+ax.set_xlabel(r"lag ($\tau$)")
 ax.set_ylabel("mean squared displacement along the attractor")
 ax.set_title(f"Noise $\\sigma$ = {noise}: the bump diffuses")
 ax.legend(fontsize="small", loc="upper left")

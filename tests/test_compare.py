@@ -5,9 +5,10 @@ import numpy as np
 import pytest
 from scipy.optimize import brentq
 
-from attractors._validate import ParameterError
-from attractors.analysis._compare import compare, drift_along_attractor
-from attractors.models._rate import RateNetwork
+import attractors
+from attractors import ParameterError
+from attractors.analysis import compare, drift_along_attractor, find_fixed_points
+from attractors.models import RateNetwork, RingAttractor
 
 
 class CosineRing(RateNetwork):
@@ -95,7 +96,12 @@ def test_compare_point_and_ring_side_by_side():
     assert point.kind.item() == "point" and bump.kind.item() == "ring"
     # Recall: both return to their attractor's shape; only the ring keeps the cue's shift.
     assert point.recall_accuracy.item() == 1.0 and bump.recall_accuracy.item() == 1.0
-    assert point.final_distance.item() < 1e-5
+    # At rest: |F| <= tol max|x*| in every unit.  J is symmetric at x* = b xi with slowest
+    # rate |lambda| = 1 - 3 sech^2 b, so |x - x*| <= |F| / |lambda| <= sqrt(N) tol max|x*| /
+    # |lambda| = tol |x*| / |lambda| (all units have |x*_i| = b); 10 % for the second order.
+    b = brentq(lambda v: v - 3 * np.tanh(v), 1.0, 5.0, xtol=1e-15)
+    slowest = 1 - 3 / np.cosh(b) ** 2
+    assert point.final_distance.item() < 1.1 * result.attrs["tol"] / slowest
     assert bump.position_error.item() > 0 and np.isnan(point.position_error.item())
     assert point.fraction_converged.item() == 1.0 and bump.fraction_converged.item() == 1.0
     # Spectrum: the point is stable with no zero mode; the ring is marginal with one.
@@ -119,7 +125,10 @@ def test_compare_point_and_ring_side_by_side():
     assert D > 3 * err
     assert abs(point.diffusion_coefficient.item()) <= 3 * point.diffusion_stderr.item() + 1e-6
     assert result.sizes["mode"] == 32
-    assert np.isnan(result.eigenvalues.sel(model="point").values).sum() == 0
+    assert np.isnan(result.eigenvalue_real.sel(model="point").values).sum() == 0
+    assert result.point_type.values.tolist() == ["stable node", "marginal"]
+    assert result.target_source.values.tolist() == ["given", "given"]
+    assert result.target_stable.values.all() and result.drift_settled.values.all()
 
 
 def test_compare_errors():
@@ -140,7 +149,7 @@ def test_compare_errors():
 
 
 def test_compare_a_discrete_hopfield_network_with_a_ring():
-    from attractors.models._hopfield import HopfieldNetwork
+    from attractors.models import HopfieldNetwork
 
     rng = np.random.default_rng(4)
     xi = rng.choice([-1.0, 1.0], (3, 100))
@@ -159,3 +168,101 @@ def test_compare_a_discrete_hopfield_network_with_a_ring():
     assert np.isnan(hop.diffusion_coefficient.item())
     assert hop.energy_descent.item() > 0  # the cue's energy is above the pattern's
     assert result.sel(model="ring").n_zero_modes.item() == 1
+
+
+def test_ring_attractor_with_default_targets_is_marginal_and_recalled():
+    """Issue 14 item 1: the default target of RingAttractor was the end of a 50-unit run
+    from a random state (no bump yet): recall 0, a "saddle", D_theory 2e16.  Now it is the
+    model's own stationary state, and the two time units (RateNetwork dimensionless,
+    RingAttractor in ms) are put on one scale, each in its own time constant."""
+    xi = np.where(np.arange(64) % 3 == 0, 1.0, -1.0)
+    ring = RingAttractor(n_units=64)
+    result = compare({"point": RateNetwork(3 * np.outer(xi, xi) / 64), "ring": ring},
+                     run_noise=0.02, seed=0)
+    row = result.sel(model="ring")
+    assert row.target_source.item() == "stationary_state()" and row.target_distance < 1e-8
+    assert row.recall_accuracy.item() == 1.0 and row.fraction_converged.item() == 1.0
+    assert row.stability.item() == "marginal" and row.point_type.item() == "marginal"
+    assert row.n_zero_modes.item() == 1 and bool(row.target_stable)
+    assert result.attrs["time_unit"] == "tau"
+    assert result.time_scale.values.tolist() == [1.0, ring.tau]
+    assert result.model_time_unit.sel(model="ring").item() == "ms"
+    # In tau units the zero mode is still zero and the slowest decaying mode of the bump
+    # (-0.0133 / ms) is -0.133 / tau.
+    assert abs(row.leading_eigenvalue.item()) < 1e-9
+    # Diffusion along the ring as predicted from the Jacobian: 3 standard errors of the
+    # 20 trials plus 5 % for the Euler-Maruyama bias (as in the cosine-ring test above).
+    D, err, theory = (row[k].item() for k in ("diffusion_coefficient", "diffusion_stderr",
+                                                "diffusion_theory"))
+    assert 0 < theory < 1e-3 and bool(row.drift_settled)
+    assert abs(D - theory) <= 3 * err + 0.05 * theory, (D, err, theory)
+
+
+def test_a_saddle_target_is_warned_about_and_marked():
+    """W = [[2.5, -1], [-1, 2.5]] has four saddles off the diagonals (see test_fixed_points)."""
+    net = RateNetwork([[2.5, -1.0], [-1.0, 2.5]])
+    axis = np.linspace(-4, 4, 9)
+    fp = find_fixed_points(net, np.stack(np.meshgrid(axis, axis), -1).reshape(-1, 2))
+    saddle = fp.state.values[fp.stability.values == "saddle"][0]
+    with pytest.warns(UserWarning, match="not an attractor"):
+        result = compare({"net": net}, targets={"net": saddle}, t_span=5.0, dt=0.1, n_trials=3,
+                         max_t_span=5.0)
+    assert result.stability.item() == "saddle" and result.point_type.item() == "saddle"
+    assert not bool(result.target_stable)
+
+
+class Oscillator(attractors.ContinuousSystem):
+    """Hopf normal form: a stable limit cycle r = 1, so no state is ever at rest."""
+
+    n_units = 2
+
+    def vector_field(self, t, x, inputs=None):
+        r2 = np.sum(x**2, axis=-1, keepdims=True)
+        return x * (1 - r2) + np.stack([-x[..., 1], x[..., 0]], axis=-1)
+
+
+def test_no_stationary_state_and_no_rest_is_refused():
+    with pytest.raises(ParameterError, match="not at rest"):
+        compare({"oscillator": Oscillator()}, t_span=2.0, dt=0.1, max_t_span=10.0)
+
+
+def test_trials_not_at_rest_count_as_not_recalled():
+    ring, theta = cosine_ring(32)
+    with pytest.warns(UserWarning, match="not at rest"):
+        result = compare({"ring": ring}, targets={"ring": 1.5 * np.cos(theta)}, cue_noise=0.5,
+                         t_span=1.0, max_t_span=1.0, dt=0.1, n_trials=8)
+    assert result.fraction_converged.item() < 1.0
+    assert result.recall_accuracy.item() <= result.fraction_converged.item()
+    assert np.isnan(result.convergence_time.item()) or result.fraction_converged.item() > 0
+
+
+def test_time_units_put_on_one_scale_or_refused():
+    net, xi = point_network(n=16)
+
+    class Seconds(RateNetwork):
+        time_unit = "s"
+
+        def leak_rate(self):
+            raise NotImplementedError
+
+    with pytest.raises(ParameterError, match="time_scales"):
+        compare({"a": net, "b": Seconds(net.weights)}, targets={"a": 2.9 * xi, "b": 2.9 * xi})
+    # The same network on two scales: with 2 model time units per common unit, every
+    # rate (eigenvalue) is twice as large in common units, exactly.
+    result = compare({"a": net, "b": Seconds(net.weights)},
+                     targets={"a": 2.9 * xi, "b": 2.9 * xi}, time_scales={"a": 1.0, "b": 2.0},
+                     t_span=20.0, dt=0.1, n_trials=3)
+    assert result.attrs["time_unit"] == "common time units"
+    np.testing.assert_allclose(result.eigenvalue_real.sel(model="b"),
+                               2 * result.eigenvalue_real.sel(model="a"), rtol=1e-12)
+    assert result.convergence_time.attrs["units"] == "common time units"
+    with pytest.raises(ParameterError, match="time_scales"):
+        compare({"a": net}, time_scales={"b": 1.0})
+
+
+def test_every_output_variable_has_units_and_a_long_name():
+    net, xi = point_network(n=16)
+    result = compare({"a": net}, targets={"a": 2.9 * xi}, run_noise=0.1, t_span=10.0, dt=0.1,
+                     n_trials=3, noise_t_span=20.0)
+    for name, variable in result.variables.items():
+        assert variable.attrs.get("units") and variable.attrs.get("long_name"), name

@@ -42,7 +42,6 @@ from ._clique import (
 )
 from ._compare import (
     compare,
-    drift_along_attractor,
 )
 from ._continuous import (
     line_of_fixed_points,
@@ -56,6 +55,9 @@ from ._dense_capacity import (
     dense_predicted_stable_fraction,
     dense_recall_fraction,
     dense_stable_fraction,
+)
+from ._drift import (
+    drift_along_attractor,
 )
 from ._fixed_points import (
     find_fixed_points,
@@ -77,15 +79,15 @@ from ._phase import (
     phase_portrait,
     plot_phase_portrait,
 )
-from ._state_space import (
-    state_space,
-    transition_graph,
-)
 from ._stability import (
     as_complex,
     classify_fixed_point,
     classify_stability,
     jacobian_matrix,
+)
+from ._state_space import (
+    state_space,
+    transition_graph,
 )
 
 __all__ = [

@@ -1,284 +1,155 @@
 r"""Point attractors and continuous attractors side by side, on one protocol.
 
 :func:`compare` applies the same protocol to every model (cue the attractor
-with noise, let it run, then hold it under ongoing noise) and returns one
-Dataset over ``model``: recall, convergence time, energy descent, the
-eigenvalue spectrum at the attractor, and the drift along the attractor under
-noise.  The last one is where the two kinds differ in kind: perturbations of a
-point attractor decay in every direction, so the state returns and its mean
-squared displacement saturates; a ring has a zero mode, along which noise is
-not opposed, so the bump diffuses and the displacement grows linearly in time
-(Burak & Fiete 2012).  :func:`drift_along_attractor` measures that drift and,
-for a ring, predicts it from the Jacobian: with additive noise
-:math:`dx = F\,dt + \sigma\,dW`, projecting onto the zero mode with the left
-null vector :math:`l` of :math:`J` (:math:`l^\top J = 0`) gives
+with noise, let it run until at rest, then hold it under ongoing noise) and
+returns one Dataset over ``model``: recall, convergence time, energy descent,
+the eigenvalue spectrum at the attractor and the type of fixed point, and the
+drift along the attractor under noise (:func:`drift_along_attractor`).
 
-.. math:: d\phi = \frac{\sigma\, l^\top dW}{l^\top \partial_\theta u^*}, \qquad
-          D = \frac{\sigma^2 \lVert l\rVert^2}{2\,(l^\top \partial_\theta u^*)^2},
-          \qquad \langle (\phi(t) - \phi(0))^2 \rangle = 2 D t .
+Honest defaults: each model's attractor is its own stationary state where it
+has one (a ``stationary_state()`` method, or a ``bump_profile`` closed form),
+otherwise the end of a run from a random state that is checked to be at rest;
+an attractor that is not stable or marginal is reported loudly and marked.
+Models with different time units are put on one time axis, and the result says
+how.
 """
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import xarray as xr
 
-from .._simulate import simulate
-from .._system import ContinuousSystem, DiscreteSystem
-from .._validate import ParameterError, check_finite_array, check_integer, check_positive, \
-    describe
-from ..solvers import EulerMaruyama
+from .._system import DiscreteSystem
+from .._validate import ParameterError, check_integer, check_positive
 from ._bump import bump_position
-from ._fixed_points import find_fixed_points
-from ._stability import _check_system, jacobian_matrix
+from ._compare_steps import _cue_and_run, _named, _overlaps, _own_stationary_state, _run_to_rest, _time_scales
+from ._drift import _SETTLE_DECAY_TIMES, _polish, _ring_angles, drift_along_attractor
+from ._fixed_points_discrete import _alphabet
+from ._stability import _labelled
 
-__all__ = ["compare", "drift_along_attractor"]
+__all__ = ["compare"]
 
-
-def _ring_angles(system):
-    from ._continuous import ring_coordinate
-
-    try:
-        return ring_coordinate(system)[1]
-    except ParameterError:
-        return None
-
-
-def _attractor(system, target, seed, t_span, dt, solver):
-    """A polished fixed point near target (or the end of a run from a random state)."""
-    discrete = isinstance(system, DiscreteSystem)
-    if target is None:
-        start = system.initial_state(np.random.default_rng(seed), None)
-        run = simulate(system, start, t_span=t_span, dt=None if discrete else dt, solver=solver,
-                       seed=seed, stop_at_fixed_point=True)
-        target = run.state.values[-1]
-    target = check_finite_array("target", target, dtype=np.float64)
-    if target.shape != (system.n_units,):
-        raise ParameterError(f"the target of {system.name} must have shape ({system.n_units},), "
-                             f"got {target.shape}")
-    if discrete:
-        found = find_fixed_points(system, target[None].astype(system.state_dtype),
-                                  exhaustive=False, seed=seed)
-        if found.sizes["fixed_point"] == 0 or int(found.period.values[0]) != 1:
-            raise ParameterError(f"no fixed point of {system.name} is reached from its target: "
-                                 "give a target on an attractor")
-        return found.isel(fixed_point=0)
-    found = find_fixed_points(system, target[None], max_q=1e300)
-    if found.sizes["fixed_point"] == 0 or not bool(found.is_fixed_point.values[0]):
-        raise ParameterError(f"no fixed point of {system.name} near its target (max |F| after "
-                             "polishing is above 1e-10): give a target on an attractor")
-    return found.isel(fixed_point=0)
-
-
-def _slope(lags, msd):
-    """Least-squares slope of msd against lag, per row."""
-    lag = lags - lags.mean()
-    return (msd - msd.mean(axis=-1, keepdims=True)) @ lag / np.sum(lag**2)
-
-
-def drift_along_attractor(system, state, noise, *, t_span, dt, n_trials: int = 50,
-                          transient: float | None = None, n_records: int = 400,
-                          seed: int = 0) -> xr.Dataset:
-    r"""Diffusion along an attractor under additive noise, measured and (for a ring) predicted.
-
-    Runs ``n_trials`` copies from the fixed point ``state`` with
-    Euler-Maruyama, :math:`dx = F\,dt + \sigma\,dW`, and follows a coordinate
-    along the attractor: for a ring (units with an angular coordinate) the
-    unwrapped bump position :math:`\phi` (radians); otherwise the projection
-    :math:`c = v^\top (x - x^*)` on the unit eigenvector of the slowest mode
-    (the direction in which the attractor is softest).  The mean squared
-    displacement over lag :math:`\tau`, averaged over trials and start times
-    after ``transient``, gives the diffusion coefficient from its slope,
-
-    .. math:: D = \frac{1}{2} \frac{d}{d\tau}
-              \big\langle (c(t + \tau) - c(t))^2 \big\rangle ,
-
-    fitted over lags from 1/4 to 1/2 of the record after the transient (long
-    against the decay of the other modes).  For a point attractor the MSD
-    saturates at :math:`2\,\mathrm{Var}(c)` and D tends to 0; for a ring D is
-    the bump's diffusion coefficient, compared with the prediction from the
-    Jacobian (module notes).  The standard error comes from the spread of the
-    per-trial slopes.
-
-    Parameters
-    ----------
-    system : ContinuousSystem
-    state : array_like, shape (n_units,)
-        A fixed point (polished first).
-    noise : float
-        :math:`\sigma`, per unit of :math:`\sqrt{\text{time}}`.
-    t_span, dt : float
-        Length of the noisy runs and the step.
-    n_trials : int
-    transient : float, optional
-        Time left out at the start (default: 10 / (the slowest non-zero decay rate),
-        at most a quarter of the run).
-    n_records : int
-        Records per run.
-    seed : int
-
-    Returns
-    -------
-    xarray.Dataset
-        ``coordinate`` (trial, time), ``msd`` (lag), and scalars
-        ``diffusion_coefficient``, ``diffusion_stderr``,
-        ``diffusion_theory`` (NaN for a point attractor without a zero mode;
-        zero when every mode decays), ``stationary_variance`` (the variance of
-        the coordinate over trials at the end), ``return_distance`` (mean
-        :math:`\lVert x(T) - x^*\rVert / \lVert x^*\rVert`); attrs ``kind``
-        ("ring" or "point") and ``units`` of the coordinate.
-
-    References
-    ----------
-    Y. Burak and I. R. Fiete, PNAS 109, 17645 (2012).
-    """
-    _check_system(system, ContinuousSystem)
-    noise = check_positive("noise", noise)
-    n_trials = check_integer("n_trials", n_trials, minimum=2)
-    n_records = check_integer("n_records", n_records, minimum=8)
-    fixed = _attractor(system, state, seed, t_span, dt, None)
-    x_star = fixed.state.values
-    J = jacobian_matrix(system, x_star)
-    values, vectors = np.linalg.eig(J)
-    order = np.argsort(-values.real)
-    values, vectors = values[order], vectors[:, order]
-    angles = _ring_angles(system)
-    total = int(round(t_span / dt))
-    every = max(1, total // n_records)
-    run = simulate(system, np.repeat(x_star[None], n_trials, axis=0), t_span=t_span, dt=dt,
-                   solver=EulerMaruyama(noise), record_every=every, seed=seed)
-    states = run.state.transpose("trial", "time", "unit").values
-    times = run.time.values - run.time.values[0]
-    if angles is not None:
-        from ._continuous import ring_derivative
-
-        kind, units = "ring", "rad"
-        activity = states - states.min(axis=-1, keepdims=True)
-        position = np.unwrap(bump_position(activity, angles), axis=-1)
-        coordinate = position - position[:, :1]
-        derivative = ring_derivative(x_star)
-        left_values, left_vectors = np.linalg.eig(J.T)
-        left = np.real(left_vectors[:, np.argmin(np.abs(left_values))])
-        theory = noise**2 * np.sum(left**2) / (2 * (left @ derivative) ** 2)
-        # The other modes: all but the zero one.
-        rest = np.delete(values.real, np.argmin(np.abs(values)))
-    else:
-        kind, units = "point", "state"
-        slowest = np.real(vectors[:, 0])
-        slowest /= np.linalg.norm(slowest)
-        coordinate = (states - x_star) @ slowest
-        theory = 0.0 if np.all(values.real < 0) else np.nan
-        rest = values.real
-    decay = np.max(rest) if rest.size else -1.0
-    if transient is None:
-        transient = min(10.0 / abs(decay) if decay < 0 else 0.0, 0.25 * times[-1])
-    keep = times >= transient
-    c = coordinate[:, keep]
-    n = c.shape[1]
-    lags = np.arange(1, max(2, n // 2) + 1)
-    msd_trials = np.stack([np.mean((c[:, k:] - c[:, :-k]) ** 2, axis=1) for k in lags], axis=1)
-    lag_times = lags * every * dt
-    window = lags >= max(1, n // 8)
-    slopes = _slope(lag_times[window], msd_trials[:, window]) / 2
-    distance = np.linalg.norm(states[:, -1] - x_star, axis=-1) / max(np.linalg.norm(x_star),
-                                                                      1e-300)
-    return xr.Dataset(
-        {"coordinate": (("trial", "time"), coordinate),
-         "msd": ("lag", msd_trials.mean(axis=0)),
-         "diffusion_coefficient": ((), float(np.mean(slopes))),
-         "diffusion_stderr": ((), float(np.std(slopes, ddof=1) / np.sqrt(n_trials))),
-         "diffusion_theory": ((), float(theory)),
-         "stationary_variance": ((), float(np.var(coordinate[:, -1]))),
-         "return_distance": ((), float(np.mean(distance)))},
-        coords={"trial": np.arange(n_trials), "time": times, "lag": lag_times},
-        attrs={"model": system.name, "kind": kind, "units": units, "noise": noise,
-               "transient": float(transient), "slowest_decay": float(decay)})
-
-
-def _named(models):
-    if isinstance(models, dict):
-        items = list(models.items())
-    else:
-        try:
-            items = [(m.name, m) for m in models]
-        except (TypeError, AttributeError):
-            raise ParameterError(f"models must be a dict name -> system or a list of systems, got "
-                                 f"{describe(models)}") from None
-    names = [name for name, _ in items]
-    if len(set(names)) != len(names):
-        names = [f"{name} {k}" for k, name in enumerate(names)]
-    for name, system in items:
-        _check_system(system)
-    if not items:
-        raise ParameterError("models is empty")
-    return names, [system for _, system in items]
-
-
-def _pad(rows, width, fill=np.nan, dtype=np.float64):
-    out = np.full((len(rows), width), fill, dtype=dtype)
-    for k, row in enumerate(rows):
-        out[k, :len(row)] = row
-    return out
+_DRIFT_KEYS = ("diffusion_coefficient", "diffusion_stderr", "diffusion_theory",
+               "stationary_variance", "return_distance")
 
 
 def compare(models, *, targets=None, cue_noise: float = 0.3, run_noise: float = 0.0,
             t_span: float = 50.0, dt: float = 0.05, noise_t_span: float | None = None,
-            n_trials: int = 20, recall_threshold: float = 0.95, tol: float = 1e-6,
+            max_t_span: float | None = None, n_trials: int = 20,
+            recall_threshold: float = 0.95, tol: float = 1e-4, time_scales=None,
             n_records: int = 200, seed: int = 0) -> xr.Dataset:
     r"""One protocol, several attractor models: recall, convergence, energy, spectrum, drift.
 
-    For each model with attractor :math:`x^*` (its ``target``, polished to a
-    fixed point; by default the end of a run from a random state):
+    **Time.**  All times (``t_span``, ``dt``, ``noise_t_span``,
+    ``max_t_span``, the result's ``time`` and ``convergence_time``) are on one
+    axis.  When every model has the same ``time_unit`` it is that unit.
+    Otherwise each model's time is counted in its own time constant
+    :math:`\tau_m = 1/\lambda_m` (the mean of ``leak_rate()``; one sweep of
+    updates for a map) and the unit is ``"tau"``; or give ``time_scales``
+    (model time units per common unit) explicitly.  Rates (eigenvalues) and
+    diffusion coefficients are converted to the common unit, and the noise
+    :math:`\sigma` is per :math:`\sqrt{\text{common unit}}`.  The result's
+    ``time_scale``, ``model_time_unit`` and attrs ``time_unit`` and
+    ``time_scaling`` say what was done.
+
+    **The attractor** :math:`x^*` of each model, polished to a fixed point:
+    its ``target`` if given; else its own stationary state (a
+    ``stationary_state()`` method, e.g.
+    :meth:`~attractors.models.RingAttractor.stationary_state`, or the closed
+    form ``bump_profile(0)`` of a CANN); else the end of a run from a random
+    state, refused (:class:`~attractors.ParameterError`) if not at rest by
+    ``max_t_span``.  An attractor that is not stable or marginal (a saddle, an
+    unstable point) is warned about and marked ``target_stable = False``.
+
+    Then for each model:
 
     1. **Cue**: :math:`x_0 = x^* + \epsilon\,\mathrm{rms}(x^*)\,\xi`,
        :math:`\xi \sim \mathcal N(0, I)`, with :math:`\epsilon` = ``cue_noise``.
-    2. **Run** without noise until rest (``t_span``, ``dt``, RK4): recall
-       overlap (Pearson correlation of the final state with :math:`x^*`),
-       recall accuracy (fraction of trials with overlap at least
-       ``recall_threshold``), distance to :math:`x^*`, for a ring the error of
-       the bump position, convergence time (:math:`\max|F| \le` ``tol``) and
-       the mean energy against time.
+    2. **Run** without noise (RK4) until at rest, up to ``max_t_span``
+       (default ``20 * t_span``; the first ``t_span`` recorded for the
+       energy curve).  A trial is *at rest* when its state changes by less
+       than a fraction ``tol`` of the attractor's size per unit of time:
+       :math:`\max_i |\dot x_i| \le \mathrm{tol}\,\max_i |x^*_i|` (a map: an
+       update leaves it unchanged).  ``fraction_converged`` is the fraction at
+       rest at the end; a trial counts as recalled only if it is at rest and
+       its overlap (Pearson correlation with :math:`x^*`) is at least
+       ``recall_threshold``, so ``recall_accuracy`` never exceeds
+       ``fraction_converged``.  Trials not at rest are warned about.
     3. **Spectrum** of the Jacobian at :math:`x^*` (decreasing real part;
-       rows padded with NaN to the largest model), its stability and the
-       number of zero modes.
+       rows padded with NaN to the largest model), its stability, type of
+       fixed point (:func:`classify_fixed_point`) and number of zero modes.
     4. **Noise** (if ``run_noise`` > 0): :func:`drift_along_attractor` from
-       :math:`x^*` for ``noise_t_span`` (default ``4 * t_span``): the diffusion
-       coefficient along the attractor, its standard error and, for a ring,
-       the prediction from the Jacobian.
+       :math:`x^*` for ``noise_t_span`` (default: ``4 * t_span``, or 40
+       decay times of the slowest non-zero mode if longer, so that the fit
+       starts after the other modes have settled).
 
     Parameters
     ----------
     models : dict of name -> DynamicalSystem, or list of them
         Flows, or maps such as :class:`~attractors.HopfieldNetwork`: a map is
         cued with the same Gaussian noise projected onto its binary states
-        (:math:`\mathrm{sgn}(x^* + \epsilon\,\mathrm{rms}\,\xi)` for spins), runs
-        ``t_span`` of its own time units, and has no Jacobian spectrum or
-        drift (NaN); its ``stability`` is "stable" (a fixed point of the map).
+        (:math:`\mathrm{sgn}(x^* + \epsilon\,\mathrm{rms}\,\xi)` for spins), and
+        has no Jacobian spectrum or drift (NaN); its ``stability`` is "stable"
+        (a fixed point of the map) and its ``point_type`` "map fixed point".
     targets : dict of name -> array_like, optional
-        The attractor state of each model (e.g. a stored pattern mapped to the
-        model's state, a bump).
+        The attractor state of some models (e.g. a stored pattern).
     cue_noise, run_noise : float
         Relative cue noise, and :math:`\sigma` of the additive noise of step 4.
-    t_span, dt, noise_t_span : float
+    t_span, dt, noise_t_span, max_t_span : float
+        In the common time unit.
     n_trials : int
-    recall_threshold, tol : float
+    recall_threshold : float
+    tol : float
+        Relative rate of change below which a state is at rest (see step 2).
+    time_scales : dict of name -> float, optional
+        Model time units per common time unit, for every model.
     n_records : int
-        Records of the noiseless runs (the grid of the energy curves).
+        Records of the first ``t_span`` (the grid of the energy curves).
     seed : int
         Same seed, same cues and noise.
 
     Returns
     -------
     xarray.Dataset
-        Dims ``model``, ``time``, ``mode``, ``trial``.  Variables:
-        ``recall_overlap``, ``recall_accuracy``, ``final_distance``,
-        ``position_error`` (RMS, rings only), ``convergence_time``,
-        ``fraction_converged``, ``energy`` (model, time; mean over trials,
-        held after rest), ``energy_descent`` (:math:`E(0) - E(T)`),
-        ``eigenvalues`` (model, mode), ``leading_eigenvalue``,
-        ``n_zero_modes``, ``stability``, ``kind`` ("ring"/"point"); with noise
-        ``diffusion_coefficient``, ``diffusion_stderr``,
-        ``diffusion_theory``, ``stationary_variance``, ``return_distance``.
+        Dims ``model``, ``time``, ``mode``.  Every variable carries
+        ``long_name`` and ``units`` (``T`` below is attrs ``time_unit``).
+
+        ======================  ===========  ==========================================
+        variable                units        meaning
+        ======================  ===========  ==========================================
+        recall_overlap          1            mean overlap of the final states with x*
+        recall_accuracy         1            fraction of trials at rest and recalled
+        fraction_converged      1            fraction of trials at rest at the end
+        convergence_time        T            mean time to rest of those at rest
+        final_distance          1            mean |x(T) - x*| / |x*|
+        position_error          rad          RMS bump position error (rings; else NaN)
+        energy                  energy       (model, time) mean energy, held after rest
+        energy_descent          energy       E(0) - E(end)
+        eigenvalue_real/_imag   1/T          (model, mode) spectrum at x*
+        leading_eigenvalue      1/T          largest real part
+        n_zero_modes            1            modes with |Re| <= 1e-6 (model units)
+        stability               1            stable / marginal / saddle / unstable
+        point_type              1            node, focus, saddle, ... (or map)
+        kind                    1            "ring" (units with angles) or "point"
+        target_source           1            given / stationary_state() / closed
+                                             form / run to rest
+        target_distance         1            |x* - target| / |x*| (polishing)
+        target_stable           1            stability is stable or marginal
+        time_scale              model/T      model time units per common unit
+        model_time_unit         1            the model's own time_unit
+        diffusion_coefficient   coord^2/T    (with run_noise) measured drift
+        diffusion_stderr        coord^2/T    its standard error
+        diffusion_theory        coord^2/T    predicted from the Jacobian (rings)
+        stationary_variance     coord^2      variance of the coordinate at the end
+        return_distance         1            mean |x(T) - x*| / |x*| under noise
+        drift_settled           1            the noise runs outlasted the transient
+        noise_t_span            T            length of the noisy runs
+        drift_units             1            coord: "rad" (ring) or "state" (point)
+        ======================  ===========  ==========================================
+
+        Attrs: the arguments, ``time_unit``, ``time_scaling``.
 
     References
     ----------
@@ -301,10 +172,10 @@ def compare(models, *, targets=None, cue_noise: float = 0.3, run_noise: float = 
     ...           "ring": Ring(3 * np.cos(theta[:, None] - theta) / 32)}
     >>> result = compare(models, targets={"point": 3 * xi, "ring": 1.5 * np.cos(theta)},
     ...                  t_span=30.0, dt=0.1, n_trials=5)
-    >>> result.stability.values.tolist(), result.n_zero_modes.values.tolist()
-    (['stable', 'marginal'], [0, 1])
-    >>> result.recall_accuracy.values.tolist()
-    [1.0, 1.0]
+    >>> result.point_type.values.tolist(), result.n_zero_modes.values.tolist()
+    (['stable node', 'marginal'], [0, 1])
+    >>> result.recall_accuracy.values.tolist(), result.fraction_converged.values.tolist()
+    ([1.0, 1.0], [1.0, 1.0])
     """
     names, systems = _named(models)
     targets = {} if targets is None else dict(targets)
@@ -315,102 +186,187 @@ def compare(models, *, targets=None, cue_noise: float = 0.3, run_noise: float = 
     cue_noise = check_positive("cue_noise", cue_noise, allow_zero=True)
     run_noise = check_positive("run_noise", run_noise, allow_zero=True)
     n_trials = check_integer("n_trials", n_trials, minimum=1)
+    n_records = check_integer("n_records", n_records, minimum=2)
     t_span, dt = check_positive("t_span", t_span), check_positive("dt", dt)
-    noise_t_span = 4 * t_span if noise_t_span is None else check_positive("noise_t_span",
-                                                                         noise_t_span)
-    total = int(round(t_span / dt))
-    every = max(1, total // n_records)
-    grid = np.arange(0, total + 1, every) * dt
-    if grid[-1] < total * dt:
-        grid = np.append(grid, total * dt)
-    rows = {key: [] for key in ("recall_overlap", "recall_accuracy", "final_distance",
-                                "position_error", "convergence_time", "fraction_converged",
-                                "energy_descent", "leading_eigenvalue", "n_zero_modes")}
-    energies, spectra, stability, kinds, drifts = [], [], [], [], []
-    for index, (name, system) in enumerate(zip(names, systems)):
+    tol = check_positive("tol", tol)
+    recall_threshold = float(recall_threshold)
+    if not -1.0 <= recall_threshold <= 1.0:
+        raise ParameterError(f"recall_threshold must be a correlation in [-1, 1], got "
+                             f"{recall_threshold!r}")
+    if noise_t_span is not None:
+        noise_t_span = check_positive("noise_t_span", noise_t_span)
+    max_t_span = 20 * t_span if max_t_span is None else check_positive("max_t_span", max_t_span)
+    if max_t_span < t_span:
+        raise ParameterError(f"max_t_span ({max_t_span:g}) must be at least t_span ({t_span:g})")
+    scales, time_unit, how = _time_scales(names, systems, time_scales)
+
+    rows = {key: [] for key in (
+        "recall_overlap", "recall_accuracy", "fraction_converged", "convergence_time",
+        "final_distance", "position_error", "energy_descent", "leading_eigenvalue",
+        "n_zero_modes", "stability", "point_type", "kind", "target_source", "target_distance",
+        "target_stable", "time_scale", "model_time_unit")}
+    curves, spectra, drifts = [], [], []
+    for index, (name, system, scale) in enumerate(zip(names, systems, scales)):
         discrete = isinstance(system, DiscreteSystem)
-        fixed = _attractor(system, targets.get(name), seed, t_span, dt, None)
+        step = None if discrete else dt * scale
+        target = targets.get(name)
+        source = "given"
+        if target is None:
+            target, source = _own_stationary_state(system)
+        if target is None:
+            target = _run_to_rest(system, name, seed, max_t_span * scale, step, tol / scale)
+            source = "run to rest"
+        fixed = _polish(system, target, seed)
         x_star = fixed.state.values.astype(np.float64)
+        size = max(float(np.max(np.abs(x_star))), 1e-300)
+        target = np.asarray(target, dtype=np.float64)
+        rows["target_distance"].append(float(np.linalg.norm(x_star - target)
+                                             / max(np.linalg.norm(x_star), 1e-300)))
+        # The cues, and the runs until at rest.
         rng = np.random.default_rng([seed, index])
         rms = np.sqrt(np.mean(x_star**2))
         cues = x_star + cue_noise * rms * rng.standard_normal((n_trials, system.n_units))
-        if discrete:
-            # The same Gaussian cue, projected onto the network's binary states.
-            from ._fixed_points_discrete import _alphabet
-
+        if discrete:  # the same Gaussian cue, projected onto the network's binary states
             low, high = _alphabet(system)
             cues = np.where(cues > 0.5 * (low + high), high, low).astype(system.state_dtype)
-            run = simulate(system, cues, t_span=t_span, stop_at_fixed_point=True, seed=seed)
-        else:
-            run = simulate(system, cues, t_span=t_span, dt=dt, record_every=every,
-                           stop_at_fixed_point=True, tol=tol, seed=seed)
-        final = run.state.transpose("trial", "time", "unit").values[:, -1]
-        centred = final - final.mean(axis=-1, keepdims=True)
-        target = x_star - x_star.mean()
-        with np.errstate(invalid="ignore", divide="ignore"):
-            overlap = centred @ target / (np.linalg.norm(centred, axis=-1)
-                                          * np.linalg.norm(target))
-        overlap = np.nan_to_num(overlap)
-        angles = _ring_angles(system)
-        kinds.append("ring" if angles is not None else "point")
-        if angles is not None:
-            error = np.angle(np.exp(1j * (bump_position(final - final.min(-1, keepdims=True),
-                                                        angles)
-                                          - bump_position(x_star - x_star.min(), angles))))
-            rows["position_error"].append(float(np.sqrt(np.mean(error**2))))
-        else:
-            rows["position_error"].append(np.nan)
+        total = int(round(t_span / dt))
+        final, at_rest, t_rest, length, record = _cue_and_run(
+            system, cues, t_span=t_span * scale, max_t_span=max_t_span * scale,
+            dt=step, every=max(1, total // n_records), tol_abs=tol * size / scale, seed=seed)
+        if not at_rest.all():
+            warnings.warn(f"compare: {int(np.sum(~at_rest))} of {n_trials} trials of {name!r} are "
+                          f"not at rest after {max_t_span:g} {time_unit} (tol {tol:g}); they "
+                          "count as not recalled (raise max_t_span to let them settle)",
+                          stacklevel=2)
+        overlap = _overlaps(final.astype(np.float64), x_star)
         rows["recall_overlap"].append(float(np.mean(overlap)))
-        rows["recall_accuracy"].append(float(np.mean(overlap >= recall_threshold)))
+        rows["recall_accuracy"].append(float(np.mean(at_rest & (overlap >= recall_threshold))))
+        rows["fraction_converged"].append(float(np.mean(at_rest)))
+        rows["convergence_time"].append(float(np.mean(t_rest[at_rest])) / scale
+                                        if at_rest.any() else np.nan)
         rows["final_distance"].append(float(np.mean(
             np.linalg.norm(final - x_star, axis=-1) / max(np.linalg.norm(x_star), 1e-300))))
-        converged = np.asarray(run.converged.values, dtype=bool)
-        t_conv = np.asarray(run.t_converged.values, dtype=np.float64)
-        rows["fraction_converged"].append(float(np.mean(converged)))
-        rows["convergence_time"].append(float(np.mean(t_conv[converged])) if converged.any()
-                                        else np.nan)
-        if "energy" in run:
-            mean_energy = run.energy.mean("trial").values
-            curve = np.interp(grid, run.time.values - run.time.values[0], mean_energy)
-            # After the run stopped at rest the energy stays at its last value.
-            curve[grid > run.time.values[-1] - run.time.values[0]] = mean_energy[-1]
+        angles = _ring_angles(system)
+        rows["kind"].append("ring" if angles is not None else "point")
+        if angles is not None:
+            shift = (bump_position(final - final.min(-1, keepdims=True), angles)
+                     - bump_position(x_star - x_star.min(), angles))
+            rows["position_error"].append(float(np.sqrt(np.mean(np.angle(np.exp(1j * shift))**2))))
         else:
-            curve = np.full(grid.size, np.nan)
-        energies.append(curve)
-        rows["energy_descent"].append(float(curve[0] - curve[-1]))
+            rows["position_error"].append(np.nan)
+        curves.append(None if record is None else (record[0] / scale, record[1]))
+        rows["energy_descent"].append(np.nan if record is None else
+                                      float(record[1][0] - record[1][-1]))
+        # The spectrum at the attractor, in the common time unit.
         if discrete:  # a map's fixed point has no Jacobian spectrum here
             spectra.append(np.zeros(0, dtype=np.complex128))
             rows["leading_eigenvalue"].append(np.nan)
             rows["n_zero_modes"].append(0)
-            stability.append("stable")  # reached by the map from itself: a fixed point
+            rows["stability"].append("stable")  # reached by the map from itself: a fixed point
+            rows["point_type"].append("map fixed point")
         else:
-            eigenvalues = fixed.eigenvalue_real.values + 1j * fixed.eigenvalue_imag.values
-            spectra.append(eigenvalues)
-            rows["leading_eigenvalue"].append(float(eigenvalues.real[0]))
+            values = (fixed.eigenvalue_real.values + 1j * fixed.eigenvalue_imag.values) * scale
+            spectra.append(values)
+            rows["leading_eigenvalue"].append(float(values.real[0]))
             rows["n_zero_modes"].append(int(fixed.n_zero_modes.values))
-            stability.append(str(fixed.stability.values))
-        if run_noise > 0 and discrete:
-            drifts.append(None)
+            rows["stability"].append(str(fixed.stability.values))
+            rows["point_type"].append(str(fixed.point_type.values))
+        stable = rows["stability"][-1] in ("stable", "marginal")
+        if not stable:
+            warnings.warn(f"compare: the attractor of {name!r} ({source}) is a "
+                          f"{rows['point_type'][-1]} ({rows['stability'][-1]}, leading "
+                          f"eigenvalue {rows['leading_eigenvalue'][-1]:+.3g} per {time_unit}), "
+                          "not an attractor: give targets= a stable state; the result marks it "
+                          "target_stable = False", stacklevel=2)
+        rows["target_source"].append(source)
+        rows["target_stable"].append(stable)
+        rows["time_scale"].append(scale)
+        rows["model_time_unit"].append(getattr(system, "time_unit", "") or "model time units")
+        if run_noise > 0 and not discrete:
+            span = noise_t_span
+            if span is None:  # long enough for the other modes to settle before the fit
+                others = np.delete(values.real, np.argmin(np.abs(values))) if \
+                    rows["n_zero_modes"][-1] else values.real
+                slowest = np.max(others) if others.size else -1.0
+                settle = _SETTLE_DECAY_TIMES / abs(slowest) if slowest < 0 else 0.0
+                span = dt * np.ceil(max(4 * t_span, 4 * settle) / dt)  # whole steps
+            rows.setdefault("noise_t_span", []).append(span)
+            drift = drift_along_attractor(system, x_star, run_noise / np.sqrt(scale),
+                                          t_span=span * scale, dt=step,
+                                          n_trials=max(n_trials, 2), seed=seed + 1 + index)
+            # Diffusion coefficients per model time unit -> per common time unit.
+            row = {key: float(drift[key]) for key in _DRIFT_KEYS}
+            for key in ("diffusion_coefficient", "diffusion_stderr", "diffusion_theory"):
+                row[key] *= scale
+            drifts.append(row | {"drift_settled": bool(drift.settled),
+                                 "drift_units": drift.attrs["units"]})
         elif run_noise > 0:
-            drifts.append(drift_along_attractor(system, x_star, run_noise, t_span=noise_t_span,
-                                                dt=dt, n_trials=max(n_trials, 2),
-                                                seed=seed + 1 + index))
+            rows.setdefault("noise_t_span", []).append(np.nan)
+            drifts.append(None)
+    return _assemble(names, rows, curves, spectra, drifts, t_span, n_records, time_unit, how,
+                     attrs={"cue_noise": cue_noise, "run_noise": run_noise, "t_span": t_span,
+                            "dt": dt, "max_t_span": max_t_span,
+                            "n_trials": n_trials, "seed": seed, "tol": tol,
+                            "recall_threshold": recall_threshold})
+
+
+def _assemble(names, rows, curves, spectra, drifts, t_span, n_records, time_unit, how, attrs):
+    """The Dataset over model: rows as variables, energy curves on one grid, labels."""
+    end = max([t_span] + [c[0][-1] for c in curves if c is not None])
+    grid = np.linspace(0.0, end, n_records + 1)
+    energy = np.full((len(names), grid.size), np.nan)
+    for k, curve in enumerate(curves):
+        if curve is not None:  # after a run stopped at rest the energy stays at its last value
+            energy[k] = np.interp(grid, curve[0], curve[1])
     width = max(1, max(len(s) for s in spectra))
+    padded = np.full((len(names), width), np.nan + 0j)
+    for k, values in enumerate(spectra):
+        padded[k, :len(values)] = values
     data = {key: ("model", np.asarray(values)) for key, values in rows.items()}
-    data.update({
-        "energy": (("model", "time"), np.stack(energies)),
-        "eigenvalues": (("model", "mode"), _pad(spectra, width, np.nan + 0j, np.complex128)),
-        "stability": ("model", np.array(stability)),
-        "kind": ("model", np.array(kinds)),
-    })
+    data.update({"energy": (("model", "time"), energy),
+                 "eigenvalue_real": (("model", "mode"), padded.real.copy()),
+                 "eigenvalue_imag": (("model", "mode"), padded.imag.copy())})
     if drifts:
-        for key in ("diffusion_coefficient", "diffusion_stderr", "diffusion_theory",
-                    "stationary_variance", "return_distance"):
-            data[key] = ("model", np.array([np.nan if d is None else float(d[key])
-                                            for d in drifts]))
-        data["drift_units"] = ("model", np.array(["" if d is None else d.attrs["units"]
+        for key in _DRIFT_KEYS + ("drift_settled",):
+            fill = False if key == "drift_settled" else np.nan
+            data[key] = ("model", np.array([fill if d is None else d[key] for d in drifts]))
+        data["drift_units"] = ("model", np.array(["" if d is None else d["drift_units"]
                                                   for d in drifts]))
-    return xr.Dataset(data, coords={"model": names, "time": grid, "mode": np.arange(width)},
-                      attrs={"cue_noise": cue_noise, "run_noise": run_noise, "t_span": t_span,
-                             "dt": dt, "noise_t_span": noise_t_span, "n_trials": n_trials,
-                             "seed": seed, "recall_threshold": recall_threshold})
+    result = xr.Dataset(data, coords={"model": names, "time": grid, "mode": np.arange(width)},
+                        attrs={**attrs, "time_unit": time_unit, "time_scaling": how})
+    T = time_unit
+    return _labelled(result, {
+        "recall_overlap": ("mean overlap (Pearson correlation) of the final state with x*", "1"),
+        "recall_accuracy": ("fraction of trials at rest with overlap >= recall_threshold", "1"),
+        "fraction_converged": ("fraction of trials at rest at the end of the run", "1"),
+        "convergence_time": ("mean time to rest (trials at rest)", T),
+        "final_distance": ("mean |x(end) - x*| / |x*|", "1"),
+        "position_error": ("RMS error of the bump position (rings)", "rad"),
+        "energy": ("mean energy over trials (held after rest)", "model energy units"),
+        "energy_descent": ("E(0) - E(end) of the mean energy", "model energy units"),
+        "eigenvalue_real": ("eigenvalue of the Jacobian at x* (real part)", f"1/{T}"),
+        "eigenvalue_imag": ("eigenvalue of the Jacobian at x* (imaginary part)", f"1/{T}"),
+        "leading_eigenvalue": ("largest real part of the eigenvalues at x*", f"1/{T}"),
+        "n_zero_modes": ("number of zero modes at x*", "1"),
+        "stability": ("stability of x* from the real parts of the eigenvalues", "1"),
+        "point_type": ("type of fixed point x* from its eigenvalues", "1"),
+        "kind": ("ring (units with angles) or point", "1"),
+        "target_source": ("where x* came from", "1"),
+        "target_distance": ("|x* - target| / |x*|: how far polishing moved the target", "1"),
+        "target_stable": ("x* is stable or marginal", "1"),
+        "time_scale": ("model time units per common time unit", f"model time units/{T}"),
+        "model_time_unit": ("the model's own time unit", "1"),
+        "diffusion_coefficient": ("diffusion coefficient along the attractor (measured)",
+                                  f"drift_units^2/{T}"),
+        "diffusion_stderr": ("standard error of the diffusion coefficient", f"drift_units^2/{T}"),
+        "diffusion_theory": ("diffusion coefficient predicted from the Jacobian",
+                             f"drift_units^2/{T}"),
+        "stationary_variance": ("variance of the drift coordinate at the end", "drift_units^2"),
+        "return_distance": ("mean |x(T) - x*| / |x*| under noise", "1"),
+        "drift_settled": ("the noisy runs outlasted 10 decay times of the slowest mode", "1"),
+        "drift_units": ("units of the drift coordinate", "1"),
+        "noise_t_span": ("length of the noisy runs", T),
+        "time": ("time since the cue", T),
+        "mode": ("mode, by decreasing real part", "1"),
+        "model": ("model", "1"),
+    })
