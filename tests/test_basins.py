@@ -6,18 +6,17 @@ import pytest
 from scipy.optimize import brentq
 
 import attractors
-from attractors._validate import ParameterError
-from attractors.analysis._basins import (
+from attractors import ParameterError
+from attractors.analysis import (
     BumpPosition,
     NearestPattern,
     UniqueStates,
     basins,
     recall_probability,
+    state_space,
     wilson_interval,
 )
-from attractors.analysis._state_space import state_space
-from attractors.models._hopfield import HopfieldNetwork
-from attractors.models._rate import RateNetwork
+from attractors.models import HopfieldNetwork, RateNetwork
 
 
 def test_wilson_interval_closed_forms():
@@ -32,6 +31,26 @@ def test_wilson_interval_closed_forms():
     np.testing.assert_allclose(wilson_interval(5, 10), (0.23659, 0.76341), atol=1e-5)
     with pytest.raises(ParameterError, match="confidence"):
         wilson_interval(1, 2, confidence=1.0)
+
+
+@pytest.mark.parametrize("successes, trials, message", [
+    (10, 5, "successes = 10 > trials = 5"),  # returned (nan, nan) before: p = 2
+    ([1, 7], [5, 5], r"successes = 7 > trials = 5 at index \(1,\)"),
+    (-1, 10, "successes must be whole counts.*-1"),
+    (3, -10, "trials must be whole counts.*-10"),
+    (2.5, 10, "successes must be whole counts.*2.5"),
+    (np.nan, 10, "successes must be whole counts"),
+    ("many", 10, "successes must be whole counts"),
+    ([1, 2, 3], [4, 5], "broadcast"),
+])
+def test_wilson_interval_refuses_impossible_counts(successes, trials, message):
+    with pytest.raises(ParameterError, match=message):
+        wilson_interval(successes, trials)
+
+
+def test_wilson_interval_zero_trials_is_nan():
+    low, high = wilson_interval(0, 0)
+    assert np.isnan(low) and np.isnan(high)
 
 
 def all_states(n):

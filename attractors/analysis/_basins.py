@@ -40,6 +40,20 @@ __all__ = ["BumpPosition", "NearestPattern", "UniqueStates", "basins", "recall_p
 NOT_CONVERGED, UNRECOGNISED = -1, -2
 
 
+def _counts(name, value):
+    """Non-negative whole counts as float64, or a ParameterError naming the first bad one."""
+    try:
+        counts = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ParameterError(f"{name} must be whole counts (integers >= 0), got "
+                             f"{describe(value)}") from None
+    bad = ~np.isfinite(counts) | (counts < 0) | (counts != np.round(counts))
+    if np.any(bad):
+        first = counts[bad].ravel()[0] if counts.ndim else counts
+        raise ParameterError(f"{name} must be whole counts (integers >= 0), got {float(first):g}")
+    return counts
+
+
 def wilson_interval(successes, trials, confidence: float = 0.95):
     r"""Wilson score interval for a binomial proportion.
 
@@ -53,6 +67,8 @@ def wilson_interval(successes, trials, confidence: float = 0.95):
     Parameters
     ----------
     successes, trials : array_like of int
+        Whole counts, ``0 <= successes <= trials`` (broadcast together);
+        anything else raises :class:`~attractors.ParameterError`.
     confidence : float in (0, 1)
 
     Returns
@@ -74,8 +90,19 @@ def wilson_interval(successes, trials, confidence: float = 0.95):
     confidence = check_positive("confidence", confidence)
     if not confidence < 1:
         raise ParameterError(f"confidence must be in (0, 1), got {confidence!r}")
-    k = np.asarray(successes, dtype=np.float64)
-    n = np.asarray(trials, dtype=np.float64)
+    k = _counts("successes", successes)
+    n = _counts("trials", trials)
+    try:
+        above = np.broadcast_to(k > n, np.broadcast_shapes(k.shape, n.shape))
+    except ValueError:
+        raise ParameterError(f"successes (shape {k.shape}) and trials (shape {n.shape}) do not "
+                             "broadcast together") from None
+    if np.any(above):
+        at = np.unravel_index(np.argmax(above), above.shape)
+        kk, nn = np.broadcast_to(k, above.shape)[at], np.broadcast_to(n, above.shape)[at]
+        raise ParameterError(f"successes must be at most trials, got successes = {kk:g} > "
+                             f"trials = {nn:g}" + (f" at index {tuple(map(int, at))}"
+                                                   if above.ndim else ""))
     z = ndtri(1 - (1 - confidence) / 2)
     with np.errstate(invalid="ignore", divide="ignore"):
         p = k / n
