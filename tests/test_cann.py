@@ -285,3 +285,39 @@ def test_analytic_jacobian_matches_central_differences(model):
         numeric[..., :, l] = (model.vector_field(0.0, u + step) - model.vector_field(0.0, u - step)) / (2 * h)
     scale = np.abs(analytic).max()
     np.testing.assert_allclose(analytic, numeric, rtol=0, atol=1e-7 * scale)
+
+
+def test_cann_is_immutable_and_read_only():
+    # Issue 15 items 14 and 21: weights and jacobian used to store matrices in the
+    # model's cache dict; now nothing changes after construction.
+    cann = CANN1D(n_units=64, method="modes")
+    before = {k: (v if not hasattr(v, "keys") else dict(v)) for k, v in cann.__dict__.items()}
+    u = cann.bump_profile(0.3)
+    jac = cann.jacobian(0.0, u)
+    np.testing.assert_allclose(cann.weights, cann.recurrent_input(np.eye(64)), atol=1e-12)
+    assert cann.__dict__.keys() == before.keys() and dict(cann._fast) == before["_fast"]
+    assert jac.shape == (64, 64)
+    with pytest.raises(ValueError, match="read-only"):
+        cann.x[0] = 1.0
+    with pytest.raises(TypeError):
+        cann._fast["matrix"] = None
+    import pickle
+
+    clone = pickle.loads(pickle.dumps(cann))
+    np.testing.assert_array_equal(clone.vector_field(0.0, u), cann.vector_field(0.0, u))
+    assert not clone.x.flags.writeable
+
+
+def test_a_huge_cann_is_refused_with_its_size_before_allocating():
+    # Issue 15 item 18: CANN1D(n_units=10**8) died in numpy's allocator.
+    with pytest.raises(ParameterError, match=r"n_units=100,000,000 needs about .* GiB"):
+        CANN1D(n_units=10**8)
+    with pytest.raises(ParameterError, match=r"n_side=1,000,000 needs about"):
+        CANN2D(n_side=10**6)
+
+
+def test_cann_observables_carry_units():
+    cann = CANN1D(n_units=32)
+    run = attractors.simulate(cann, cann.bump_profile(0.0), t_span=1.0, dt=0.5)
+    assert run["bump_position"].attrs["units"] == "rad"
+    assert run["bump_height"].attrs["long_name"].startswith("bump height")

@@ -604,3 +604,86 @@ def test_compiled_activation_takes_non_contiguous_states():
     assert not states.flags.c_contiguous
     np.testing.assert_array_equal(ring.rates(states), ring.rates(np.ascontiguousarray(states)))
     np.testing.assert_array_equal(ring.rates(states[:, ::2]), ring.rates(states[:, ::2].copy()))
+
+
+def test_two_population_ring_usable_drive_and_unsettled_warning(double_ring):
+    # The documented range: at v = 0.1 the bump keeps ~89 % of its height and turns
+    # steadily (no warning with the default window); at 0.2 it is shrinking (8 % left
+    # after 400 ms) and speeding up, and the measurement says so instead of fitting it.
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        omega = double_ring.measure_velocity([0.05, 0.1])
+    # Gain 0.0105-0.0114 rad/ms per unit drive (measured); linear to ~5 % here.
+    assert 0.0100 < omega[0] / 0.05 < 0.0115 and 0.0100 < omega[1] / 0.1 < 0.0115
+    with pytest.warns(RuntimeWarning, match=r"drive\(s\) \[0.2\] the bump has not settled"):
+        double_ring.measure_velocity([0.1, 0.2])
+
+
+def test_a_scalar_input_to_the_current_drive_is_refused_with_the_turning_drives_named(ring64):
+    # Issue 14 item 2: drive="current" spread a scalar 0.005 over all units and the
+    # bump never moved (1.4e-13 rad in 200 ms); now refused before any step.
+    x0 = ring64.stationary_state(1.0)
+    with pytest.raises(ParameterError, match="drive='velocity'.*drive='gamma'.*uniform_current"):
+        attractors.simulate(ring64, x0, t_span=10.0, dt=0.5, inputs=0.005)
+    with pytest.raises(ParameterError, match=r"shape \(3, 1\)"):  # a per-trial scalar too
+        attractors.simulate(ring64, np.stack([x0] * 3), t_span=10.0, dt=0.5,
+                            inputs=np.full((3, 1), 0.005))
+    # A uniform current written as one stays possible (and, being uniform, moves nothing).
+    run = attractors.simulate(ring64, x0, t_span=10.0, dt=0.5,
+                              inputs=ring64.uniform_current(0.005))
+    assert abs(float(run.bump_position[-1]) - 1.0) < 1e-9
+    # The velocity drive takes the scalar: 0.005 rad/ms for 10 ms.
+    moving = dataclasses.replace(ring64, drive="velocity")
+    run = attractors.simulate(moving, x0, t_span=10.0, dt=0.5, inputs=0.005)
+    assert float(run.heading[-1] - run.heading[0]) == pytest.approx(0.05, abs=1e-6)
+
+
+def test_observables_carry_cf_units_and_names(ring64):
+    run = attractors.simulate(ring64, ring64.stationary_state(), t_span=2.0, dt=0.5)
+    expected = {"bump_position": "rad", "bump_width": "rad", "heading": "rad",
+                "bump_amplitude": "Hz"}
+    for name, units in expected.items():
+        assert run[name].attrs["units"] == units and run[name].attrs["long_name"]
+    double = TwoPopulationRing(RingAttractor(n_units=16))
+    run = attractors.simulate(double, double.stationary_state(), t_span=1.0, dt=0.5)
+    assert run["heading"].attrs["units"] == "rad"
+
+
+def test_ring_models_are_immutable_read_only_and_shareable_across_threads():
+    # Issue 15 items 14 and 21: nothing is cached on the model after construction,
+    # every array it holds is read-only, and one ring shared by four threads gives
+    # the sequential result bit for bit.
+    from concurrent.futures import ThreadPoolExecutor
+
+    ring = RingAttractor(n_units=32, drive="velocity")
+    before = dict(ring.__dict__)
+    for array in (ring.profile, ring.target_rates, ring.profile_derivative):
+        with pytest.raises(ValueError, match="read-only"):
+            array[0] = 1.0
+    x0 = ring.stationary_state(0.5)
+
+    def run(speed):
+        return attractors.simulate(ring, x0, t_span=20.0, dt=0.5, inputs=speed).state.values
+
+    speeds = np.linspace(-0.01, 0.01, 8)
+    sequential = [run(v) for v in speeds]
+    with ThreadPoolExecutor(4) as pool:
+        threaded = list(pool.map(run, speeds))
+    for a, b in zip(sequential, threaded):
+        np.testing.assert_array_equal(a, b)
+    ring.energy(x0), ring.weights, ring.jacobian(0.0, x0), ring.track(np.zeros(3), dt=0.5)
+    assert ring.__dict__.keys() == before.keys()
+    assert all(ring.__dict__[k] is before[k] for k in before)
+
+
+def test_a_huge_ring_is_refused_with_its_size_before_allocating():
+    with pytest.raises(ParameterError, match=r"n_units=10,000,000,000 needs about .* GiB"):
+        RingAttractor(n_units=10**10)
+
+
+def test_track_reports_that_it_started_settled(ring64):
+    run = ring64.track(np.full(41, 0.002), dt=0.5)
+    assert run.attrs["settled"] == 1 and run.attrs["settle_time"] == 0.0
+    assert run.attrs["settle_rate"] < run.attrs["settle_tolerance"] == 1e-6
