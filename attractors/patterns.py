@@ -23,6 +23,7 @@ import numpy as np
 
 from ._simulate import _resolve_rng
 from ._validate import ParameterError, check_choice, check_finite_array, check_integer, describe
+from .learning import check_allocation
 
 __all__ = [
     "GLYPH_SHAPE",
@@ -45,6 +46,21 @@ def _check_units(units) -> tuple[str, float]:
     """The validated unit convention and the value of an inactive unit (-1 or 0)."""
     units = check_choice("units", units, _UNITS)
     return units, (-1.0 if units == "spin" else 0.0)
+
+
+def _check_dtype(dtype, units: str) -> np.dtype:
+    """A real dtype that holds the unit values exactly: no unsigned type for spins (-1 would
+    wrap to 255), no complex, no bool for spins."""
+    try:
+        dtype = np.dtype(dtype)
+    except TypeError:
+        raise ParameterError(f"dtype must be a numpy dtype, got {describe(dtype)}") from None
+    if dtype.kind not in "biuf" or (units == "spin" and dtype.kind in "bu"):
+        allowed = ("a signed integer or float dtype" if units == "spin"
+                   else "an integer, float or bool dtype")
+        raise ParameterError(f"dtype must be {allowed} for units={units!r} (values "
+                             f"{'-1 and +1' if units == 'spin' else '0 and 1'}), got {dtype}")
+    return dtype
 
 
 def _check_fraction(name: str, value) -> float:
@@ -101,8 +117,15 @@ def random_patterns(n_patterns, n_units, *, activity=0.5, exact_activity=False, 
     units : {"spin", "binary"}
         Values :math:`\{-1, +1\}` or :math:`\{0, 1\}`.
     dtype : numpy dtype
-        Dtype of the result (float64 by default; an integer or float32 dtype
-        stores the same values exactly).
+        Dtype of the result (float64 by default; a signed integer or float32
+        dtype stores the same values exactly; unsigned and bool dtypes only for
+        ``units="binary"``, since they cannot hold -1).
+
+    Raises
+    ------
+    ParameterError
+        For a dtype that cannot hold the values, or patterns larger than the
+        memory available (refused before anything is allocated).
     rng : numpy.random.Generator or int, optional
         Random generator or seed.
     seed : int, optional
@@ -131,8 +154,12 @@ def random_patterns(n_patterns, n_units, *, activity=0.5, exact_activity=False, 
     n_units = check_integer("n_units", n_units, minimum=1)
     activity = _check_fraction("activity", activity)
     units, low = _check_units(units)
-    rng, _ = _resolve_rng(rng, seed)
+    dtype = _check_dtype(dtype, units)
     shape = (n_patterns, n_units)
+    # The uniform draws (float64) are the largest array made.
+    check_allocation("n_patterns", n_patterns, shape, np.float64,
+                     f"{n_patterns:,} random patterns of {n_units:,} units")
+    rng, _ = _resolve_rng(rng, seed)
     if exact_activity:
         n_active = int(round(activity * n_units))
         ranks = np.argsort(rng.random(shape), axis=-1, kind="stable")
@@ -210,6 +237,8 @@ def correlated_patterns(parents, n_children, overlap, *, exact=False, units="spi
     n_children = check_integer("n_children", n_children, minimum=1)
     if isinstance(overlap, bool) or not isinstance(overlap, numbers.Real) or not -1 <= overlap <= 1:
         raise ParameterError(f"overlap must be a number in [-1, 1], got {describe(overlap)}")
+    check_allocation("n_children", n_children, (parents.shape[0] * n_children, parents.shape[1]),
+                     np.float64, "the children and their random draws")
     rng, _ = _resolve_rng(rng, seed)
     children = np.repeat(parents, n_children, axis=0)
     return flip(children, (1 - float(overlap)) / 2, exact=exact, units=units, rng=rng)
@@ -279,6 +308,7 @@ def glyphs(labels=None, *, units="spin", dtype=np.float64) -> np.ndarray:
     ....##....
     """
     units, low = _check_units(units)
+    dtype = _check_dtype(dtype, units)
     table = _glyph_table()
     labels = list(table) if labels is None else labels
     if isinstance(labels, str):

@@ -119,3 +119,33 @@ def test_storage_never_builds_a_p_by_n_by_n_array():
 def test_bad_input_is_refused_with_a_clear_message(call, match):
     with pytest.raises(ParameterError, match=match):
         call()
+
+
+def test_hebb_dtypes_give_the_same_matrix():
+    # One Hebb implementation for every precision: J = xi^T xi is an exact integer
+    # matrix, so float32 entries are J/N correctly rounded (within half an ulp of the
+    # float64 W, i.e. rtol 2**-24) and integer dtypes hold J exactly.
+    import numpy as np
+
+    from attractors import ParameterError
+    from attractors.learning import hebb
+
+    rng = np.random.default_rng(3)
+    xi = rng.choice([-1, 1], size=(9, 70))
+    w = hebb(xi)
+    single = hebb(xi, dtype=np.float32)
+    assert single.dtype == np.float32
+    np.testing.assert_allclose(single, w, rtol=2**-24, atol=0)
+    for kind in (np.int8, np.int16, np.int64):
+        j = hebb(xi, dtype=kind)
+        assert j.dtype == kind
+        np.testing.assert_array_equal(j, hebb(xi, exact=True))
+    np.testing.assert_array_equal(hebb(xi[5:], weights=hebb(xi[:5], dtype=np.int8), dtype=np.int8),
+                                  hebb(xi, exact=True))
+    kept = hebb(xi, dtype=np.float32, keep_diagonal=True)
+    np.testing.assert_allclose(np.diagonal(kept), 9 / 70, rtol=2**-24)
+    for bad, message in [(dict(dtype=np.uint8), "dtype"), (dict(dtype=np.float16), "dtype"),
+                         (dict(exact=True, dtype=np.float32), "exact"),
+                         (dict(dtype=np.int8), "holds couplings up to 127")]:
+        with pytest.raises(ParameterError, match=message):
+            hebb(rng.choice([-1, 1], size=(200, 4)) if "127" in message else xi, **bad)

@@ -272,3 +272,38 @@ def test_well_separated_beta_solves_the_separation_condition():
     assert np.all(memory.is_well_separated(1.01 * beta))
     assert not np.any(memory.is_well_separated(0.99 * beta))
     assert ModernHopfield(np.ones((2, 3))).well_separated_beta() == math.inf  # identical patterns
+
+
+def test_huge_beta_is_computed_without_overflow():
+    # beta = 1e308: beta x_i . xi overflows to inf and inf - inf gave NaN states.  In
+    # the limit beta -> inf the update is the nearest-by-score pattern and
+    # E -> -max_i x_i . xi + |xi|^2 / 2 + M^2 / 2 (the log N / beta term vanishes).
+    import warnings
+
+    rng = np.random.default_rng(7)
+    patterns = rng.standard_normal((40, 12))
+    queries = patterns[:4] + 0.2 * rng.standard_normal((4, 12))
+    memory = ModernHopfield(patterns, beta=1e308)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow warnings either
+        for dtype in (np.float64, np.float32):
+            result = memory.retrieve(queries, dtype=dtype)
+            assert np.all(np.isfinite(result.state.values))
+            best = np.argmax(queries @ patterns.T, axis=1)
+            np.testing.assert_allclose(memory.update(queries), patterns[best], rtol=0, atol=0)
+            np.testing.assert_allclose(result.state.values, patterns[best],
+                                       rtol=0, atol=1e-6 if dtype == np.float32 else 0)
+        energy = memory.energy(queries)
+    m2 = np.max(np.sum(patterns**2, axis=1))
+    expected = -np.max(queries @ patterns.T, axis=1) + 0.5 * np.sum(queries**2, axis=1) + 0.5 * m2
+    np.testing.assert_allclose(energy, expected, rtol=1e-12)
+    assert memory.retrieve(queries).energy.attrs["units"] == "1"
+
+
+def test_arrays_of_the_memory_are_read_only():
+    memory = ModernHopfield(np.ones((3, 4)), beta=2.0)
+    with pytest.raises(ValueError, match="read-only"):
+        memory.patterns[0, 0] = 5.0
+    before = {k: id(v) for k, v in vars(memory).items()}
+    memory.retrieve(np.ones(4), dtype=np.float32)
+    assert {k: id(v) for k, v in vars(memory).items()} == before

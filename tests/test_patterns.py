@@ -176,3 +176,21 @@ def test_overlap_hand_values_binary_and_dataarray():
 def test_bad_input_raises_parameter_error(call, words):
     with pytest.raises(ParameterError, match=words):
         call()
+
+
+def test_dtypes_that_cannot_hold_the_values_and_huge_sizes_are_refused():
+    import numpy as np
+
+    from attractors import ParameterError
+    from attractors.patterns import glyphs, random_patterns
+
+    with pytest.raises(ParameterError, match="uint8"):
+        random_patterns(2, 5, dtype=np.uint8, seed=0)  # -1 would become 255
+    with pytest.raises(ParameterError, match="complex"):
+        glyphs("A", dtype=np.complex128)
+    binary = random_patterns(3, 5, dtype=np.uint8, units="binary", seed=0)
+    assert binary.dtype == np.uint8 and set(binary.ravel().tolist()) <= {0, 1}
+    assert set(random_patterns(3, 5, dtype=np.int8, seed=0).ravel().tolist()) <= {-1, 1}
+    # Refused with the size, naming the parameter, before anything is allocated.
+    with pytest.raises(ParameterError, match=r"n_patterns=1,000,000 needs 7,450.6 GiB"):
+        random_patterns(10**6, 10**6, seed=0)

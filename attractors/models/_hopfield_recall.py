@@ -68,9 +68,11 @@ def warn_if_correlated(xi, labels=None) -> None:
     if excess <= _CROSSTALK_WARNING:
         return
     i, j = np.unravel_index(int(np.argmax(np.abs(m))), m.shape)
-    i, j = (labels[i], labels[j]) if labels is not None and len(labels) == p else (i, j)
+    largest = abs(float(m[i, j]))
+    if labels is not None and len(labels) == p:
+        i, j = labels[i], labels[j]
     warnings.warn(
-        f"the {p} patterns are strongly correlated (largest overlap |m| = {abs(m[i, j]):.2f}, "
+        f"the {p} patterns are strongly correlated (largest overlap |m| = {largest:.2f}, "
         f"between patterns {i} and {j}; random patterns of {n} units give about "
         f"{np.sqrt(2 / (np.pi * n)):.2f}): their crosstalk variance beyond that of random "
         f"patterns is {excess:.2f}, above the {_CROSSTALK_WARNING} at which even random "

@@ -68,10 +68,12 @@ def _thread_pool(threads):
     return _POOLS[threads]
 
 
-def _softmax_numerators(scores, nearest):
+def _softmax_numerators(scores, nearest, beta=None):
     """In place: scores <- exp(scores - row max); numpy releases the GIL, so blocks of rows
     run in parallel threads.  With ``nearest = (index, top, shift)`` also write the nearest
-    pattern (largest shifted score) and the row maxima."""
+    pattern (largest shifted score) and the row maxima.  With ``beta`` the scores are
+    unscaled and the differences are multiplied by it after the subtraction, so no
+    product beta * x_i . xi is ever formed (the overflow-safe path for huge beta)."""
     if nearest is not None:
         index, top, shift = nearest
         # ||x - x_j||^2 = ||x||^2 - 2 (x_j . x - ||x_j||^2 / 2): the largest shifted score.
@@ -80,6 +82,9 @@ def _softmax_numerators(scores, nearest):
     if nearest is not None:
         top[:] = row_max[:, 0]
     scores -= row_max
+    if beta is not None:
+        with np.errstate(over="ignore"):  # differences <= 0: at worst -inf, exp(-inf) = 0
+            scores *= beta
     np.exp(scores, out=scores)
 
 
@@ -150,9 +155,18 @@ class ModernHopfield(DiscreteSystem):
         object.__setattr__(self, "patterns", patterns)
         object.__setattr__(self, "beta", check_positive("beta", self.beta))
         norms2 = np.einsum("ij,ij->i", patterns, patterns)
-        object.__setattr__(self, "_half_norms2", 0.5 * norms2)
+        half = 0.5 * norms2
+        half.setflags(write=False)
+        object.__setattr__(self, "_half_norms2", half)
         object.__setattr__(self, "_max_norm", float(np.sqrt(norms2.max())))
-        object.__setattr__(self, "_augmented", {})  # dtype -> [X | 1], built on first use
+        # [X | 1] in both precisions, made once (nothing is set on the model later).
+        augmented = {}
+        for dtype in (np.dtype(np.float64), np.dtype(np.float32)):
+            block = np.ascontiguousarray(
+                np.hstack([patterns, np.ones((patterns.shape[0], 1))]), dtype=dtype)
+            block.setflags(write=False)
+            augmented[dtype] = block
+        object.__setattr__(self, "_augmented", augmented)
 
     @classmethod
     def random(cls, n_patterns: int, dim: int, *, beta: float = 1.0, rng=None,
@@ -179,8 +193,13 @@ class ModernHopfield(DiscreteSystem):
         """
         from .._simulate import _resolve_rng
 
+        from ..learning import check_allocation
+
         n_patterns = check_integer("n_patterns", n_patterns, minimum=1)
         dim = check_integer("dim", dim, minimum=1)
+        # The patterns and their two augmented copies (float64 and float32).
+        check_allocation("n_patterns", n_patterns, (n_patterns, 2.5 * (dim + 1)), np.float64,
+                         f"{n_patterns:,} patterns of dimension {dim:,} and their copies")
         generator = _resolve_rng(rng, seed)[0]
         return cls(generator.standard_normal((n_patterns, dim)), beta=beta)
 
@@ -215,10 +234,7 @@ class ModernHopfield(DiscreteSystem):
     # -- the map -----------------------------------------------------------------------
 
     def _patterns_augmented(self, dtype):
-        if dtype not in self._augmented:
-            ones = np.ones((self.n_patterns, 1))
-            self._augmented[dtype] = np.ascontiguousarray(np.hstack([self.patterns, ones]), dtype=dtype)
-        return self._augmented[dtype]
+        return self._augmented[np.dtype(dtype)]
 
     def _chunk_rows(self):
         return max(1, _CHUNK_ENTRIES // self.n_patterns)
@@ -242,8 +258,17 @@ class ModernHopfield(DiscreteSystem):
         weighted = np.empty((x.shape[0], self.n_units + 1), dtype=dtype)
         index = np.empty(x.shape[0], dtype=np.int64) if nearest else None
         top = np.empty(x.shape[0], dtype=dtype) if nearest else None
-        shift = (beta * self._half_norms2).astype(dtype) if nearest else None
-        scaled = x * dtype.type(beta)  # beta folded into the first product
+        # beta folded into the first product, unless beta x_i . xi could overflow (|x_i . xi|
+        # <= M ||xi||): then the scores stay unscaled and beta multiplies their differences
+        # from the row maximum (E and the update are the same functions of beta either way).
+        finfo = np.finfo(dtype)
+        reach = beta * self._max_norm * float(np.sqrt(np.max(np.einsum("ij,ij->i", x, x),
+                                                              initial=0.0)))
+        safe = not reach < 0.25 * float(finfo.max)
+        late_beta = dtype.type(min(beta, float(finfo.max))) if safe else None
+        factor = 1.0 if safe else beta
+        shift = (factor * self._half_norms2).astype(dtype) if nearest else None
+        scaled = x if safe else x * dtype.type(beta)
         threads = _softmax_threads()
         for start in range(0, x.shape[0], rows):
             stop = min(start + rows, x.shape[0])
@@ -252,15 +277,18 @@ class ModernHopfield(DiscreteSystem):
             # Row-wise, so the result does not depend on how rows are split among threads.
             blocks = np.linspace(0, stop - start, min(threads, stop - start) + 1).astype(int)
             jobs = [(scores[a:b], None if not nearest else (index[start + a:start + b],
-                                                             top[start + a:start + b], shift))
-                    for a, b in zip(blocks[:-1], blocks[1:])]
+                                                             top[start + a:start + b], shift),
+                     late_beta) for a, b in zip(blocks[:-1], blocks[1:])]
             if len(jobs) == 1:
                 _softmax_numerators(*jobs[0])
             else:
                 list(_thread_pool(threads).map(lambda job: _softmax_numerators(*job), jobs))
             np.matmul(scores, augmented, out=weighted[start:stop])  # last column: normaliser
         out = weighted[:, :-1]
-        lse = (top + np.log(weighted[:, -1])) / beta if nearest else None
+        lse = None
+        if nearest:  # lse(beta, X xi) = max_i x_i . xi + ln(sum_i e^{beta (x_i . xi - max)}) / beta
+            top, total = top.astype(np.float64), weighted[:, -1].astype(np.float64)
+            lse = top + np.log(total) / beta if safe else (top + np.log(total)) / beta
         out /= weighted[:, -1:]
         return out, index, lse
 
@@ -305,7 +333,8 @@ class ModernHopfield(DiscreteSystem):
             scores = flat[start:start + chunk] @ self.patterns.T
             top = scores.max(axis=1)
             scores -= top[:, None]
-            scores *= self.beta
+            with np.errstate(over="ignore"):  # differences <= 0: at worst -inf, exp 0
+                scores *= self.beta
             np.exp(scores, out=scores)
             lse[start:start + chunk] = top + np.log(scores.sum(axis=1)) / self.beta
         energy = (-lse + 0.5 * np.einsum("ij,ij->i", flat, flat)
@@ -396,9 +425,14 @@ class ModernHopfield(DiscreteSystem):
         energy = (-lse + 0.5 * np.einsum("ij,ij->i", states64, states64)
                   + math.log(self.n_patterns) / beta + 0.5 * self.max_norm**2)
         result = xr.Dataset(
-            {"state": (("query", "unit"), states64), "steps": ("query", steps),
-             "converged": ("query", converged), "nearest": ("query", nearest),
-             "distance": ("query", distance), "energy": ("query", energy)},
+            {"state": (("query", "unit"), states64),
+             "steps": ("query", steps, {"units": "step", "long_name": "updates until converged"}),
+             "converged": ("query", converged),
+             "nearest": ("query", nearest, {"long_name": "index of the nearest stored pattern"}),
+             "distance": ("query", distance, {"units": "1", "long_name":
+                                              "Euclidean distance to the nearest pattern"}),
+             "energy": ("query", energy, {"units": "1", "long_name":
+                                          "energy E (Ramsauer et al. 2021)"})},
             attrs={"beta": beta, "tol": tol, "max_steps": max_steps, "dtype": dtype.name,
                    "model": self.name})
         return result.isel(query=0) if single else result
