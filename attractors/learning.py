@@ -71,7 +71,8 @@ def _spin_patterns(patterns, dtype=np.float64) -> np.ndarray:
     try:
         xi = np.asarray(patterns)
     except (TypeError, ValueError) as error:  # ragged input
-        raise ParameterError(f"patterns must be an array of shape (P, N), got {describe(patterns)}") from error
+        raise ParameterError(
+            f"patterns must be an array of shape (P, N), got {describe(patterns)}") from error
     if xi.ndim == 1:
         xi = xi[np.newaxis, :]
     if xi.ndim != 2 or xi.shape[0] < 1 or xi.shape[1] < 1:

@@ -77,7 +77,8 @@ class HopfieldNetwork(DiscreteSystem):
     ``"sync"`` updates all units at once from the same state; ``"glauber"`` is
     the asynchronous sweep with the stochastic rule
 
-    .. math:: P(s_i = s_\mathrm{on}) = \frac{1}{1 + e^{-g h_i / T}}, \quad g = 2 \text{ (spins)},\ 1 \text{ (binary)},
+    .. math:: P(s_i = s_\mathrm{on}) = \frac{1}{1 + e^{-g h_i / T}}, \quad
+              g = 2 \text{ (spins)},\ 1 \text{ (binary)},
 
     the heat-bath rule that samples :math:`e^{-E/T}` (Glauber 1963); at
     ``temperature=0`` it is the deterministic rule.  The energy

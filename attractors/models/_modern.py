@@ -192,7 +192,6 @@ class ModernHopfield(DiscreteSystem):
         (1000, 32)
         """
         from .._simulate import _resolve_rng
-
         from ..learning import check_allocation
 
         n_patterns = check_integer("n_patterns", n_patterns, minimum=1)
