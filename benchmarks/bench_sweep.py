@@ -19,7 +19,11 @@ and checks they all give identical results:
 3. ``dask 1`` / ``dask 2``: the same on a ``dask.distributed.LocalCluster`` of
    1 and 2 single-threaded worker processes (skipped if distributed is missing);
 4. ``cold 1`` / ``cold 2``: ``scheduler=1`` and ``scheduler=2``, worker start-up
-   (interpreter, imports, numba cache loading) included.
+   (interpreter, imports, numba cache loading) included;
+5. ``store`` / ``resume``: in this process with a results store (each point
+   written with its checksum under the store's lock), then rerun on the full
+   store (every point read back and verified); no target, the cost per point is
+   printed.
 
 Targets: the whole sweep in at most 15 s (best of inline and 2 warm workers),
 and 1 worker / 2 workers >= 1.7 on warm workers (pool and dask).  Each point
@@ -34,6 +38,7 @@ import argparse
 import json
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -64,10 +69,10 @@ def main(argv=None) -> int:
 
     from attractors._sweep import worker_pool
 
-    def run(label, scheduler):
+    def run(label, scheduler, store=None):
         start = time.perf_counter()
         results[label] = attractors.sweep("capacity", grid, fixed=fixed, trials=args.trials,
-                                          seed=0, scheduler=scheduler)
+                                          seed=0, scheduler=scheduler, store=store)
         times[label] = time.perf_counter() - start
         print(f"{label:<10} {times[label]:7.2f} s", flush=True)
 
@@ -77,6 +82,9 @@ def main(argv=None) -> int:
 
     times, results = {}, {}
     run("inline", None)
+    with tempfile.TemporaryDirectory() as folder:  # every point written, then all read back
+        run("store", None, store=Path(folder) / "store")
+        run("resume", None, store=Path(folder) / "store")
     for n in (1, 2):
         with worker_pool(n) as pool:
             warm(pool)
@@ -111,6 +119,9 @@ def main(argv=None) -> int:
         target = "(start-up included; no target)" if kind == "cold" else (
             f"target >= 1.7   {'ok' if value >= 1.7 else 'MISSED'}")
         print(f"speed-up 1 -> 2 workers, {kind:<5}: {value:.2f}x   {target}")
+    print(f"store (checksummed point files, locked commits): "
+          f"{1e3 * (times['store'] - times['inline']) / n_points:.1f} ms per point written, "
+          f"{1e3 * times['resume'] / n_points:.1f} ms per point read back and verified")
     overlap = results["inline"]["overlap"].mean("trial").values
     print("mean final overlap by load:", " ".join(f"{m:.3f}" for m in overlap))
     RESULTS.parent.mkdir(exist_ok=True)
