@@ -26,7 +26,9 @@ def relative_rate(field, x, time_constant: float) -> np.ndarray:
     Dimensionless: the fraction of the state's size that changes in one time
     constant :math:`\tau`.  At a fixed point, or a pattern at rest, it is 0
     (round-off: ~1e-15); while a pattern forms or a transient decays it is
-    of order :math:`e^{-t/t_{relax}}`.
+    of order :math:`e^{-t/t_{relax}}`.  Meant for attractor states away from
+    zero (bumps, patterns): for a state decaying to the origin the ratio
+    does not fall (both the slope and the size decay).
 
     Parameters
     ----------

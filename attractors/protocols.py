@@ -89,7 +89,7 @@ def capacity(n_units: int, load: float, *, rng: np.random.Generator, rule: str =
 
 def ring_diffusion(n_units: int, noise: float, *, rng: np.random.Generator,
                    duration: float = 1000.0, dt: float = 0.5, n_trials: int = 20,
-                   **ring_options) -> dict:
+                   max_settle: float = 1000.0, **ring_options) -> dict:
     r"""Diffusion of a ring attractor's bump under additive noise.
 
     ``n_trials`` bumps start at the ring's stationary bump (heading 0) and run
@@ -123,17 +123,28 @@ def ring_diffusion(n_units: int, noise: float, *, rng: np.random.Generator,
     **ring_options
         Passed to :class:`~attractors.RingAttractor`.
 
+    The bumps must start at rest on the attractor, or the MSD adds the
+    bump's own relaxation to the diffusion: the start is checked (relative
+    rate of change per :math:`\tau` below 1e-6, see :func:`attractors._settle.settle`)
+    and, if it is not at rest, the noise-free ring runs on (at most
+    ``max_settle`` ms) until it is; ``settled`` and ``settle_time`` say what
+    happened (a :class:`RuntimeWarning` when the bound is reached).
+
     Returns
     -------
     dict
         ``diffusion`` (:math:`D`, rad² per ms), ``msd`` over ``lag`` (the mean
         squared displacement curve), ``final_spread`` (standard deviation of the
-        final headings).
+        final headings), ``settled`` (1 if the start was at rest, else 0),
+        ``settle_time`` (ms run without noise before the noisy run; 0 for the
+        stationary bump, which is relaxed to 1e-10 of its size).
     """
     import xarray as xr
 
+    from ._settle import settle
     from ._simulate import simulate
     from .models._ring import RingAttractor
+    from .models._ring_bump import SETTLED_TOLERANCE
     from .solvers import EulerMaruyama
 
     n_units = check_integer("n_units", n_units, minimum=8)
@@ -142,7 +153,10 @@ def ring_diffusion(n_units: int, noise: float, *, rng: np.random.Generator,
     dt = check_positive("dt", dt)
     n_trials = check_integer("n_trials", n_trials, minimum=2)
     ring = RingAttractor(n_units=n_units, **ring_options)
-    x0 = ring.stationary_state(0.0, n_trials=n_trials)
+    start = settle(ring, ring.stationary_state(0.0), tolerance=SETTLED_TOLERANCE, min_time=0.0,
+                   max_time=max_settle, check_every=10 * ring.tau, dt=dt,
+                   what="ring_diffusion's MSD")
+    x0 = np.broadcast_to(start.state, (n_trials, ring.n_units)).copy()
     run = simulate(ring, x0, t_span=duration, dt=dt, solver=EulerMaruyama(noise=noise), rng=rng,
                    record_energy=False)
     phi = run["heading"].transpose("time", "trial").values
@@ -154,6 +168,8 @@ def ring_diffusion(n_units: int, noise: float, *, rng: np.random.Generator,
         "diffusion": diffusion,
         "msd": xr.DataArray(msd, dims="lag", coords={"lag": lag}),
         "final_spread": float(np.std(displacement[-1])),
+        "settled": int(start.settled),
+        "settle_time": float(start.settle_time),
     }
 
 

@@ -687,3 +687,30 @@ def test_track_reports_that_it_started_settled(ring64):
     run = ring64.track(np.full(41, 0.002), dt=0.5)
     assert run.attrs["settled"] == 1 and run.attrs["settle_time"] == 0.0
     assert run.attrs["settle_rate"] < run.attrs["settle_tolerance"] == 1e-6
+
+
+def test_settle_runs_a_perturbed_bump_on_until_it_rests_and_warns_at_the_bound():
+    # Issue 15 item 10: measurements check the relative rate of change
+    # tau max|du/dt| / max|u| against a tolerance and run on until it passes.
+    from attractors._settle import relative_rate, settle
+
+    ring = RingAttractor(n_units=32)
+    bump = ring.stationary_state(0.0)
+    assert relative_rate(lambda u: ring.vector_field(0.0, u), bump, ring.tau) < 1e-8
+    kicked = bump + 0.05 * np.cos(2 * ring.theta)  # a decaying (non-zero) mode
+    rate0 = float(relative_rate(lambda u: ring.vector_field(0.0, u), kicked, ring.tau))
+    done = settle(ring, kicked, tolerance=1e-6, min_time=20.0, max_time=2000.0, check_every=20.0,
+                  dt=0.5, solver="rk4")
+    assert rate0 > 1e-3 and done.settled and 20.0 < done.settle_time < 2000.0
+    assert done.rate < 1e-6
+    with pytest.warns(RuntimeWarning, match="has not settled after 20 ms"):
+        short = settle(ring, kicked, tolerance=1e-6, min_time=20.0, max_time=20.0,
+                       check_every=20.0, dt=0.5, solver="rk4")
+    assert not short.settled and short.rate > 1e-6
+
+
+def test_ring_diffusion_starts_settled():
+    from attractors.protocols import ring_diffusion
+
+    result = ring_diffusion(16, 0.01, rng=np.random.default_rng(0), duration=20.0, n_trials=2)
+    assert result["settled"] == 1 and result["settle_time"] == 0.0
