@@ -623,6 +623,7 @@ def test_glyph_patterns_label_the_pattern_coordinate_and_units_are_attached():
     run = attractors.simulate(net, xi[1], n_steps=2, seed=0)
     assert list(run.pattern.values) == ["H", "O", "P"]
     assert float(run.overlap.sel(pattern="O").isel(time=-1)) == 1.0
+    assert run.overlap.attrs["units"] == "1" and "overlap" in run.overlap.attrs["long_name"]
     result = net.recall(xi, seed=0)
     assert list(result.pattern.values) == ["H", "O", "P"]
     for name in ("overlap", "cue_overlap", "energy"):

@@ -196,7 +196,7 @@ def test_float32_retrieval_agrees_with_float64():
 
 
 def test_chunks_and_threads_give_identical_results():
-    import attractors.models._modern as modern
+    import attractors.models._modern_softmax as modern
 
     patterns = _gaussian_patterns(64, 8, seed=10)
     memory = ModernHopfield(patterns, beta=0.5)
@@ -304,6 +304,8 @@ def test_arrays_of_the_memory_are_read_only():
     memory = ModernHopfield(np.ones((3, 4)), beta=2.0)
     with pytest.raises(ValueError, match="read-only"):
         memory.patterns[0, 0] = 5.0
+    with pytest.raises(ParameterError, match="real"):
+        ModernHopfield(np.ones((3, 4)) * 1j)
     before = {k: id(v) for k, v in vars(memory).items()}
     memory.retrieve(np.ones(4), dtype=np.float32)
     assert {k: id(v) for k, v in vars(memory).items()} == before

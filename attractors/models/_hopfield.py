@@ -213,6 +213,10 @@ class HopfieldNetwork(DiscreteSystem):
             return {}
         return {"overlap": (("pattern",), self._overlaps(x, self.patterns))}
 
+    @property
+    def observable_attrs(self):
+        return {"overlap": {"units": "1", "long_name": "overlap m with the pattern"}}
+
     def _overlaps(self, x, xi):
         """m = sigma xi^T / N; the integer dot products are exact in float32 for N < 2**24."""
         x = np.asarray(x)

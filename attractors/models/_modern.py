@@ -17,76 +17,15 @@ from __future__ import annotations
 
 import math
 import numbers
-import os
 from dataclasses import dataclass
 
 import numpy as np
 
 from .._system import DiscreteSystem
 from .._validate import ParameterError, check_finite_array, check_integer, check_positive, describe
+from . import _modern_softmax as softmax
 
 __all__ = ["ModernHopfield"]
-
-#: Most score entries (queries x patterns) held at once: 128 MiB of float64.  Larger
-#: blocks keep the matrix products large: with a multi-threaded BLAS, splitting 1000
-#: queries into blocks of 256 was measured 4x slower than one block (2 threads).
-_CHUNK_ENTRIES = 1 << 24
-
-
-def _check_dtype(dtype) -> np.dtype:
-    try:
-        dtype = np.dtype(dtype)
-    except TypeError:
-        dtype = None
-    if dtype not in (np.dtype(np.float32), np.dtype(np.float64)):
-        raise ParameterError(f"dtype must be float32 or float64, got {describe(dtype)}")
-    return dtype
-
-
-def _softmax_threads() -> int:
-    """Threads for the softmax passes: the usable cores, capped by the BLAS/OpenMP thread
-    variables when set (so a run pinned to one BLAS thread also runs one softmax thread)."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        cores = os.cpu_count() or 1
-    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        value = os.environ.get(var, "")
-        if value.isdigit() and int(value) > 0:
-            cores = min(cores, int(value))
-    return max(1, cores)
-
-
-_POOLS: dict = {}
-
-
-def _thread_pool(threads):
-    if threads not in _POOLS:
-        from concurrent.futures import ThreadPoolExecutor
-
-        _POOLS[threads] = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="attractors-softmax")
-    return _POOLS[threads]
-
-
-def _softmax_numerators(scores, nearest, beta=None):
-    """In place: scores <- exp(scores - row max); numpy releases the GIL, so blocks of rows
-    run in parallel threads.  With ``nearest = (index, top, shift)`` also write the nearest
-    pattern (largest shifted score) and the row maxima.  With ``beta`` the scores are
-    unscaled and the differences are multiplied by it after the subtraction, so no
-    product beta * x_i . xi is ever formed (the overflow-safe path for huge beta)."""
-    if nearest is not None:
-        index, top, shift = nearest
-        # ||x - x_j||^2 = ||x||^2 - 2 (x_j . x - ||x_j||^2 / 2): the largest shifted score.
-        index[:] = np.argmax(scores - shift, axis=1)
-    row_max = scores.max(axis=1, keepdims=True)
-    if nearest is not None:
-        top[:] = row_max[:, 0]
-    scores -= row_max
-    if beta is not None:
-        with np.errstate(over="ignore"):  # differences <= 0: at worst -inf, exp(-inf) = 0
-            scores *= beta
-    np.exp(scores, out=scores)
-
 
 @dataclass(frozen=True, repr=False, eq=False)
 class ModernHopfield(DiscreteSystem):
@@ -146,6 +85,8 @@ class ModernHopfield(DiscreteSystem):
     time_unit = "step"
 
     def __post_init__(self):
+        if np.asarray(self.patterns).dtype.kind == "c":
+            raise ParameterError(f"patterns must be real, got dtype {np.asarray(self.patterns).dtype}")
         patterns = check_finite_array("patterns", self.patterns, dtype=np.float64)
         if patterns.ndim != 2 or patterns.shape[0] < 1 or patterns.shape[1] < 1:
             raise ParameterError(
@@ -232,64 +173,8 @@ class ModernHopfield(DiscreteSystem):
 
     # -- the map -----------------------------------------------------------------------
 
-    def _patterns_augmented(self, dtype):
-        return self._augmented[np.dtype(dtype)]
-
-    def _chunk_rows(self):
-        return max(1, _CHUNK_ENTRIES // self.n_patterns)
-
     def _step(self, x, beta, *, nearest=False):
-        """f(x) for rows x (b, d) of dtype float32/64; with ``nearest``, also the index of the
-        pattern nearest to each x and lse(beta, X x) (free by-products).
-
-        The queries go through in chunks that share one score buffer (at most
-        ``_CHUNK_ENTRIES`` entries), which the softmax overwrites in place: three
-        passes (row maximum, subtraction, exponential) besides the two matrix
-        products, and no allocation per chunk.
-        The passes run on as many threads as the matrix products may use
-        (:func:`_softmax_threads`), so the softmax keeps pace with a multi-threaded BLAS.
-        """
-        dtype = x.dtype
-        augmented = self._patterns_augmented(dtype)
-        patterns_t = augmented[:, :-1].T
-        rows = self._chunk_rows()
-        buffer = np.empty((min(rows, x.shape[0]), self.n_patterns), dtype=dtype)
-        weighted = np.empty((x.shape[0], self.n_units + 1), dtype=dtype)
-        index = np.empty(x.shape[0], dtype=np.int64) if nearest else None
-        top = np.empty(x.shape[0], dtype=dtype) if nearest else None
-        # beta folded into the first product, unless beta x_i . xi could overflow (|x_i . xi|
-        # <= M ||xi||): then the scores stay unscaled and beta multiplies their differences
-        # from the row maximum (E and the update are the same functions of beta either way).
-        finfo = np.finfo(dtype)
-        reach = beta * self._max_norm * float(np.sqrt(np.max(np.einsum("ij,ij->i", x, x),
-                                                              initial=0.0)))
-        safe = not reach < 0.25 * float(finfo.max)
-        late_beta = dtype.type(min(beta, float(finfo.max))) if safe else None
-        factor = 1.0 if safe else beta
-        shift = (factor * self._half_norms2).astype(dtype) if nearest else None
-        scaled = x if safe else x * dtype.type(beta)
-        threads = _softmax_threads()
-        for start in range(0, x.shape[0], rows):
-            stop = min(start + rows, x.shape[0])
-            scores = buffer[:stop - start]
-            np.matmul(scaled[start:stop], patterns_t, out=scores)
-            # Row-wise, so the result does not depend on how rows are split among threads.
-            blocks = np.linspace(0, stop - start, min(threads, stop - start) + 1).astype(int)
-            jobs = [(scores[a:b], None if not nearest else (index[start + a:start + b],
-                                                             top[start + a:start + b], shift),
-                     late_beta) for a, b in zip(blocks[:-1], blocks[1:])]
-            if len(jobs) == 1:
-                _softmax_numerators(*jobs[0])
-            else:
-                list(_thread_pool(threads).map(lambda job: _softmax_numerators(*job), jobs))
-            np.matmul(scores, augmented, out=weighted[start:stop])  # last column: normaliser
-        out = weighted[:, :-1]
-        lse = None
-        if nearest:  # lse(beta, X xi) = max_i x_i . xi + ln(sum_i e^{beta (x_i . xi - max)}) / beta
-            top, total = top.astype(np.float64), weighted[:, -1].astype(np.float64)
-            lse = top + np.log(total) / beta if safe else (top + np.log(total)) / beta
-        out /= weighted[:, -1:]
-        return out, index, lse
+        return softmax.softmax_step(self, x, beta, nearest=nearest)
 
     def update(self, x, rng=None, inputs=None):
         r"""One update :math:`\xi \leftarrow X^\top \operatorname{softmax}(\beta X \xi)`, same shape as ``x``.
@@ -326,7 +211,7 @@ class ModernHopfield(DiscreteSystem):
         """
         x = self._check_state(x)
         flat = np.asarray(x, dtype=np.float64).reshape(-1, self.n_units)
-        chunk = max(1, _CHUNK_ENTRIES // self.n_patterns)
+        chunk = max(1, softmax._CHUNK_ENTRIES // self.n_patterns)
         lse = np.empty(flat.shape[0])
         for start in range(0, flat.shape[0], chunk):
             scores = flat[start:start + chunk] @ self.patterns.T
@@ -386,7 +271,7 @@ class ModernHopfield(DiscreteSystem):
 
         beta = self.beta if beta is None else check_positive("beta", beta)
         max_steps = check_integer("max_steps", max_steps, minimum=1)
-        dtype = _check_dtype(dtype)
+        dtype = softmax.check_dtype(dtype)
         if tol is None:
             tol = (1e-10 if dtype == np.float64 else 1e-5) * max(self.max_norm, np.finfo(float).tiny)
         tol = check_positive("tol", tol, allow_zero=True)
@@ -447,7 +332,7 @@ class ModernHopfield(DiscreteSystem):
         if self.n_patterns == 1:
             return np.array([np.inf])
         out = np.empty(self.n_patterns)
-        chunk = max(1, _CHUNK_ENTRIES // self.n_patterns)
+        chunk = max(1, softmax._CHUNK_ENTRIES // self.n_patterns)
         for s in range(0, self.n_patterns, chunk):
             gram = self.patterns[s:s + chunk] @ self.patterns.T
             own = gram[np.arange(gram.shape[0]), np.arange(s, s + gram.shape[0])].copy()
