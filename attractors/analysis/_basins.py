@@ -29,10 +29,9 @@ import xarray as xr
 
 from .._simulate import simulate
 from .._system import DiscreteSystem
-from .._validate import ParameterError, check_finite_array, check_integer, check_positive, \
-    describe
+from .._validate import ParameterError, check_finite_array, check_integer, check_positive, describe
 from ._bump import bump_position
-from ._stability import _check_system
+from ._stability import _check_system, _labelled, _time_units
 
 __all__ = ["BumpPosition", "NearestPattern", "UniqueStates", "basins", "recall_probability",
            "wilson_interval"]
@@ -401,6 +400,24 @@ def basins(system, initial_states, *, classifier=None, t_span=None, n_steps=None
                       run.attrs)
 
 
+def _basin_labels(time):
+    return {
+        "label": ("attractor reached (-1 not converged, -2 unrecognised)", "1"),
+        "converged": ("the run from this start reached a fixed point", "1"),
+        "convergence_time": ("time to the fixed point", time),
+        "initial_state": ("initial state", "model state units"),
+        "final_state": ("final state", "model state units"),
+        "count": ("starts that reached the attractor", "1"),
+        "fraction": ("fraction of starts in the basin", "1"),
+        "fraction_low": ("lower end of the Wilson interval of the fraction", "1"),
+        "fraction_high": ("upper end of the Wilson interval of the fraction", "1"),
+        "mean_convergence_time": ("mean time to the attractor", time),
+        "attractor_state": ("state of the attractor (NaN if unknown)", "model state units"),
+        "label_value": ("label of the attractor", "1"),
+        "name": ("name of the attractor", "1"),
+    }
+
+
 def _summarise(system, x0, final, labels, converged, times, classifier, confidence, run_attrs):
     names = list(getattr(classifier, "names", None) or [])
     known = getattr(classifier, "states", None)
@@ -442,7 +459,7 @@ def _summarise(system, x0, final, labels, converged, times, classifier, confiden
               "attractor": np.arange(attractor_labels.size),
               "label_value": ("attractor", attractor_labels),
               "name": ("attractor", np.array(attractor_names, dtype=object).astype(str))}
-    result = xr.Dataset(data, coords=coords)
+    result = _labelled(xr.Dataset(data, coords=coords), _basin_labels(_time_units(system)))
     result = result.set_xindex("name")
     result.attrs.update({
         "model": system.name, "classifier": repr(classifier), "confidence": confidence,
@@ -535,7 +552,8 @@ def recall_probability(system, patterns, distances, *, n_trials: int = 50, class
             if np.any(np.isfinite(times)) else np.full(distances.size, np.nan)
     order = np.argsort(distances)
     radius = _crossing(distances[order], mean[order], 0.5)
-    return xr.Dataset(
+    probability = "fraction of cues that end in their own pattern"
+    return _labelled(xr.Dataset(
         {"recalled": (("distance", "pattern"), recalled),
          "probability": (("distance", "pattern"), recalled / n_trials),
          "probability_low": (("distance", "pattern"), low),
@@ -548,7 +566,19 @@ def recall_probability(system, patterns, distances, *, n_trials: int = 50, class
         coords={"distance": distances, "pattern": np.arange(n_patterns)},
         attrs={"model": system.name, "n_trials": n_trials, "confidence": confidence,
                "classifier": repr(classifier),
-               "message": f"basin radius {radius:.3g} (recall probability 1/2)"})
+               "message": f"basin radius {radius:.3g} (recall probability 1/2)"}), {
+        "recalled": ("cues that ended in their own pattern", "1"),
+        "probability": ("recall probability: " + probability, "1"),
+        "probability_low": ("lower end of the Wilson interval of the recall probability", "1"),
+        "probability_high": ("upper end of the Wilson interval of the recall probability", "1"),
+        "mean_probability": ("recall probability averaged over patterns", "1"),
+        "mean_probability_low": ("lower end of the Wilson interval of the mean", "1"),
+        "mean_probability_high": ("upper end of the Wilson interval of the mean", "1"),
+        "convergence_time": ("mean time to rest", _time_units(system)),
+        "basin_radius": ("cue distance at which the mean recall probability falls through 1/2",
+                         "1"),
+        "distance": ("cue distance (fraction of units flipped)", "1"),
+    })
 
 
 def _crossing(x, y, level):

@@ -26,6 +26,7 @@ from .._validate import (
     check_positive,
     describe,
 )
+from ._stability import _labelled
 
 __all__ = ["capacity_curve", "mean_field_critical_load", "mean_field_overlap"]
 
@@ -323,7 +324,16 @@ def capacity_curve(n_units, loads, *, n_trials=5, rule="hebb", cue_noise=0.0, un
         data["mean_field_overlap"] = ("load", mean_field_overlap(realised))
     curve = xr.Dataset(data, coords={"load": realised, "trial": np.arange(n_trials),
                                      "pattern": np.arange(overlap.shape[-1])})
-    curve["load"].attrs["long_name"] = "load P/N"
+    _labelled(curve, {
+        "overlap": ("final overlap of each cue with its own pattern", "1"),
+        "mean_overlap": ("final overlap averaged over patterns", "1"),
+        "fixed_fraction": ("fraction of stored patterns that are fixed points", "1"),
+        "recalled_fraction": ("fraction of cues recalled (overlap >= threshold)", "1"),
+        "mean_sweeps": ("mean sweeps to convergence", "sweep"),
+        "n_patterns": ("number of stored patterns P", "1"),
+        "mean_field_overlap": ("overlap from AGS mean-field theory", "1"),
+        "load": ("load P/N", "1"),
+    })
     curve.attrs.update(n_units=n_units, rule=rule, cue_noise=float(cue_noise), units=units,
                        dynamics=dynamics, threshold=float(threshold), max_sweeps=max_sweeps,
                        **({"seed": used_seed} if used_seed is not None else {}))

@@ -19,11 +19,10 @@ import numpy as np
 import xarray as xr
 
 from .._system import ContinuousSystem, DiscreteSystem
-from .._validate import ParameterError, check_choice, check_finite_array, check_integer, \
-    check_positive
+from .._validate import ParameterError, check_choice, check_finite_array, check_integer, check_positive
 from ._basins import NearestPattern
 from ._fixed_points import find_fixed_points
-from ._stability import _check_system
+from ._stability import _check_system, _labelled
 
 __all__ = ["energy_along_path", "energy_surface", "project_onto_plane", "stable_state_energies"]
 
@@ -63,7 +62,7 @@ def _string(system, start, end, n_points, *, dt, max_iter, tol, free_ends, t, in
     images = images + 1e-4 * (1 + np.abs(images).max()) * kick * np.sin(np.pi * s)
     moving = slice(None) if free_ends else slice(1, -1)
     change = np.inf
-    for iteration in range(max_iter):
+    for iteration in range(max_iter):  # noqa: B007 (the count is returned after the loop)
         previous = images
         images = images.copy()
         images[moving] = images[moving] + dt * np.asarray(
@@ -212,9 +211,14 @@ def energy_along_path(system, start, end, *, path: str = "straight", n_points: i
     attrs.update({"barrier": float(energy[peak] - energy[0]),
                   "barrier_from_end": float(energy[peak] - energy[-1]),
                   "peak_s": float(arc[peak])})
-    return xr.Dataset({"state": (("point", "unit"), states), "energy": ("point", energy)},
-                      coords={"point": np.arange(len(states)), "s": ("point", arc),
-                              "unit": np.arange(system.n_units)}, attrs=attrs)
+    return _labelled(xr.Dataset(
+        {"state": (("point", "unit"), states), "energy": ("point", energy)},
+        coords={"point": np.arange(len(states)), "s": ("point", arc),
+                "unit": np.arange(system.n_units)}, attrs=attrs), {
+        "state": ("state along the path", "model state units"),
+        "energy": ("energy along the path", "model energy units"),
+        "s": ("normalised arc length along the path", "1"),
+    })
 
 
 def _plane(system, origin, direction_1, direction_2):
@@ -224,6 +228,15 @@ def _plane(system, origin, direction_1, direction_2):
     if np.linalg.matrix_rank(np.stack([d1, d2])) < 2:
         raise ParameterError("direction_1 and direction_2 must be linearly independent")
     return o, d1, d2
+
+
+_SURFACE_LABELS = {
+    "energy": ("energy on the plane (lowest of the states in a bin)", "model energy units"),
+    "energy_mean": ("mean energy of the states in a bin", "model energy units"),
+    "count": ("states projected into the bin", "1"),
+    "alpha": ("coordinate along direction_1", "1"),
+    "beta": ("coordinate along direction_2", "1"),
+}
 
 
 def energy_surface(system, origin, direction_1, direction_2, *, alpha=(-1.5, 1.5), beta=None,
@@ -289,9 +302,9 @@ def energy_surface(system, origin, direction_1, direction_2, *, alpha=(-1.5, 1.5
     if states is None and not isinstance(system, DiscreteSystem):
         A, B = np.meshgrid(a_values, b_values)
         energy = _energy(system, o + A[..., None] * d1 + B[..., None] * d2, u)
-        return xr.Dataset({"energy": (("beta", "alpha"), energy)},
-                          coords={"alpha": a_values, "beta": b_values},
-                          attrs={**attrs, "mode": "plane"})
+        return _labelled(xr.Dataset({"energy": (("beta", "alpha"), energy)},
+                                    coords={"alpha": a_values, "beta": b_values},
+                                    attrs={**attrs, "mode": "plane"}), _SURFACE_LABELS)
     if states is None:
         if system.n_units > 16:
             raise ParameterError(f"give the states to project: all 2**{system.n_units} states of "
@@ -323,12 +336,12 @@ def energy_surface(system, origin, direction_1, direction_2, *, alpha=(-1.5, 1.5
         mean = np.where(count > 0, total / count, np.nan)
     lowest = np.where(count > 0, lowest, np.nan)
     shape = (n_grid, n_grid)
-    return xr.Dataset({"energy": (("beta", "alpha"), lowest.reshape(shape)),
-                       "energy_mean": (("beta", "alpha"), mean.reshape(shape)),
-                       "count": (("beta", "alpha"), count.reshape(shape))},
-                      coords={"alpha": a_values, "beta": b_values},
-                      attrs={**attrs, "mode": "projection", "n_states": len(states),
-                             "n_outside": int(np.sum(~ok))})
+    return _labelled(xr.Dataset({"energy": (("beta", "alpha"), lowest.reshape(shape)),
+                                 "energy_mean": (("beta", "alpha"), mean.reshape(shape)),
+                                 "count": (("beta", "alpha"), count.reshape(shape))},
+                                coords={"alpha": a_values, "beta": b_values},
+                                attrs={**attrs, "mode": "projection", "n_states": len(states),
+                                       "n_outside": int(np.sum(~ok))}), _SURFACE_LABELS)
 
 
 def project_onto_plane(states, origin, direction_1, direction_2):
@@ -426,7 +439,7 @@ def stable_state_energies(system, patterns, initial_states=None, *, threshold: f
     histogram = np.stack([np.histogram(energy[kind == k], bins=edges)[0] for k in kinds])
     means = {f"mean_energy_{k}": float(np.mean(energy[kind == k])) if np.any(kind == k)
              else float("nan") for k in kinds}
-    return xr.Dataset(
+    return _labelled(xr.Dataset(
         {"energy": ("state", energy), "kind": ("state", kind.astype(str)),
          "max_overlap": ("state", np.max(overlaps, axis=-1) if overlaps.size else np.zeros(0)),
          "nearest": ("state", names),
@@ -435,4 +448,12 @@ def stable_state_energies(system, patterns, initial_states=None, *, threshold: f
          "bin_edges": ("bin_edge", edges)},
         coords={"state": np.arange(len(states)), "category": kinds, "unit": np.arange(system.n_units)},
         attrs={"model": system.name, "n_stable_states": len(states), **means,
-               "exhaustive": found.attrs.get("exhaustive", 0)})
+               "exhaustive": found.attrs.get("exhaustive", 0)}), {
+        "energy": ("energy of the stable state", "model energy units"),
+        "kind": ("stored, reversal, mixture or spurious", "1"),
+        "max_overlap": ("largest overlap with a stored pattern", "1"),
+        "nearest": ("the stored pattern, reversal or mixture it matches", "1"),
+        "stable_state": ("stable state", "model state units"),
+        "histogram": ("number of stable states per energy bin", "1"),
+        "bin_edges": ("edges of the energy bins", "model energy units"),
+    })

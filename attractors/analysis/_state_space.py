@@ -17,6 +17,7 @@ import numpy as np
 import xarray as xr
 
 from .._validate import ParameterError, check_choice, check_finite_array, describe
+from ._stability import _labelled
 
 __all__ = ["state_space", "transition_graph"]
 
@@ -337,13 +338,36 @@ def state_space(network, *, thresholds=None, units=None, dynamics=None) -> xr.Da
                 xi = 2 * xi - 1
         data["attractor_overlap"] = (("attractor", "pattern"), spins @ xi.T / n_units)
         coords["pattern"] = np.arange(xi.shape[0])
-    space = xr.Dataset(data, coords=coords)
+    space = _labelled(xr.Dataset(data, coords=coords), {
+        "configuration": ("state of each unit", "1"),
+        "energy": ("energy of the state", "model energy units"),
+        "successor": ("state after one update (async: of each unit)", "1"),
+        "is_fixed_point": ("no update changes the state", "1"),
+        "basin": ("attractor every descent reaches (-1: more than one)", "1"),
+        "steps": ("updates to the attractor", "updates"),
+        "attractor_state": ("a state on the attractor (index)", "1"),
+        "period": ("period of the attractor (1: a fixed point)", "updates"),
+        "cycle": ("states along the cycle (-1 padded)", "1"),
+        "attractor_energy": ("energy of the attractor state", "model energy units"),
+        "basin_size": ("states whose every descent ends at the attractor", "1"),
+        "n_reachable": ("attractors reachable from the state", "1"),
+        "reach_size": ("states from which the attractor can be reached", "1"),
+        "attractor_overlap": ("overlap of the attractor with each pattern", "1"),
+        "state": ("state index (bit i: unit i active)", "1"),
+    })
     space.attrs.update(
         dynamics=dynamics, units=units, n_units=n_units,
         state_encoding="state k has unit i active iff bit i of k is set",
         model=type(network).__name__ if hasattr(network, "weights") else "weights",
     )
     return space
+
+
+_EDGE_LABELS = {
+    "source": ("state the edge leaves (index)", "1"),
+    "target": ("state the edge enters (index)", "1"),
+    "unit": ("unit whose update makes the move", "1"),
+}
 
 
 def transition_graph(space: xr.Dataset, *, include_self_loops=False) -> xr.Dataset:
@@ -377,13 +401,14 @@ def transition_graph(space: xr.Dataset, *, include_self_loops=False) -> xr.Datas
     if successor.ndim == 1:
         source = np.arange(successor.size)
         keep = include_self_loops | (successor != source)
-        return xr.Dataset({"source": ("edge", source[keep]),
-                           "target": ("edge", successor[keep])})
+        return _labelled(xr.Dataset({"source": ("edge", source[keep]),
+                                     "target": ("edge", successor[keep])}), _EDGE_LABELS)
     n_states, n_units = successor.shape
     source = np.repeat(np.arange(n_states), n_units)
     unit = np.tile(np.arange(n_units), n_states)
     target = successor.ravel()
     keep = include_self_loops | (target != source)
-    return xr.Dataset({"source": ("edge", source[keep]), "target": ("edge", target[keep]),
-                       "unit": ("edge", unit[keep])})
+    return _labelled(xr.Dataset({"source": ("edge", source[keep]),
+                                 "target": ("edge", target[keep]),
+                                 "unit": ("edge", unit[keep])}), _EDGE_LABELS)
 

@@ -1,0 +1,131 @@
+"""Every Dataset the analysis package returns has one schema, saves with a plain
+``ds.to_netcdf(path)`` and reads back equal, and labels its variables (issue 14 items 5, 7).
+
+Each public function that returns a Dataset runs once on a small case.  Before the
+change ``find_fixed_points`` stored its eigenvalues as complex numbers whenever one
+spectrum happened to be complex, and netCDF has no complex type: the plain save raised
+for one parameter set and worked for another.
+"""
+
+import numpy as np
+import pytest
+import xarray as xr
+
+import attractors
+from attractors import analysis
+from attractors.models import HopfieldNetwork, LinearSystem, RateNetwork
+
+
+class CosineRing(RateNetwork):
+    @property
+    def coords(self):
+        return {"theta": ("unit", 2 * np.pi * np.arange(self.n_units) / self.n_units)}
+
+
+def cosine_ring(n=16):
+    theta = 2 * np.pi * np.arange(n) / n
+    return CosineRing(3.0 * np.cos(theta[:, None] - theta[None, :]) / n), theta
+
+
+def point_network(n=16):
+    xi = np.where(np.arange(n) % 3 == 0, 1.0, -1.0)
+    return RateNetwork(3.0 * np.outer(xi, xi) / n), xi
+
+
+def hopfield(n=10, p=2):
+    return HopfieldNetwork.from_patterns(np.random.default_rng(0).choice([-1, 1], (p, n)))
+
+
+def _fixed_points_complex():
+    # A stable focus: every spectrum complex (the case that broke the plain save).
+    return analysis.find_fixed_points(LinearSystem([[-1.0, -2.0], [2.0, -1.0]]), [[1.0, 0.0]])
+
+
+def _fixed_points_real():
+    # The same model with a real spectrum (a stable node): the same variables, same dtypes.
+    return analysis.find_fixed_points(LinearSystem([[-1.0, 0.5], [0.0, -2.0]]), [[1.0, 0.0]])
+
+
+def _fixed_points_rate():
+    net = RateNetwork([[2.5, -1.0], [-1.0, 2.5]])
+    axis = np.linspace(-4, 4, 5)
+    return analysis.find_fixed_points(net, np.stack(np.meshgrid(axis, axis), -1).reshape(-1, 2))
+
+
+def _compare():
+    net, xi = point_network()
+    ring, theta = cosine_ring()
+    return analysis.compare({"point": net, "ring": ring, "hopfield": hopfield(16)},
+                            targets={"point": 2.9 * xi, "ring": 1.5 * np.cos(theta),
+                                     "hopfield": hopfield(16).patterns[0]},
+                            run_noise=0.1, t_span=10.0, dt=0.1, n_trials=3, noise_t_span=20.0)
+
+
+def _landscape_path():
+    net = hopfield()
+    return analysis.energy_along_path(net, net.patterns[0], net.patterns[1], n_points=5)
+
+
+def _landscape_surface():
+    net = hopfield()
+    xi = net.patterns
+    return analysis.energy_surface(net, xi[0], xi[1] - xi[0], np.roll(xi[0], 1) - xi[0],
+                                   n_grid=5)
+
+
+CASES = {
+    "find_fixed_points (complex spectra)": _fixed_points_complex,
+    "find_fixed_points (real spectra)": _fixed_points_real,
+    "find_fixed_points (nine points, energy)": _fixed_points_rate,
+    "find_fixed_points (map)": lambda: analysis.find_fixed_points(hopfield(), seed=0),
+    "line_of_fixed_points": lambda: analysis.line_of_fixed_points(
+        cosine_ring()[0], 1.5 * np.cos(cosine_ring()[1]), n_angles=3),
+    "phase_portrait": lambda: analysis.phase_portrait(
+        RateNetwork([[2.5, -1.0], [-1.0, 2.5]]), (-3, 3), n_grid=5, n_fine=21, t_span=1.0,
+        dt=0.1, n_fixed_point_starts=5),
+    "compare": _compare,
+    "drift_along_attractor": lambda: analysis.drift_along_attractor(
+        point_network()[0], 2.9 * point_network()[1], 0.1, t_span=20.0, dt=0.1, n_trials=3),
+    "basins": lambda: analysis.basins(hopfield(), hopfield().patterns, seed=0),
+    "recall_probability": lambda: analysis.recall_probability(
+        hopfield(20), hopfield(20).patterns, [0.0, 0.2], n_trials=3, seed=0),
+    "capacity_curve": lambda: analysis.capacity_curve(20, [0.1], n_trials=2, seed=0),
+    "energy_along_path": _landscape_path,
+    "energy_surface": _landscape_surface,
+    "stable_state_energies": lambda: analysis.stable_state_energies(hopfield(), hopfield().patterns,
+                                                                    seed=0),
+    "state_space": lambda: analysis.state_space(hopfield(6, 1)),
+    "transition_graph": lambda: analysis.transition_graph(analysis.state_space(hopfield(6, 1))),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_saves_with_plain_to_netcdf_and_reads_back_equal(name, tmp_path):
+    result = CASES[name]()
+    assert isinstance(result, xr.Dataset)
+    for variable in result.data_vars.values():
+        assert not np.iscomplexobj(variable.values), (name, variable.name)
+    path = tmp_path / "result.nc"
+    result.to_netcdf(path)
+    with xr.open_dataset(path) as back:
+        # netCDF keeps every value, coordinate and attribute; an index set on a
+        # non-dimension coordinate (basins' ``name``, for .sel(name=...)) is an in-memory
+        # convenience it cannot store: set it again with ``set_xindex("name")``.
+        extra = [key for key in result.xindexes if key not in result.dims]
+        xr.testing.assert_identical(back.load(), result.drop_indexes(extra))
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_every_variable_has_units_and_a_long_name(name):
+    result = CASES[name]()
+    missing = [str(key) for key, variable in result.data_vars.items()
+               if not (variable.attrs.get("units") and variable.attrs.get("long_name"))]
+    assert not missing, f"{name}: no units/long_name on {missing}"
+
+
+def test_the_schema_does_not_change_with_the_numbers():
+    real, complex_ = _fixed_points_real(), _fixed_points_complex()
+    for name in ("eigenvalue_real", "eigenvalue_imag", "eigenvector_real", "eigenvector_imag"):
+        assert real[name].dtype == complex_[name].dtype == np.float64
+    assert set(real.data_vars) == set(complex_.data_vars)
+    assert attractors.analysis.as_complex(complex_).dtype == np.complex128
