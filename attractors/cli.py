@@ -125,6 +125,9 @@ def _add_simulate(subparsers):
     parser.add_argument("--solver", default=None, help="solver name, e.g. euler, rk4, RK45")
     parser.add_argument("--n-trials", type=int, default=None, help="number of random initial states")
     parser.add_argument("--record-every", type=int, default=1)
+    parser.add_argument("--input", default=None, metavar="V[,V,...]",
+                        help="constant input passed to simulate(inputs=...): one number (e.g. the "
+                             "ring's angular velocity in rad/ms) or one value per input component")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default: %(default)s)")
     parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     return parser
@@ -253,10 +256,18 @@ def _run_simulate(args, model_args):
         span = {"n_steps": args.n_steps}
     else:
         span = {"t_span": args.t_end}
+    inputs = None
+    if args.input is not None:
+        try:
+            values = [float(v) for v in args.input.split(",")]
+        except ValueError:
+            raise _CommandError(f"--input takes numbers separated by commas, got {args.input!r}") \
+                from None
+        inputs = values[0] if len(values) == 1 else values
     run = attractors.simulate(
         system, n_trials=args.n_trials, dt=None if discrete else (0.01 if args.dt is None else args.dt),
         solver=args.solver, record_every=args.record_every, seed=args.seed,
-        progress=not args.no_progress, **span)
+        progress=not args.no_progress, inputs=inputs, **span)
     run.to_netcdf(args.out)
     if args.plot:
         import matplotlib

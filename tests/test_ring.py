@@ -714,3 +714,22 @@ def test_ring_diffusion_starts_settled():
 
     result = ring_diffusion(16, 0.01, rng=np.random.default_rng(0), duration=20.0, n_trials=2)
     assert result["settled"] == 1 and result["settle_time"] == 0.0
+
+
+def test_cli_ring_has_the_python_default_weights_and_takes_an_input(tmp_path):
+    # Issue 14 item 2: the command line's ring used a von Mises profile, unlike
+    # RingAttractor(), and could not be driven.
+    import xarray as xr
+
+    from attractors.cli import main
+    from attractors.models import REGISTRY
+
+    built = REGISTRY["ring"](n_units=32)
+    np.testing.assert_array_equal(built.profile, RingAttractor(n_units=32).profile)
+    assert built.drive == "velocity"
+    out = tmp_path / "ring.nc"
+    assert main(["simulate", "ring", "--n-units", "32", "--input", "0.005", "--t-end", "20",
+                 "--dt", "0.5", "--out", str(out), "--no-progress"]) == 0
+    with xr.open_dataset(out) as run:
+        assert float(run["input"]) == 0.005
+        assert float(run.heading[-1] - run.heading[0]) > 0.01  # it turns (counter-clockwise)

@@ -70,8 +70,21 @@ def modern_hopfield(dim: int = 64, n_patterns: int = 100, beta: float = 1.0, pat
     return ModernHopfield.random(n_patterns, dim, beta=beta, seed=pattern_seed)
 
 
-def ring(n_units: int = 64, profile: str = "von_mises", transfer: str = "zhang", tau: float = 10.0):
-    """Zhang (1996) head-direction ring with a parametric weight profile (RingAttractor.from_profile); time in ms."""
+def ring(n_units: int = 64, drive: str = "velocity", tau: float = 10.0, profile: str = "zhang",
+         transfer: str = "zhang"):
+    """Zhang (1996) head-direction ring (RingAttractor); --input is the angular velocity in rad/ms; time in ms.
+
+    ``profile="zhang"`` (default) builds the same weights as ``RingAttractor()``
+    in Python (Zhang's construction for the default tuning curve); the names
+    of :meth:`RingAttractor.from_profile` (``"cosine"``, ``"von_mises"``,
+    ``"difference_of_gaussians"``) give a parametric profile with its default
+    shape.  ``drive`` says what ``--input`` means: ``"velocity"`` (default: a
+    turn, rad/ms), ``"gamma"`` (the shift strength) or ``"current"`` (one
+    value per unit).
+    """
     from ._ring import RingAttractor
 
-    return RingAttractor.from_profile(profile, n_units=n_units, transfer=transfer, tau=tau)
+    if profile == "zhang":
+        return RingAttractor(n_units=n_units, transfer=transfer, tau=tau, drive=drive)
+    return RingAttractor.from_profile(profile, n_units=n_units, transfer=transfer, tau=tau,
+                                      drive=drive)
