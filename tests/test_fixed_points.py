@@ -14,6 +14,10 @@ from attractors.analysis import (
     classify_stability,
     find_fixed_points,
     jacobian_matrix,
+    line_of_fixed_points,
+    ring_coordinate,
+    ring_derivative,
+    shift_on_ring,
     state_space,
     states_from_trajectory,
 )
@@ -244,13 +248,6 @@ def test_bad_input_raises_before_work():
 
 
 # ----------------------------------------------------------------- continuous attractors
-
-from attractors.analysis._continuous import (
-    line_of_fixed_points,
-    ring_coordinate,
-    ring_derivative,
-    shift_on_ring,
-)
 
 
 class CosineRing(RateNetwork):
