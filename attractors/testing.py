@@ -12,10 +12,16 @@ Examples
 >>> from attractors.models import DoubleWell
 >>> from attractors.testing import check_system
 >>> report = check_system(DoubleWell(), dt=0.01, energy=True)
->>> report.passed
-('shapes', 'reproducible', 'batch_matches_single', 'energy_nonincreasing', 'netcdf_roundtrip', 'rebuild_from_parameters', 'jacobian')
->>> report.skipped
-{}
+>>> print(report)
+DoubleWell (rk4): 8 passed, 0 skipped
+  frozen_arrays            passed
+  shapes                   passed
+  reproducible             passed
+  batch_matches_single     passed
+  energy_nonincreasing     passed
+  netcdf_roundtrip         passed
+  rebuild_from_parameters  passed
+  jacobian                 passed
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ __all__ = [
     "ConformanceReport",
     "check_batch_matches_single",
     "check_energy_nonincreasing",
+    "check_frozen_arrays",
     "check_jacobian",
     "check_netcdf_roundtrip",
     "check_rebuild_from_parameters",
@@ -61,10 +68,13 @@ def check_shapes(system, *, solver=None, dt=0.01, n_steps=20, n_trials=3, seed=0
     batch = _run(system, _initial(system, n_trials, seed), solver=solver, dt=dt,
                  n_steps=n_steps, seed=seed, record_every=2)
     expected_times = n_steps // 2 + 1 + (n_steps % 2)
-    assert single["state"].dims == ("time", "unit"), f"{system.name}: single-trial dims {single['state'].dims}"
+    assert single["state"].dims == ("time", "unit"), (
+        f"{system.name}: single-trial dims {single['state'].dims}")
     assert single["state"].shape == (expected_times, n), (
-        f"{system.name}: single-trial state shape {single['state'].shape}, expected {(expected_times, n)}")
-    assert batch["state"].dims == ("time", "trial", "unit"), f"{system.name}: batch dims {batch['state'].dims}"
+        f"{system.name}: single-trial state shape {single['state'].shape}, "
+        f"expected {(expected_times, n)}")
+    assert batch["state"].dims == ("time", "trial", "unit"), (
+        f"{system.name}: batch dims {batch['state'].dims}")
     assert batch["state"].shape == (expected_times, n_trials, n), (
         f"{system.name}: batch state shape {batch['state'].shape}")
     assert batch.attrs["model"] == system.name
@@ -73,6 +83,8 @@ def check_shapes(system, *, solver=None, dt=0.01, n_steps=20, n_trials=3, seed=0
     for name, (dim, values) in system.coords.items():
         assert name in batch.coords, f"{system.name}: coordinate {name!r} missing from the trajectory"
         assert batch.coords[name].dims == (dim,), f"{system.name}: coordinate {name!r} dims"
+        np.testing.assert_array_equal(batch.coords[name].values, np.asarray(values),
+                                      err_msg=f"{system.name}: coordinate {name!r} values")
 
 
 def check_batch_matches_single(system, *, solver=None, dt=0.01, n_steps=20, n_trials=3, seed=0):
@@ -135,7 +147,8 @@ def check_netcdf_roundtrip(system, *, solver=None, dt=0.01, n_steps=20, n_trials
     try:
         xr.testing.assert_identical(run, loaded)
     except AssertionError as error:
-        raise AssertionError(f"{system.name}: the netCDF round trip changed the trajectory:\n{error}") from None
+        raise AssertionError(
+            f"{system.name}: the netCDF round trip changed the trajectory:\n{error}") from None
     for name in run.variables:
         assert loaded[name].dtype == run[name].dtype or run[name].dtype.kind == "U", (
             f"{system.name}: variable {name!r} came back as {loaded[name].dtype}, not {run[name].dtype}")
@@ -216,6 +229,46 @@ def check_jacobian(system, *, n_states=2, seed=0, step=1e-6, tolerance=1e-6):
         f"(analytic {analytic[worst]:.6g}, numeric {numeric[worst]:.6g})")
 
 
+def _held_arrays(obj, where, seen, depth=0):
+    """(path, array) for every numpy array ``obj`` holds, in attributes, containers and
+    the library's own sub-objects (transfer functions, convolvers), a few levels deep."""
+    if id(obj) in seen or depth > 3:
+        return
+    seen.add(id(obj))
+    attributes = dict(getattr(obj, "__dict__", {}))
+    for slot in getattr(type(obj), "__slots__", ()):
+        if hasattr(obj, slot):
+            attributes[slot] = getattr(obj, slot)
+    for key, value in attributes.items():
+        path = f"{where}.{key}"
+        items = (value.items() if isinstance(value, dict) else
+                 enumerate(value) if isinstance(value, (list, tuple)) else [(None, value)])
+        for index, item in items:
+            item_path = path if index is None else f"{path}[{index!r}]"
+            if isinstance(item, np.ndarray):
+                yield item_path, item
+            elif (not isinstance(item, type) and not callable(item)
+                    and type(item).__module__.startswith("attractors")):
+                yield from _held_arrays(item, item_path, seen, depth + 1)
+
+
+def check_frozen_arrays(system):
+    """Every numpy array the model holds is read-only.
+
+    Models are immutable records of parameters: an array written after
+    construction would be recorded in one place and used (or not) in another,
+    and a compiled kernel reading an index array that was overwritten can crash.
+    So each array a model keeps (its fields, private caches, and the arrays of
+    the library objects it holds, such as transfer functions) must have
+    ``flags.writeable`` False.
+    """
+    writable = sorted(path for path, array in _held_arrays(system, system.name, set())
+                      if array.flags.writeable)
+    assert not writable, (
+        f"{system.name}: arrays that can still be written after construction: {', '.join(writable)} "
+        "(copy them in __post_init__ and call setflags(write=False))")
+
+
 @dataclasses.dataclass(frozen=True)
 class ConformanceReport:
     """What :func:`check_system` checked: each check's name and outcome, in order.
@@ -260,10 +313,11 @@ def check_system(system, *, solver=None, dt=0.01, n_steps=20, n_trials=3, seed=0
                  rebuild: bool = True) -> ConformanceReport:
     """Run every conformance check on ``system`` and report what ran.
 
-    The checks, in order: :func:`check_shapes`, :func:`check_reproducible`,
-    :func:`check_batch_matches_single`, :func:`check_energy_nonincreasing`,
-    :func:`check_netcdf_roundtrip`, :func:`check_rebuild_from_parameters` and
-    :func:`check_jacobian`.  The first failure raises :class:`AssertionError`.
+    The checks, in order: :func:`check_frozen_arrays`, :func:`check_shapes`,
+    :func:`check_reproducible`, :func:`check_batch_matches_single`,
+    :func:`check_energy_nonincreasing`, :func:`check_netcdf_roundtrip`,
+    :func:`check_rebuild_from_parameters` and :func:`check_jacobian`.  The first
+    failure raises :class:`AssertionError`.
 
     Parameters
     ----------
@@ -306,6 +360,7 @@ def check_system(system, *, solver=None, dt=0.01, n_steps=20, n_trials=3, seed=0
         check(system, **kwargs)
         outcomes[name] = "passed"
 
+    run("frozen_arrays", check_frozen_arrays)
     run("shapes", check_shapes, **common)
     run("reproducible", check_reproducible, **common)
     run("batch_matches_single", check_batch_matches_single, None if deterministic else

@@ -33,7 +33,7 @@ from attractors.models import (
     TwoPopulationRing,
 )
 from attractors.patterns import random_patterns
-from attractors.testing import ConformanceReport, check_jacobian, check_system
+from attractors.testing import ConformanceReport, check_frozen_arrays, check_jacobian, check_system
 from attractors.transfer import PowerLaw, ThresholdLinear, ZhangSigmoid
 
 
@@ -191,7 +191,7 @@ def test_report_says_what_ran_and_why_the_rest_was_skipped():
     report = check_system(OrnsteinUhlenbeck(n_units=3), solver=solvers.EulerMaruyama(0.5), dt=0.01)
     assert isinstance(report, ConformanceReport)
     assert report.model == "OrnsteinUhlenbeck" and report.solver == "euler_maruyama"
-    assert report.passed == ("shapes", "reproducible", "netcdf_roundtrip",
+    assert report.passed == ("frozen_arrays", "shapes", "reproducible", "netcdf_roundtrip",
                              "rebuild_from_parameters", "jacobian")
     assert set(report.skipped) == {"batch_matches_single", "energy_nonincreasing"}
     assert "random generator" in report.skipped["batch_matches_single"]
@@ -256,3 +256,26 @@ def test_conformance_catches_a_model_its_parameters_do_not_rebuild():
         check_system(Forgetful(rate=3.0), dt=0.01)
     assert "rebuild_from_parameters" in check_system(Forgetful(rate=3.0), dt=0.01,
                                                       rebuild=False).skipped
+
+
+def test_conformance_catches_an_array_left_writable():
+    class Drifting(attractors.ContinuousSystem):
+        """Keeps the caller's array: writing into it later changes the model unseen."""
+
+        def __init__(self, rates):
+            self.rates = np.asarray(rates, dtype=np.float64)
+            self._cache = {"scaled": 2 * self.rates}
+
+        @property
+        def n_units(self):
+            return self.rates.size
+
+        def vector_field(self, t, x, inputs=None):
+            return -self.rates * x
+
+    model = Drifting([1.0, 2.0])
+    with pytest.raises(AssertionError, match=r"Drifting\._cache\['scaled'\], Drifting\.rates \("):
+        check_system(model, dt=0.01)
+    model.rates.setflags(write=False)
+    model._cache["scaled"].setflags(write=False)
+    check_frozen_arrays(model)

@@ -11,14 +11,14 @@ import attractors
 from attractors._validate import ParameterError
 from attractors.models._dense import (
     DenseAssociativeMemory,
-    _sweep_exp,
-    _sweep_table,
     measure_capacity,
     predicted_capacity,
     predicted_stable_fraction,
     recall_fraction,
     stable_fraction,
 )
+from attractors.models._dense_kernels import sweep_exp as _sweep_exp
+from attractors.models._dense_kernels import sweep_table as _sweep_table
 from attractors.testing import check_system
 
 

@@ -2,15 +2,19 @@
 
 Every public name is imported here from the private module of its family, one
 line per name, so moving a name between private modules is a one-line change.
-Model modules are imported eagerly (they need only numpy); the compiled (numba)
-kernels of the Hopfield, dense, ring and CANN families load on first use (see
-:mod:`attractors._numba`), so ``import attractors.models`` stays fast.
+Model modules are imported eagerly (they need only numpy).  The compiled (numba)
+kernels follow one convention: they live in their own modules
+(``_hopfield_kernels``, ``_dense_kernels``, ``_ring_compiled``, ``_cann_compiled``),
+each importing numba at its top (a required dependency: no numpy fallback) and
+defining every kernel as a module-level ``@numba.njit(cache=True)`` function (a
+closure's disk-cache key changes in every process); no model module imports one
+at its top, only inside the function that first runs a kernel.  So numba (about
+0.35 s with the scipy it loads) is loaded by the first model that runs a
+kernel, never by ``import attractors.models``.
 
 :data:`REGISTRY` maps the names the command line knows (``attractors simulate
 NAME``) to the class or factory that builds the model from keyword parameters.
 """
-
-from __future__ import annotations
 
 from . import _cli
 from ._cann import CANN1D, CANN2D

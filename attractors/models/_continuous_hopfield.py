@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from .._system import ContinuousSystem
-from .._validate import ParameterError, check_choice, check_positive
+from .._validate import ParameterError, check_choice, check_finite_array, check_positive
 from ..transfer import Logistic, Tanh
 from ._rate import is_symmetric, per_unit, square_weights
 
@@ -102,7 +102,8 @@ class ContinuousHopfield(ContinuousSystem):
             object.__setattr__(self, name, per_unit(name, getattr(self, name), n, positive=True))
         object.__setattr__(self, "bias", per_unit("bias", self.bias, n, positive=False))
         if self.patterns is not None:
-            patterns = np.array(self.patterns, dtype=np.float64, ndmin=2)
+            patterns = np.array(check_finite_array("patterns", self.patterns, dtype=np.float64),
+                                ndmin=2)  # a copy: the model owns its arrays
             if patterns.ndim != 2 or patterns.shape[1] != n or not np.all(np.abs(patterns) == 1):
                 raise ParameterError(
                     f"patterns must be a (P, {n}) array of +1/-1 to match the weights, got "
@@ -139,8 +140,8 @@ class ContinuousHopfield(ContinuousSystem):
         """
         from ..learning import store
 
+        patterns = np.array(check_finite_array("patterns", patterns, dtype=np.float64), ndmin=2)
         weights = store(patterns, rule=rule)
-        patterns = np.array(patterns, dtype=np.float64, ndmin=2)
         if check_choice("output", output, cls.outputs) == "logistic":
             if "bias" in kwargs:
                 raise ParameterError("bias is set by from_patterns for output='logistic'")

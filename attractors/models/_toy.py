@@ -6,21 +6,38 @@ stationary statistic that the tests compare against.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
 from .._system import ContinuousSystem, DiscreteSystem
-from .._validate import ParameterError, check_finite_array, check_positive
+from .._validate import ParameterError, check_finite_array, check_integer, check_positive, describe
 
 __all__ = ["ContractionMap", "DoubleWell", "LinearSystem", "OrnsteinUhlenbeck"]
+
+
+def _frozen(array: np.ndarray) -> np.ndarray:
+    """A read-only copy: the model owns its arrays, so later writes to the caller's
+    array cannot change it, and writes to the model's raise."""
+    array = np.array(array, dtype=np.float64)
+    array.setflags(write=False)
+    return array
 
 
 def _square_matrix(name, value):
     matrix = check_finite_array(name, value, dtype=np.float64)
     if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1] or matrix.shape[0] < 1:
         raise ParameterError(f"{name} must be a square 2-D matrix, got shape {matrix.shape}")
-    return matrix
+    return _frozen(matrix)
+
+
+def _real(name, value) -> float:
+    """A finite real number (complex and non-numbers refused, not cast)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise ParameterError(f"{name} must be a real number, got {describe(value)}")
+    if not np.isfinite(value):
+        raise ParameterError(f"{name} must be finite, got {describe(value)}")
+    return float(value)
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -47,8 +64,8 @@ class LinearSystem(ContinuousSystem):
 
     def __post_init__(self):
         matrix = _square_matrix("matrix", self.matrix)
-        offset = np.zeros(matrix.shape[0]) if self.offset is None else check_finite_array(
-            "offset", self.offset, dtype=np.float64)
+        offset = _frozen(np.zeros(matrix.shape[0]) if self.offset is None else check_finite_array(
+            "offset", self.offset, dtype=np.float64))
         if offset.shape != (matrix.shape[0],):
             raise ParameterError(
                 f"offset must have shape ({matrix.shape[0]},) to match matrix, got {offset.shape}"
@@ -111,12 +128,8 @@ class DoubleWell(ContinuousSystem):
     coupling: float = 0.5
 
     def __post_init__(self):
-        if isinstance(self.n_units, bool) or not isinstance(self.n_units, (int, np.integer)) \
-                or self.n_units < 1:
-            raise ParameterError(f"n_units must be a positive integer, got {self.n_units!r}")
-        object.__setattr__(self, "coupling", float(self.coupling))
-        if not np.isfinite(self.coupling):
-            raise ParameterError(f"coupling must be finite, got {self.coupling!r}")
+        object.__setattr__(self, "n_units", check_integer("n_units", self.n_units, minimum=1))
+        object.__setattr__(self, "coupling", _real("coupling", self.coupling))
 
     def vector_field(self, t, x, inputs=None):
         others = np.sum(x, axis=-1, keepdims=True) - x
@@ -158,6 +171,7 @@ class OrnsteinUhlenbeck(ContinuousSystem):
     tau: float = 1.0
 
     def __post_init__(self):
+        object.__setattr__(self, "n_units", check_integer("n_units", self.n_units, minimum=1))
         object.__setattr__(self, "tau", check_positive("tau", self.tau))
 
     def vector_field(self, t, x, inputs=None):
@@ -206,7 +220,8 @@ class ContractionMap(DiscreteSystem):
     time_unit = "step"
 
     def __post_init__(self):
-        object.__setattr__(self, "factor", float(self.factor))
+        object.__setattr__(self, "n_units", check_integer("n_units", self.n_units, minimum=1))
+        object.__setattr__(self, "factor", _real("factor", self.factor))
         object.__setattr__(self, "noise", check_positive("noise", self.noise, allow_zero=True))
 
     def update(self, x, rng, inputs=None):
