@@ -105,8 +105,11 @@ class RingAttractor(_RingDynamics):
 
     What ``inputs`` of :func:`attractors.simulate` means is set by ``drive``:
 
-    * ``"current"``: an external current :math:`I_i(t)`, shape ``(n_units,)``
-      (a landmark cue); :math:`\gamma = 0`.
+    * ``"current"`` (default): an external current :math:`I_i(t)`, shape
+      ``(n_units,)`` (a landmark cue); :math:`\gamma = 0`.  A scalar is
+      refused (it would add the same current to every unit and never move the
+      bump; to turn it use ``"velocity"``); write a uniform current per unit,
+      :meth:`uniform_current`.
     * ``"gamma"``: the shift strength :math:`\gamma(t)`, a scalar (per trial).
     * ``"velocity"``: the angular velocity :math:`\omega(t)` in rad/ms, a
       scalar, converted by :math:`\gamma = -\tau\omega` (:func:`gamma_for_velocity`),

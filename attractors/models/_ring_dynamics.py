@@ -57,6 +57,7 @@ class _RingDynamics(ContinuousSystem):
 
         Examples
         --------
+        >>> from attractors.models import RingAttractor
         >>> RingAttractor(n_units=8).uniform_current(0.5).tolist()
         [0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5]
         """
