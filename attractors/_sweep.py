@@ -167,6 +167,8 @@ def _code_hash(fn) -> str | None:
     """
     target = inspect.unwrap(getattr(fn, "func", fn))  # functools.partial, decorators
     try:
+        if getattr(target, "__name__", None) == "<lambda>":  # its source line holds the call too
+            raise TypeError
         text = inspect.getsource(target if inspect.isroutine(target) else type(target))
     except (OSError, TypeError):
         code = getattr(target, "__code__", None)

@@ -32,7 +32,7 @@ _GUARD = 'if __name__ == "__main__":'
 # -- one point ---------------------------------------------------------------------
 
 _pin_lock = threading.Lock()
-_pin_state = {"depth": 0, "limiter": None, "controller": None}
+_pin_state = {"depth": 0, "limiter": None, "controller": None, "modules": -1}
 
 
 @contextlib.contextmanager
@@ -45,8 +45,11 @@ def _one_blas_thread():
             except ImportError:  # workers still run one thread (env vars); see worker_pool
                 ThreadpoolController = None
             if ThreadpoolController is not None:
-                if _pin_state["controller"] is None:
+                # Finding the loaded BLAS libraries takes ~3 ms: redo it only when an import
+                # may have loaded another (scipy brings its own OpenBLAS besides numpy's).
+                if _pin_state["modules"] != len(sys.modules):
                     _pin_state["controller"] = ThreadpoolController()
+                    _pin_state["modules"] = len(sys.modules)
                 _pin_state["limiter"] = _pin_state["controller"].limit(limits=1, user_api="blas")
         _pin_state["depth"] += 1
     try:

@@ -94,6 +94,10 @@ def test_store_resumes_and_refuses_a_different_sweep(tmp_path):
         options = {"fn": functions.random_walk, "trials": 2, "seed": 1, "params": GRID, **change}
         with pytest.raises(SweepStoreError, match=rf"different sweep \(differs in: {differs}\)"):
             attractors.sweep(store=store, **options)
+    manifest = json.loads((store / "sweep.json").read_text())
+    (store / "sweep.json").write_text(json.dumps({**manifest, "format": 1}))
+    with pytest.raises(SweepStoreError, match="another version of attractors.*format 1"):
+        attractors.sweep(functions.random_walk, GRID, trials=2, seed=1, store=store)
     with pytest.raises(SweepStoreError, match="not a sweep store"):
         (tmp_path / "other").mkdir()
         (tmp_path / "other" / "notes.txt").write_text("mine")
@@ -224,6 +228,10 @@ def test_ring_diffusion_protocol_grows_with_noise_squared():
 def test_a_grid_grows_and_shrinks_on_its_store(tmp_path):
     store = tmp_path / "store"
     attractors.sweep(functions.random_walk, GRID, trials=2, seed=1, store=store)
+    # A lambda's source line holds the grid: its code hash must not, or growing would be refused.
+    attractors.sweep(lambda x, rng: x + rng.random(), {"x": [1]}, store=tmp_path / "lambda")
+    assert attractors.sweep(lambda x, rng: x + rng.random(), {"x": [1, 2]},
+                            store=tmp_path / "lambda").attrs["computed_points"] == 1
     grown = {"drift": [0.0, 0.5, -1.0, 2.0], "scale": [1, 2, 3]}
     result = attractors.sweep(functions.random_walk, grown, trials=2, seed=1, store=store)
     assert result.attrs["computed_points"] == (4 * 3 - 3 * 2) * 2  # only the new values
@@ -389,6 +397,9 @@ def test_without_cloudpickle_a_plain_script_is_told_about_the_guard(tmp_path):
 
 def test_every_point_runs_on_one_blas_thread_wherever_it_runs():
     threadpoolctl = pytest.importorskip("threadpoolctl")
+    attractors.sweep(functions.blas_threads, {"x": [0]})  # the pin, set up before scipy loads
+    import scipy.linalg  # noqa: F401  (a second OpenBLAS, loaded after: it must be pinned too)
+
     with threadpoolctl.threadpool_limits(limits=2, user_api="blas"):
         if functions.blas_threads(0, None)["threads"] != 2:
             pytest.skip("this BLAS cannot be set to 2 threads")
