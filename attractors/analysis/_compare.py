@@ -123,19 +123,19 @@ def compare(models, *, targets=None, cue_noise: float = 0.3, run_noise: float = 
         recall_accuracy         1            fraction of trials at rest and recalled
         fraction_converged      1            fraction of trials at rest at the end
         convergence_time        T            mean time to rest of those at rest
-        final_distance          1            mean |x(T) - x*| / |x*|
+        final_distance          1            mean distance to x*, relative to x*
         position_error          rad          RMS bump position error (rings; else NaN)
         energy                  energy       (model, time) mean energy, held after rest
         energy_descent          energy       E(0) - E(end)
         eigenvalue_real/_imag   1/T          (model, mode) spectrum at x*
         leading_eigenvalue      1/T          largest real part
-        n_zero_modes            1            modes with |Re| <= 1e-6 (model units)
+        n_zero_modes            1            modes with real part within 1e-6 of 0
         stability               1            stable / marginal / saddle / unstable
         point_type              1            node, focus, saddle, ... (or map)
         kind                    1            "ring" (units with angles) or "point"
         target_source           1            given / stationary_state() / closed
                                              form / run to rest
-        target_distance         1            |x* - target| / |x*| (polishing)
+        target_distance         1            polishing's move of the target, relative
         target_stable           1            stability is stable or marginal
         time_scale              model/T      model time units per common unit
         model_time_unit         1            the model's own time_unit
@@ -143,7 +143,7 @@ def compare(models, *, targets=None, cue_noise: float = 0.3, run_noise: float = 
         diffusion_stderr        coord^2/T    its standard error
         diffusion_theory        coord^2/T    predicted from the Jacobian (rings)
         stationary_variance     coord^2      variance of the coordinate at the end
-        return_distance         1            mean |x(T) - x*| / |x*| under noise
+        return_distance         1            final_distance under noise
         drift_settled           1            the noise runs outlasted the transient
         noise_t_span            T            length of the noisy runs
         drift_units             1            coord: "rad" (ring) or "state" (point)
