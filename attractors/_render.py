@@ -22,12 +22,14 @@ import time
 import warnings
 from pathlib import Path
 
-from ._rst_html import rst_to_html
+from ._rst_html import inline_html, plain_text, rst_to_html
 
 __all__ = ["find_gallery", "gallery_scripts", "render_gallery"]
 
 #: Animation frames per second in the GIFs (animate's default interval is 80 ms).
 GIF_FPS = 12.5
+#: Resolution of the GIFs: animate's 5 x 3.6 inch figure becomes 400 x 288 pixels.
+GIF_DPI = 80
 
 
 def find_gallery() -> Path:
@@ -96,7 +98,7 @@ def _save_outputs(name: str, namespace: dict, out: Path):
     gifs, pngs = [], []
     for index, animation in enumerate(animations, start=1):
         path = out / f"{name}_anim_{index}.gif"
-        animation.save(path, writer=PillowWriter(fps=GIF_FPS))
+        animation.save(path, writer=PillowWriter(fps=GIF_FPS), dpi=GIF_DPI)
         animated.add(id(animation._fig))
         gifs.append(path)
     index = 0
@@ -198,8 +200,9 @@ STYLE = (
 def _write_index(out: Path, entries) -> None:
     sections, links = [], []
     for name, title, caption, images, printed in entries:
+        text = plain_text(title)
         pictures = "\n".join(
-            f'<img src="{html.escape(p.name)}" alt="{html.escape(title)}"'
+            f'<img src="{html.escape(p.name)}" alt="{html.escape(text)}"'
             + (' class="anim"' if p.suffix == ".gif" else "") + ">"
             for p in images
         )
@@ -207,9 +210,9 @@ def _write_index(out: Path, entries) -> None:
             f"<details open><summary>What the script found</summary>"
             f"<pre>{html.escape(printed.rstrip())}</pre></details>\n" if printed.strip() else ""
         )
-        links.append(f'<a href="#{html.escape(name)}">{html.escape(title.split(":")[0])}</a>')
+        links.append(f'<a href="#{html.escape(name)}">{html.escape(text.split(":")[0])}</a>')
         sections.append(
-            f'<section id="{html.escape(name)}"><h2>{html.escape(title)}</h2>\n'
+            f'<section id="{html.escape(name)}"><h2>{inline_html(title)}</h2>\n'
             f"{rst_to_html(caption)}\n{findings}{pictures}</section>"
         )
     page = (

@@ -17,7 +17,7 @@ import re
 import warnings
 from functools import lru_cache
 
-__all__ = ["math_svg", "rst_to_html", "to_mathtext"]
+__all__ = ["inline_html", "math_svg", "plain_text", "rst_to_html", "to_mathtext"]
 
 ROLE = re.compile(r":(?P<role>[a-z]+(?::[a-z]+)?):`(?P<body>[^`]+)`")
 LITERAL = re.compile(r"``(?P<body>[^`]+)``")
@@ -68,6 +68,8 @@ def math_svg(tex: str, *, display: bool = False, size: float = 12.0) -> str:
         return ""
     svg = buffer.getvalue().decode("utf-8")
     svg = svg[svg.index("<svg"):]  # drop the XML prologue and doctype
+    # No metadata (it holds the creation date: same caption, same bytes).
+    svg = re.sub(r"\s*<metadata>.*?</metadata>", "", svg, flags=re.DOTALL)
     # Sit on the text's baseline: the image's bottom is ``depth`` points below it.
     style = f'style="vertical-align:{-float(depth):.2f}pt"'
     label = html.escape(source, quote=True)
@@ -95,6 +97,17 @@ def _role(role: str, body: str) -> str:
     if role in {"ref", "doc", "term"}:
         return html.escape(text)
     return f"<code>{html.escape(text)}</code>"
+
+
+def plain_text(text: str) -> str:
+    """The text of one line of reST without markup (for link texts and alt attributes)."""
+    text = ROLE.sub(lambda m: m["body"].lstrip("~"), text)
+    return LITERAL.sub(lambda m: m["body"], text)
+
+
+def inline_html(text: str) -> str:
+    """Inline markup of one line or paragraph (a title) to HTML; everything else escaped."""
+    return _inline(text)
 
 
 def _inline(text: str) -> str:

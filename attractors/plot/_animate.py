@@ -71,8 +71,9 @@ def _profile(ax, one, states, times):
     span = where.max() - where.min()
     angular = position.name == "theta" or (span <= 2 * np.pi + 1e-9 and where.min() >= -np.pi - 1e-9)
     weights = np.clip(states, 0.0, None)
-    if angular:
-        centre = np.angle(weights @ np.exp(1j * where))
+    if angular:  # wrapped into the coordinate's own range ([0, 2 pi) or [-pi, pi))
+        angle = np.angle(weights @ np.exp(1j * where))
+        centre = where.min() + np.mod(angle - where.min(), 2 * np.pi)
     else:
         centre = (weights @ where) / np.maximum(weights.sum(axis=1), 1e-300)
     marker = ax.axvline(centre[0], color="tab:red", linestyle="--", linewidth=1.0,
@@ -172,7 +173,8 @@ def _phase(ax, trajectory, trial, units, frames):
     return draw
 
 
-def animate(trajectory, kind: str | None = None, *, trial=None, units=(0, 1), shape=None,
+def animate(trajectory, kind: str | None = None, *, variable: str = "state", trial=None,
+            units=(0, 1), shape=None,
             max_frames: int = 60, interval: float = 80.0, path=None, fps: float | None = None,
             figsize=(5.0, 3.6), title: str | None = None):
     r"""Animate a trajectory: a bump moving, a pattern completing, a phase-plane path.
@@ -186,6 +188,9 @@ def animate(trajectory, kind: str | None = None, *, trial=None, units=(0, 1), sh
         ``"sheet"`` with ``x`` and ``y`` unit coordinates, ``"profile"`` with
         one numeric coordinate (``theta``, ``x``), ``"phase"`` for two units,
         ``"pattern"`` for a square number of units.
+    variable : str
+        The data variable shown, with dims (time, [trial,] unit): ``"state"``, or
+        one the user added (a ring's rates, with their ``units`` attribute).
     trial : label, optional
         The trial shown (default the first; for ``"phase"`` default every trial).
     units : (label, label)
@@ -225,7 +230,13 @@ def animate(trajectory, kind: str | None = None, *, trial=None, units=(0, 1), sh
     import matplotlib.pyplot as plt
     from matplotlib.animation import FuncAnimation, PillowWriter
 
-    _check_trajectory(trajectory)
+    _check_trajectory(trajectory, variable)
+    if "unit" not in trajectory[variable].dims:
+        raise ParameterError(
+            f"variable={variable!r} must have a 'unit' dimension, has dims {trajectory[variable].dims}"
+        )
+    # The views read "state": the chosen variable stands in for it, attributes and all.
+    trajectory = trajectory.assign(state=trajectory[variable])
     if kind is not None and kind not in KINDS:
         raise ParameterError(f"kind must be one of {KINDS} or None, got {kind!r}")
     if not (isinstance(interval, (int, float)) and interval > 0):
