@@ -17,7 +17,8 @@ NAME``) to the class or factory that builds the model from keyword parameters.
 """
 
 from . import _cli
-from ._cann import CANN1D, CANN2D
+from ._cann import CANN1D
+from ._cann2d import CANN2D
 from ._continuous_hopfield import ContinuousHopfield
 from ._dense import DenseAssociativeMemory
 from ._hopfield import HopfieldNetwork, doubled_network

@@ -1,54 +1,25 @@
-r"""Continuous attractor neural networks (CANNs) with divisive normalisation, in 1-D and 2-D.
+r"""The continuous attractor neural network on a ring (:class:`CANN1D`), Wu, Hamaguchi & Amari (2008).
 
-The model of Wu, Hamaguchi & Amari (2008) and Fung, Wong & Wu (2010): a
-population of units with preferred stimuli :math:`x` covering a periodic
-feature space (the ring :math:`(-\pi, \pi]`, or the torus
-:math:`(-\pi, \pi]^2`) with density :math:`\rho`,
-
-.. math::
-
-    \tau \frac{\partial u(x, t)}{\partial t} = -u(x, t)
-        + \rho \int J(x, x')\, r(x', t)\, dx' + I^{ext}(x, t), \qquad
-    r(x, t) = \frac{u_+(x, t)^2}{1 + k \rho \int u_+(x', t)^2\, dx'},
-
-with Gaussian connectivity
-:math:`J(x, x') = J_0 (2\pi a^2)^{-D/2} \exp(-|x - x'|^2 / (2a^2))`, wrapped on
-the ring or torus (summed over periodic images, so that it is smooth there), and
-:math:`u_+ = \max(u, 0)`.  For
-:math:`k < k_c` it holds a continuous family of stationary bumps
-
-.. math::
-
-    u(x) = u_0\, e^{-|x - z|^2 / (4a^2)}, \qquad r(x) = r_0\, e^{-|x - z|^2 / (2a^2)},
-
-(:func:`~attractors.analysis.cann_bump_theory`), and a Gaussian stimulus
-:math:`I^{ext} = A\, e^{-|x - z_0(t)|^2 / (4a^2)}` moves the bump, which
-follows a moving stimulus with a lag (:func:`~attractors.analysis.cann_tracking_lag`).
-
-The recurrent input is a circular convolution.  It is computed from the
-kernel's Fourier modes above round-off (``method="modes"``, exact to round-off
-and cheapest for smooth kernels), the dense matrix (``"dense"``) or the FFT
-(``"fft"``); ``"auto"`` picks the cheapest.  With numba installed, the 1-D
-field is one compiled pass per step (``backend="numba"``); the numpy backend
-gives the same numbers to round-off.
+The model and what it shares with the 2-D network are described in
+:mod:`attractors.models._cann_base`; :class:`~attractors.models.CANN2D` is in
+:mod:`attractors.models._cann2d` (re-exported here).
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 
-from .._bump import BUMP_ATTRS, wrap_angle
 from .._cann_closed_form import (  # noqa: F401  (re-exported for convenience)
     CANNBump,
     cann_bump_theory,
     cann_driven_height,
     cann_tracking_lag,
 )
-from .._system import ContinuousSystem
-from .._validate import ParameterError, check_choice, check_integer, check_positive, describe
+from .._validate import ParameterError, check_choice, check_positive, describe
+from ._cann2d import CANN2D
+from ._cann_base import _CANN, _check_model, _population_vector
 from ._cann_kernels import (
     BLAS_TRIALS,
     fourier_modes,
@@ -56,27 +27,10 @@ from ._cann_kernels import (
     numba_kernels,
     ring_distance,
     ring_kernel,
-    wrapped_gaussian,
 )
-from ._ring_common import check_allocation, fields_state, frozen_tables, restore_fields
+from ._ring_common import check_allocation, frozen_tables
 
 __all__ = ["CANN1D", "CANN2D"]
-
-
-# --------------------------------------------------------------------------- models
-
-
-def _population_vector(activity, angles):
-    r"""Bump position :math:`\arg \sum_i a_i e^{i\theta_i}` in :math:`(-\pi, \pi]`; NaN when flat.
-
-    The same estimate as :func:`attractors.analysis.bump_position`, computed
-    with one real matrix product (a whole record of 10,000 states in ~2 ms
-    rather than ~100 ms for the complex product).
-    """
-    projection = activity @ np.stack([np.cos(angles), np.sin(angles)], axis=1)
-    length = np.hypot(projection[..., 0], projection[..., 1])
-    flat = length <= 1e-12 * np.maximum(np.abs(activity).sum(axis=-1), 1e-300)
-    return np.where(flat, np.nan, wrap_angle(np.arctan2(projection[..., 1], projection[..., 0])))
 
 
 def _auto_method(n, n_modes, compiled):
@@ -86,116 +40,6 @@ def _auto_method(n, n_modes, compiled):
     if 4 * n_modes <= n and n_modes * n <= 150_000:
         return "modes"
     return "dense" if n <= 256 else "fft"
-
-
-def _check_model(model, shape_name, shape_value, minimum):
-    check_integer(shape_name, shape_value, minimum=minimum)
-    for name in ("tau", "k", "a", "J0"):
-        object.__setattr__(model, name, check_positive(name, getattr(model, name)))
-    check_choice("method", model.method, model._METHODS)
-    check_choice("backend", model.backend, model._BACKENDS)
-    if model.a > math.pi:
-        raise ParameterError(
-            f"a must be at most pi (the half-circumference of the feature space), got {model.a!r}")
-
-
-class _CANN(ContinuousSystem):
-    """What CANN1D and CANN2D share: theory, stimuli, rates, leak."""
-
-    time_unit = "tau"
-    dim: int
-
-    @property
-    def rho(self) -> float:
-        r"""Density of units in feature space, :math:`\rho = N / (2\pi)^D`."""
-        return self.n_units / (2.0 * math.pi) ** self.dim
-
-    def theory(self) -> CANNBump:
-        """The analytic stationary bump at this model's parameters (:func:`~attractors.analysis.cann_bump_theory`)."""
-        return cann_bump_theory(self.k, a=self.a, J0=self.J0, rho=self.rho, dim=self.dim)
-
-    @property
-    def critical_inhibition(self) -> float:
-        r"""The critical inhibition :math:`k_c` above which no bump exists."""
-        return self.theory().k_c
-
-    def bump_profile(self, position):
-        r"""The analytic stationary bump centred at ``position``, on this model's grid.
-
-        :math:`u_0 \sum_{\mathbf n} e^{-|\mathbf x - \mathbf z + 2\pi\mathbf n|^2/(4a^2)}`:
-        the closed form of :func:`~attractors.analysis.cann_bump_theory` wrapped on the ring or torus.
-        On the finite grid it is the exact stationary state up to the overlap
-        of neighbouring images in the normalisation and the rates, relative
-        :math:`2 e^{-\pi^2/(2a^2)}` (5e-9 at a = 0.5).  Zero where no bump exists.
-        """
-        position = np.asarray(position, dtype=np.float64)
-        offsets = self._offsets(position)
-        profile = np.ones(offsets[0].shape)
-        for d in offsets:
-            profile = profile * wrapped_gaussian(d, math.sqrt(2.0) * self.a)
-        return self.theory().u0 * profile
-
-    def firing_rate(self, u):
-        r"""Firing rates :math:`r = u_+^2 / (1 + k\rho\int u_+^2 dx)`, same shape as ``u``."""
-        u = np.asarray(u, dtype=np.float64)
-        squared = np.square(np.maximum(u, 0.0))
-        # k rho * integral of u_+^2 is k * sum over units, since rho dx = 1 on the grid.
-        return squared / (1.0 + self.k * np.sum(squared, axis=-1, keepdims=True))
-
-    def leak_rate(self):
-        return 1.0 / self.tau
-
-    def __getstate__(self):
-        # The fields only: derived arrays are rebuilt, read-only, on unpickling.
-        return fields_state(self)
-
-    def __setstate__(self, state):
-        restore_fields(self, state)
-
-    @property
-    def observable_attrs(self):
-        """CF attributes (``units``, ``long_name``) of ``bump_position`` and ``bump_height``."""
-        return {name: BUMP_ATTRS[name] for name in ("bump_position", "bump_height")}
-
-    def jacobian(self, t, x, inputs=None):
-        r"""Analytic Jacobian of the field, shape ``(..., N, N)``.
-
-        With :math:`u_+ = \max(u, 0)`, :math:`B = 1 + k \sum_j u_{+j}^2` and
-        :math:`r = u_+^2 / B`,
-
-        .. math::
-
-            \frac{\partial r_j}{\partial u_l} = \frac{2 u_{+j}}{B}\,\delta_{jl}
-                - \frac{2k}{B^2}\, u_{+j}^2\, u_{+l}, \qquad
-            \frac{\partial \dot u_i}{\partial u_l} = \frac{1}{\tau}\Big(
-                J_{il}\,\frac{2u_{+l}}{B} - \frac{2k}{B^2} (J u_+^2)_i\, u_{+l}
-                - \delta_{il}\Big).
-
-        The input does not enter.  (At :math:`u_l = 0` exactly, the one-sided
-        derivatives agree: both are 0.)
-        """
-        u = np.asarray(x, dtype=np.float64)
-        positive = np.maximum(u, 0.0)
-        squared = positive * positive
-        b = 1.0 + self.k * squared.sum(axis=-1, keepdims=True)
-        # J itself (symmetric), from the field's own product; built per call (an
-        # N x N matrix, like the result) rather than kept: the model never changes.
-        matrix = self.recurrent_input(np.eye(self.n_units))
-        jac = matrix * (2.0 * positive / b)[..., None, :]
-        jac -= ((2.0 * self.k / b**2) * self.recurrent_input(squared))[..., :, None] * positive[..., None, :]
-        diagonal = np.arange(self.n_units)
-        jac[..., diagonal, diagonal] -= 1.0
-        return jac / self.tau
-
-    def energy(self, x, inputs=None):
-        raise NotImplementedError(
-            f"{self.name} has no known Lyapunov function: the global divisive normalisation "
-            "takes the rates out of the Cohen-Grossberg (Hopfield) form, so no energy is recorded")
-
-    def initial_state(self, rng, n_trials=None):
-        """Independent uniform noise on [0, u0) per unit (u0: the stable bump's height)."""
-        height = self.theory().u0 or 1.0
-        return height * rng.uniform(0.0, 1.0, self._batch_shape(n_trials))
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -471,128 +315,3 @@ class CANN1D(_CANN):
             "bump_position": ((), _population_vector(np.maximum(x, 0.0), self.x)),
             "bump_height": ((), np.max(x, axis=-1)),
         }
-
-
-@dataclass(frozen=True, repr=False, eq=False)
-class CANN2D(_CANN):
-    r"""A continuous attractor neural network on a torus (Wu, Hamaguchi & Amari 2008, in 2-D).
-
-    .. math::
-
-        \tau \frac{du_{\mathbf i}}{dt} = -u_{\mathbf i}
-            + \sum_{\mathbf j} J(\mathbf x_{\mathbf i} - \mathbf x_{\mathbf j})\, r_{\mathbf j}
-            + I^{ext}_{\mathbf i}, \qquad
-        r_{\mathbf i} = \frac{u_{\mathbf i+}^2}{1 + k \sum_{\mathbf j} u_{\mathbf j+}^2}, \qquad
-        J(\mathbf d) = \frac{J_0}{2\pi a^2} \sum_{\mathbf n}
-            e^{-|\mathbf d + 2\pi \mathbf n|^2/(2a^2)},
-
-    on the ``n_side x n_side`` grid :math:`x, y \in \{-\pi + 2\pi i/n\}` of the
-    torus (the Gaussian wrapped on the torus), with :math:`\rho = n^2/(2\pi)^2` and
-    :math:`\rho\,dx\,dy = 1`.  Units are numbered row-major: unit
-    ``i * n_side + j`` sits at ``(x_j, y_i)``.  The stationary bump is
-    :math:`u_0 e^{-|\mathbf x - \mathbf z|^2/(4a^2)}` with
-    :math:`k_c = \rho J_0^2/(32\pi a^2)` (:func:`~attractors.analysis.cann_bump_theory` with ``dim=2``).
-    The recurrent input is a 2-D circular convolution by the FFT.
-
-    Parameters
-    ----------
-    n_side : int
-        Units per side (n_units = n_side**2), >= 8.
-    tau, k, a, J0 : float
-        As in :class:`CANN1D`.
-    method : {"fft"}
-        The recurrent input is a 2-D FFT convolution (the only method).
-    backend : {"numpy"}
-        numpy only.
-
-    Notes
-    -----
-    Recorded with every state: ``bump_position`` with dimension ``axis``
-    (x, y), the population vector of :math:`u_+` along each axis of the torus.
-
-    Examples
-    --------
-    >>> import attractors
-    >>> cann = CANN2D(n_side=16, k=2.0)
-    >>> run = attractors.simulate(cann, 0.5 * cann.stimulus((0.3, -1.0)), t_span=30.0, dt=0.2,
-    ...                           seed=0)
-    >>> np.round(run.bump_position[-1].values, 6).tolist()
-    [0.3, -1.0]
-    """
-
-    n_side: int = 32
-    tau: float = 1.0
-    k: float = 8.1
-    a: float = 0.5
-    J0: float = 4.0
-    method: str = "fft"
-    backend: str = "numpy"
-
-    dim = 2
-    _METHODS = ("fft",)
-    _BACKENDS = ("numpy",)
-
-    def __post_init__(self):
-        _check_model(self, "n_side", self.n_side, 8)
-        object.__setattr__(self, "n_side", int(self.n_side))
-        n = self.n_side
-        # The kernel and its spectrum (n^2 each, complex) and the x, y grids.
-        check_allocation("n_side", n, 8.0 * 8 * n * n, "the CANN's kernel on the torus")
-        line = -np.pi + 2.0 * np.pi * np.arange(n) / n
-        d = ring_distance(line - line[0])
-        g = wrapped_gaussian(d, self.a)
-        kernel = self.J0 / (2.0 * math.pi * self.a**2) * np.outer(g, g)
-        grid_y, grid_x = np.meshgrid(line, line, indexing="ij")
-        object.__setattr__(self, "_fast", frozen_tables({
-            "line": line, "kernel_fft": np.fft.rfft2(kernel),
-            "x": grid_x.ravel(), "y": grid_y.ravel()}))
-
-    @property
-    def n_units(self) -> int:
-        return self.n_side**2
-
-    @property
-    def coords(self):
-        return {"x": ("unit", self._fast["x"]), "y": ("unit", self._fast["y"]),
-                "axis": ("axis", np.array(["x", "y"]))}
-
-    def _offsets(self, position):
-        if position.shape[-1:] != (2,):
-            raise ParameterError(f"position must be (x, y) pairs, shape (..., 2), got {describe(position)}")
-        return (ring_distance(self._fast["x"] - position[..., 0:1]),
-                ring_distance(self._fast["y"] - position[..., 1:2]))
-
-    def stimulus(self, position, amplitude=1.0):
-        r"""A Gaussian stimulus :math:`A e^{-|\mathbf d|^2/(4a^2)}` centred at ``position = (x, y)``.
-
-        ``position`` has shape ``(..., 2)``; the result ``(..., n_units)``.
-        """
-        position = np.asarray(position, dtype=np.float64)
-        if position.shape[-1:] != (2,) or not np.all(np.isfinite(position)):
-            raise ParameterError(f"position must be finite (x, y) pairs, shape (..., 2), got {describe(position)}")
-        amplitude = np.asarray(amplitude, dtype=np.float64)[..., None]
-        dx = ring_distance(self._fast["x"] - position[..., 0:1])
-        dy = ring_distance(self._fast["y"] - position[..., 1:2])
-        return amplitude * np.exp(-0.25 * (dx**2 + dy**2) / self.a**2)
-
-    def recurrent_input(self, rates):
-        r"""The recurrent input :math:`\sum_{\mathbf j} J(\mathbf x_{\mathbf i} - \mathbf x_{\mathbf j}) r_{\mathbf j}`."""
-        rates = np.asarray(rates, dtype=np.float64)
-        n = self.n_side
-        grid = rates.reshape(rates.shape[:-1] + (n, n))
-        out = np.fft.irfft2(np.fft.rfft2(grid) * self._fast["kernel_fft"], s=(n, n))
-        return out.reshape(rates.shape)
-
-    def vector_field(self, t, x, inputs=None):
-        du = self.recurrent_input(self.firing_rate(x)) - x
-        if inputs is not None:
-            du = du + inputs
-        return du / self.tau
-
-    def observables(self, x):
-        n = self.n_side
-        grid = np.maximum(x, 0.0).reshape(x.shape[:-1] + (n, n))
-        line = self._fast["line"]
-        along_x = _population_vector(grid.sum(axis=-2), line)
-        along_y = _population_vector(grid.sum(axis=-1), line)
-        return {"bump_position": (("axis",), np.stack([along_x, along_y], axis=-1))}
