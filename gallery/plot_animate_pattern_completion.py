@@ -47,5 +47,5 @@ print(f"overlap with 'A': cue {overlap(cue, stored)[0]:.2f} -> final {m[0]:.2f};
 # %%
 # The animation (a GIF in the rendered gallery; ``anim.to_jshtml()`` in a
 # notebook).
-anim = attractors.plot.animate(run, kind="pattern", max_frames=11 if QUICK else 31,
+anim = attractors.plot.animate(run, kind="pattern", max_frames=8 if QUICK else 31,
                                title="Completing 'A' from a 35 %-flipped cue")

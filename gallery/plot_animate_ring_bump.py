@@ -39,7 +39,7 @@ print(f"turned through {np.degrees(np.ptp(run.true_heading.values)):.0f} deg; "
 rates = run.state.copy(data=ring.rates(run.state.values))
 rates.attrs.update(long_name="rate", units="Hz")
 run = run.assign(rate=rates)
-anim = attractors.plot.animate(run, variable="rate", max_frames=16 if QUICK else 61,
+anim = attractors.plot.animate(run, variable="rate", max_frames=8 if QUICK else 61,
                                title="Head-direction ring")
 
 # %%
