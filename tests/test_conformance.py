@@ -82,6 +82,9 @@ VARIANTS = {
         random_patterns(3, 16, seed=0), gain=4.0, output="logistic"), 0.005),
     "ContinuousHopfield-storkey-bias": (lambda: ContinuousHopfield.from_patterns(
         random_patterns(3, 16, seed=0), "storkey", gain=2.0, bias=0.05), 0.005),
+    # Below the critical gain the outputs decay to 0: the integral term carries the energy.
+    "ContinuousHopfield-subcritical": (lambda: ContinuousHopfield.from_patterns(
+        random_patterns(3, 16, seed=0), gain=0.8), 0.005),
     "RingAttractor-gamma-fft": (lambda: RingAttractor(n_units=32, drive="gamma", product="fft"), 0.5),
     "RingAttractor-velocity-modes": (lambda: RingAttractor(n_units=192, drive="velocity"), 0.5),
     "RingAttractor-von-mises": (lambda: RingAttractor.from_profile("von_mises", n_units=24), 0.5),

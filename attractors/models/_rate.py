@@ -16,7 +16,17 @@ __all__ = ["RateNetwork"]
 
 
 def square_weights(value, name: str = "weights") -> np.ndarray:
-    """Validate a finite square float64 weight matrix (a copy, read-only)."""
+    """Validate a finite square float64 weight matrix (a copy, read-only).
+
+    Complex weights are refused (not cast to their real part), and so are
+    integers beyond 2**53, which float64 cannot hold exactly.
+    """
+    raw = np.asarray(value)
+    if raw.dtype.kind in "iu" and raw.size:
+        largest = max(abs(int(raw.min())), abs(int(raw.max())))
+        if largest > 2**53:
+            raise ParameterError(f"{name} has integer entries up to {largest}, beyond 2**53: "
+                                 "float64 weights cannot hold them exactly")
     matrix = np.array(check_finite_array(name, value, dtype=np.float64), dtype=np.float64)
     if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1] or matrix.shape[0] < 1:
         raise ParameterError(f"{name} must be a square (N, N) matrix with N >= 1, got shape {matrix.shape}")
