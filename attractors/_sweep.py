@@ -31,7 +31,7 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 
-from ._sweep_run import _check_reachable, _completed, _executor, worker_pool
+from ._sweep_run import _completed, _connect, _executor, worker_pool
 from ._sweep_store import SweepStoreError, SweepStoreWarning, _Store
 from ._validate import ParameterError, check_integer, describe
 
@@ -328,8 +328,10 @@ def sweep(
                     continue
             jobs.append((name, {**values, **fixed}, _point_seed(seed, values, trial)))
 
-    if kind == "address" and jobs:  # before any work: seconds, not dask's 30 s retries
-        _check_reachable(executor)
+    client = None
+    if kind == "address" and jobs:  # connect only when there is work, before any of it
+        client = _connect(executor)
+        kind, executor = "dask", client
     bar = None
     if progress:
         from tqdm.auto import tqdm
@@ -345,6 +347,8 @@ def sweep(
     finally:
         if bar is not None:
             bar.close()
+        if client is not None:
+            client.close()
     attrs = {
         "sweep_function": function_name,
         "seed": seed,

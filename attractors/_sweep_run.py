@@ -128,7 +128,8 @@ def _executor(scheduler):
     """Validate ``scheduler`` -> (kind, target); nothing is started or connected here.
 
     Kinds: "inline" (None), "pool" (number of new local workers), "executor" (the
-    caller's Executor), "dask" (a Client), "address" (a scheduler address).
+    caller's Executor), "dask" (a Client), "address" (a scheduler address, which
+    :func:`_connect` turns into a Client when there is work).
     """
     if scheduler is None or scheduler in ("sync", "inline", "synchronous"):
         return "inline", None
@@ -190,6 +191,20 @@ def _check_reachable(address: str, timeout: float = 3.0) -> None:
             f"cannot reach the dask scheduler at {address!r} within {timeout:g} s "
             f"({error.strerror or error}); is it running?"
         ) from error
+
+
+def _connect(address: str):
+    """A dask Client for ``address``, or a one-line ParameterError within seconds."""
+    from distributed import Client
+
+    _check_reachable(address)
+    try:
+        return Client(address, timeout=10)
+    except Exception as error:  # something listens there, but not a dask scheduler that answers
+        raise ParameterError(
+            f"no dask scheduler answered at {address!r} ({type(error).__name__}); is the address "
+            "that of a running dask scheduler?"
+        ) from None
 
 
 def _warm(_):
@@ -299,12 +314,6 @@ def _completed(kind, executor, fn, jobs):
     if kind == "pool":  # new workers for this call, shut down after it
         with worker_pool(executor, preload=[getattr(fn, "__module__", None)]) as pool:
             yield from _completed("executor", pool, fn, jobs)
-        return
-    if kind == "address":  # connect only now that there is work, and close after it
-        from distributed import Client
-
-        with Client(executor, timeout=10) as client:  # reachable: checked by sweep()
-            yield from _completed("dask", client, fn, jobs)
         return
     if kind == "executor":  # the caller's pool: used, not shut down
         import concurrent.futures as cf

@@ -179,6 +179,35 @@ def test_an_unreachable_scheduler_address_fails_fast(tmp_path):
     assert time.monotonic() - start < 10
 
 
+def test_an_address_that_is_not_a_dask_scheduler_is_one_clear_error():
+    pytest.importorskip("distributed")
+    import socket
+    import threading
+
+    server = socket.socket()  # something that listens but answers like a web server
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+
+    def answer():
+        while True:
+            try:
+                connection, _ = server.accept()
+            except OSError:
+                return
+            connection.sendall(b"HTTP/1.0 400 Bad Request\r\n\r\n" * 4)
+            connection.close()
+
+    threading.Thread(target=answer, daemon=True).start()
+    address = f"tcp://127.0.0.1:{server.getsockname()[1]}"
+    try:
+        start = time.monotonic()
+        with pytest.raises(ParameterError, match=f"no dask scheduler answered at '{address}'"):
+            attractors.sweep(functions.random_walk, GRID, scheduler=address)
+        assert time.monotonic() - start < 12  # the client's handshake timeout is 10 s
+    finally:
+        server.close()
+
+
 def test_capacity_protocol_shows_retrieval_and_its_collapse():
     # N = 400: at alpha = 0.05 (well below alpha_c = 0.138) mean-field theory gives
     # m = 1 - O(1e-4) and a 10%-flipped cue sits deep inside the basin; at alpha = 0.3
