@@ -21,7 +21,7 @@ import numpy as np
 
 from ._validate import ParameterError, check_choice, check_finite_array, describe
 
-__all__ = ["Constant", "Sampled", "as_input", "from_trajectory"]
+__all__ = ["Constant", "Function", "Sampled", "as_input", "from_trajectory"]
 
 
 class Constant:
