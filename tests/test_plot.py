@@ -23,6 +23,10 @@ from attractors.plot import plot_energy, plot_phase_plane, plot_state  # noqa: E
 from attractors.solvers import EulerMaruyama  # noqa: E402
 
 
+# Animations built only to be inspected are never rendered; matplotlib warns about that.
+pytestmark = pytest.mark.filterwarnings("ignore:Animation was deleted:UserWarning")
+
+
 @pytest.fixture(autouse=True)
 def close_figures():
     yield
@@ -189,3 +193,137 @@ def test_plot_on_given_axes(double_well_batch):
 def test_rejects_non_trajectories():
     with pytest.raises(ParameterError, match="xarray.Dataset"):
         plot_state(np.zeros((3, 2)))
+
+
+# -- labels from the model's own coordinates (issue 14 item 7) ---------------------------
+
+class _ExcitatoryInhibitory(LinearSystem):
+    """A two-unit user model whose units are named E and I by a ``population`` coordinate."""
+
+    @property
+    def coords(self):
+        return {"population": ("unit", np.array(["E", "I"]))}
+
+
+@pytest.fixture
+def ei_run():
+    model = _ExcitatoryInhibitory([[-1.0, -2.0], [1.0, -1.0]])
+    run = attractors.simulate(model, [[1.0, 0.0], [0.0, 1.0]], t_span=2.0, dt=0.1)
+    run["state"].attrs.update(long_name="rate", units="Hz")
+    return run
+
+
+def test_a_population_coordinate_names_units_in_every_plot(ei_run):
+    ax = plot_state(ei_run)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["E", "I"]
+    assert ax.get_legend().get_title().get_text() == "population"
+    assert ax.get_ylabel() == "rate (Hz)"
+    # The phase plane takes the names as units and labels the axes with them.
+    ax = plot_phase_plane(ei_run, units=("I", "E"))
+    np.testing.assert_allclose(ax.lines[0].get_xdata(), ei_run.state.isel(trial=0, unit=1))
+    assert ax.get_xlabel() == "rate of I (Hz)" and ax.get_ylabel() == "rate of E (Hz)"
+    # Unit labels still work, and are named by the population too.
+    assert plot_phase_plane(ei_run, units=(0, 1)).get_xlabel() == "rate of E (Hz)"
+    with pytest.raises(ParameterError, match="'X' is not a unit.*population"):
+        plot_phase_plane(ei_run, units=("E", "X"))
+    # The animation's phase view reads the same labels.
+    anim = attractors.plot.animate(ei_run, kind="phase", units=("E", "I"), max_frames=4)
+    assert anim._fig.axes[0].get_xlabel() == "rate of E (Hz)"
+
+
+# -- plot_patterns and the two-colour map (issue 14 item 8) ------------------------------
+
+def test_plot_patterns_draws_one_image_per_pattern():
+    from attractors.patterns import glyphs
+
+    stored = glyphs("HOPE")
+    axes = attractors.plot.plot_patterns(stored, labels="HOPE", n_columns=3)
+    assert len(axes) == 4 and [ax.get_title() for ax in axes] == list("HOPE")
+    image = axes[2].images[0]
+    np.testing.assert_array_equal(image.get_array(), stored[2].reshape(10, 10))
+    assert image.get_cmap().name == "attractors_spin" and image.get_clim() == (-1.0, 1.0)
+    # 3 columns, 2 rows: the spare panel is hidden.
+    assert sum(ax.get_visible() for ax in axes[0].figure.axes) == 4
+
+
+def test_spin_cmap_gives_two_colours_split_at_the_middle():
+    cmap = attractors.plot.spin_cmap()
+    off, on = cmap(0.0), cmap(1.0)
+    assert off != on
+    assert cmap(0.49) == off and cmap(0.51) == on
+
+
+def test_plot_patterns_reads_labels_shapes_and_trajectories():
+    import xarray as xr
+
+    patterns = xr.DataArray(np.array([[1, 0, 0, 1, 1, 0], [0, 1, 1, 0, 0, 1]]),
+                            dims=("pattern", "unit"), coords={"pattern": ["left", "right"]})
+    axes = attractors.plot.plot_patterns(patterns, shape=(2, 3))
+    assert [ax.get_title() for ax in axes] == ["left", "right"]
+    assert axes[0].images[0].get_clim() == (0.0, 1.0)  # 0/1 units
+    # Graded states: a diverging map centred on zero.
+    graded = attractors.plot.plot_patterns(np.linspace(-2, 1, 9))
+    assert graded[0].images[0].get_clim() == (-2.0, 2.0)
+    run = attractors.simulate(LinearSystem(-np.eye(4)), np.ones((3, 4)), t_span=1.0, dt=0.5)
+    assert len(attractors.plot.plot_patterns(run)) == 3  # last state of each trial
+    with pytest.raises(ParameterError, match="shape must be given for 6 units"):
+        attractors.plot.plot_patterns(np.ones((2, 6)))
+    with pytest.raises(ParameterError, match="shape=.*holds 8 units"):
+        attractors.plot.plot_patterns(np.ones((2, 6)), shape=(2, 4))
+    with pytest.raises(ParameterError, match="labels must give one title per pattern"):
+        attractors.plot.plot_patterns(np.ones((2, 4)), labels=["a"])
+
+
+# -- animate (issue 15 item 7) -----------------------------------------------------------
+
+def test_animate_a_bump_profile_and_save_a_gif(tmp_path):
+    from PIL import Image
+
+    theta = np.linspace(0, 2 * np.pi, 16, endpoint=False)
+    times = np.arange(10.0)
+    heading = 0.3 * times  # a bump moving at 0.3 rad per time unit
+    state = np.exp(2 * np.cos(theta[None, :] - heading[:, None]))
+    import xarray as xr
+
+    run = xr.Dataset({"state": (("time", "unit"), state, {"long_name": "rate", "units": "Hz"})},
+                     coords={"time": times, "unit": np.arange(16), "theta": ("unit", theta)},
+                     attrs={"model": "Bump"})
+    anim = attractors.plot.animate(run, path=tmp_path / "bump.gif", max_frames=5)
+    ax = anim._fig.axes[0]
+    assert ax.get_xlabel() == "theta" and ax.get_ylabel() == "rate (Hz)"
+    # The marked population vector is the heading of the last frame.
+    anim._func(4)
+    marker = [line for line in ax.lines if line.get_label() == "population vector"][0]
+    assert marker.get_xdata()[0] == pytest.approx(heading[-1] % (2 * np.pi), abs=1e-9)
+    assert "t = 9" in ax.get_title()
+    with Image.open(tmp_path / "bump.gif") as gif:
+        assert gif.n_frames == 5
+    assert "<script" in anim.to_jshtml()  # the notebook form
+
+
+def test_animate_picks_the_view_from_the_coordinates(double_well_batch):
+    from attractors.patterns import glyphs
+
+    anim = attractors.plot.animate(double_well_batch, max_frames=3)  # two units: phase plane
+    assert len(anim._fig.axes[0].lines) == 3
+    letters = attractors.simulate(LinearSystem(-np.eye(100)), glyphs("A"), t_span=1.0, dt=0.5)
+    anim = attractors.plot.animate(letters, max_frames=3)  # 100 units: a 10 x 10 image
+    assert anim._fig.axes[0].images[0].get_array().shape == (10, 10)
+    with pytest.raises(ParameterError, match="kind must be one of"):
+        attractors.plot.animate(letters, kind="movie")
+    with pytest.raises(ParameterError, match="max_frames"):
+        attractors.plot.animate(letters, max_frames=1)
+
+
+def test_animate_a_sheet_averages_units_at_one_position():
+    import xarray as xr
+
+    x, y = np.meshgrid(np.arange(4.0), np.arange(3.0))
+    x, y = np.tile(x.ravel(), 2), np.tile(y.ravel(), 2)  # two populations per position
+    state = np.stack([x + 10 * y + k for k in range(3)]) + np.r_[np.zeros(12), 2 * np.ones(12)]
+    run = xr.Dataset({"state": (("time", "unit"), state)},
+                     coords={"time": np.arange(3.0), "x": ("unit", x), "y": ("unit", y)})
+    anim = attractors.plot.animate(run, max_frames=3)
+    anim._func(2)
+    image = anim._fig.axes[0].images[0].get_array()
+    np.testing.assert_allclose(image, np.arange(4.0)[None, :] + 10 * np.arange(3.0)[:, None] + 3)
