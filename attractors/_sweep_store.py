@@ -86,7 +86,11 @@ class _Store:
         if fcntl is None:  # pragma: no cover
             yield
             return
-        with open(self.path / ".lock", "a") as handle:
+        try:
+            handle = open(self.path / ".lock", "a")
+        except PermissionError:  # a store shared read-only: flock works on a read handle too
+            handle = open(self.path / ".lock")
+        with handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             try:
                 yield
