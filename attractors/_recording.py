@@ -148,7 +148,7 @@ def memory_estimate(n_records, x0, observables, energy_defined, input_value=None
     if input_value is not None:
         per_record += max(np.asarray(input_value).nbytes, 8)
     # The step's working copies, and the block temporaries of energy/observables.
-    fixed = _STEP_COPIES * x0.nbytes + 4 * min(BLOCK_BYTES, n_records * x0.nbytes)
+    fixed = _STEP_COPIES * x0.nbytes + 2 * min(BLOCK_BYTES, n_records * x0.nbytes)
     return fixed, per_record
 
 

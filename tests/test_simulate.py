@@ -208,6 +208,14 @@ def test_record_too_large_refused_up_front_with_size():
         ({"t_span": (2.0, 1.0)}, r"t_span must run forward \(t1 > t0\), got \(2.0, 1.0\)"),
         ({"t_span": (0.0, np.inf)}, "t_span must be finite"),
         ({"t_span": "long"}, "t_span must be a number t1 or a pair"),
+        # A string of two digits is iterable: it must not run from t=1 to t=9.
+        ({"t_span": "19"}, "t_span must be a number t1 or a pair of numbers .* got '19'"),
+        ({"t_span": ("0", "1")}, "t_span must be a number t1 or a pair"),
+        ({"t_span": True}, "t_span must be a number t1 or a pair"),
+        ({"t_span": (0.0, 0.5, 1.0)}, "t_span must be a number t1 or a pair"),
+        ({"x0": [1.0 + 1.0j]}, "x0 must be real: LinearSystem has real states"),
+        ({"inputs": [1.0j]}, "inputs must be real for LinearSystem"),
+        ({"inputs": lambda t: np.array([1.0 + 0.5j])}, r"inputs must be real .* inputs\(0\) is complex"),
         ({"t_span": 1.05}, "not a whole number of steps of dt=0.1"),
         ({"t_span": None}, "give the length of the run"),
         ({"n_steps": 10}, "give t_span or n_steps, not both"),
@@ -267,3 +275,61 @@ def test_energy_recording_can_be_switched_off():
     run = attractors.simulate(DECAY, [1.0], t_span=1.0, dt=0.1, record_energy=False)
     assert "energy" not in run and run.attrs["energy"].startswith("not recorded")
     assert "energy" in attractors.simulate(DECAY, [1.0], t_span=1.0, dt=0.1)
+
+
+def test_numpy_numbers_print_plainly_in_messages():
+    with pytest.raises(ParameterError, match=r"got 0\.5$") as caught:
+        attractors.simulate(ContractionMap(), n_steps=3, dt=np.float64(0.5))
+    assert "np.float64" not in str(caught.value)
+    from attractors._validate import describe
+
+    assert describe(np.float64(-1.2654)) == "-1.2654"
+    assert describe([np.int64(3), (np.float32(0.5), np.bool_(True))]) == "[3, (0.5, True)]"
+    with pytest.raises(ParameterError, match=r"sum to 1, got 1\.1") as caught:
+        attractors.solvers.ButcherTableau([[0, 0], [1, 0]], [0.5, 0.6], [0, 1], order=2)
+    assert "np." not in str(caught.value)
+
+
+def test_huge_batch_refused_with_its_size_before_drawing_initial_states():
+    # 10^9 trials x 100 units x (8 bytes drawn + 2 x 8 bytes of float64 states) = 2.2 TiB:
+    # refused before the draw (which would die in numpy's allocator or the OOM killer).
+    with pytest.raises(ParameterError, match=r"n_trials=1,000,000,000 initial states of 100 "
+                                              r"units needs 2\.2 TiB.*lower n_trials") as caught:
+        attractors.simulate(DoubleWell(n_units=100), n_steps=1, dt=0.1, n_trials=10**9)
+    assert isinstance(caught.value, MemoryError)
+
+
+def test_memory_guard_counts_energy_observables_and_input():
+    from attractors._recording import memory_estimate
+
+    x0 = np.zeros((10, 100))
+    observables = {"overlap": (("pattern",), np.zeros((10, 7)))}
+    fixed, per_record = memory_estimate(1000, x0, observables, True, np.zeros(100))
+    # A record: 8000 B of states + 8 B step + 8 B time + 560 B overlaps + 80 B energies
+    # + 800 B of input; fixed: 8 working copies of the state + 2 blocks of temporaries
+    # (the whole 8 MB record here, being below the 32 MiB block).
+    assert per_record == 8000 + 16 + 560 + 80 + 800
+    assert fixed == 8 * 8000 + 2 * 1000 * 8000
+
+
+def test_energy_and_observables_evaluated_in_blocks_equal_whole_record(monkeypatch):
+    import attractors._recording as recording
+
+    model, x0 = DoubleWell(n_units=3), np.linspace(-1, 1, 12).reshape(4, 3)
+    kwargs = dict(t_span=1.0, dt=0.01, inputs=lambda t: np.full(3, np.sin(t)), seed=0)
+    whole = attractors.simulate(model, x0, **kwargs)
+    monkeypatch.setattr(recording, "BLOCK_BYTES", 7 * x0.nbytes)  # 101 records in 15 blocks
+    blocks = attractors.simulate(model, x0, **kwargs)
+    xr.testing.assert_identical(whole, blocks)
+
+
+def test_array_conversions_never_wrap_or_drop_parts():
+    from attractors._validate import check_finite_array
+
+    with pytest.raises(ParameterError, match=r"weights has integer values in \[18446744073709551615"
+                                             r".*would wrap around"):
+        check_finite_array("weights", np.array([2**64 - 1], dtype=np.uint64), dtype=np.int64)
+    with pytest.raises(ParameterError, match="noise must be real, got a complex array"):
+        attractors.solvers.EulerMaruyama(noise=0.5 + 0.1j)
+    exact = check_finite_array("x", np.array([255], dtype=np.uint8), dtype=np.int64)
+    assert exact.dtype == np.int64 and exact.tolist() == [255]
