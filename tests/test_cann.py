@@ -39,7 +39,8 @@ def test_theory_formulas_1d_and_2d():
     plane = cann_bump_theory(2.0, a=a, J0=J0, rho=rho, dim=2)
     assert plane.k_c == pytest.approx(rho * J0**2 / (32 * math.pi * a**2), rel=1e-14)
     assert plane.u0 == pytest.approx(rho * J0 * plane.r0 / 2, rel=1e-12)
-    assert plane.r0 == pytest.approx(plane.u0**2 / (1 + 2 * rho * 2 * math.pi * a**2 * plane.u0**2), rel=1e-12)
+    assert plane.r0 == pytest.approx(plane.u0**2 / (1 + 2 * rho * 2 * math.pi * a**2 * plane.u0**2),
+                                     rel=1e-12)
     none = cann_bump_theory(1.01 * k_c, a=a, J0=J0, rho=rho)
     assert not none.exists and none.u0 == 0.0 and none.r0 == 0.0
 
@@ -279,10 +280,11 @@ def test_analytic_jacobian_matches_central_differences(model):
     analytic = model.jacobian(0.0, u)
     h = 1e-6
     numeric = np.empty_like(analytic)
-    for l in range(model.n_units):
+    for column in range(model.n_units):
         step = np.zeros(model.n_units)
-        step[l] = h
-        numeric[..., :, l] = (model.vector_field(0.0, u + step) - model.vector_field(0.0, u - step)) / (2 * h)
+        step[column] = h
+        numeric[..., :, column] = (model.vector_field(0.0, u + step)
+                                 - model.vector_field(0.0, u - step)) / (2 * h)
     scale = np.abs(analytic).max()
     np.testing.assert_allclose(analytic, numeric, rtol=0, atol=1e-7 * scale)
 

@@ -148,7 +148,8 @@ def pattern_displacement(activity, n_side, *, n_peaks: int = 3):
     """
     grid, n = _frames(activity, n_side)
     if grid.ndim < 3 or grid.shape[0] < 1:
-        raise ParameterError(f"activity must be a sequence of frames (time first), got shape {np.shape(activity)}")
+        raise ParameterError(
+            f"activity must be a sequence of frames (time first), got shape {np.shape(activity)}")
     n_peaks = check_integer("n_peaks", n_peaks, minimum=2)
     spectra = np.fft.fft2(grid - grid.mean(axis=(-2, -1), keepdims=True))
     index = np.fft.fftfreq(n, 1.0 / n)

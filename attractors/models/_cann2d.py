@@ -115,14 +115,16 @@ class CANN2D(_CANN):
         """
         position = np.asarray(position, dtype=np.float64)
         if position.shape[-1:] != (2,) or not np.all(np.isfinite(position)):
-            raise ParameterError(f"position must be finite (x, y) pairs, shape (..., 2), got {describe(position)}")
+            raise ParameterError(
+                f"position must be finite (x, y) pairs, shape (..., 2), got {describe(position)}")
         amplitude = np.asarray(amplitude, dtype=np.float64)[..., None]
         dx = ring_distance(self._fast["x"] - position[..., 0:1])
         dy = ring_distance(self._fast["y"] - position[..., 1:2])
         return amplitude * np.exp(-0.25 * (dx**2 + dy**2) / self.a**2)
 
     def recurrent_input(self, rates):
-        r"""The recurrent input :math:`\sum_{\mathbf j} J(\mathbf x_{\mathbf i} - \mathbf x_{\mathbf j}) r_{\mathbf j}`."""
+        r"""The recurrent input :math:`\sum_{\mathbf j} J(\mathbf x_{\mathbf i} - \mathbf x_{\mathbf j})
+        r_{\mathbf j}`, by a 2-D FFT."""
         rates = np.asarray(rates, dtype=np.float64)
         n = self.n_side
         grid = rates.reshape(rates.shape[:-1] + (n, n))

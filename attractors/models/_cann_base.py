@@ -89,7 +89,11 @@ class _CANN(ContinuousSystem):
         return self.n_units / (2.0 * math.pi) ** self.dim
 
     def theory(self) -> CANNBump:
-        """The analytic stationary bump at this model's parameters (:func:`~attractors.analysis.cann_bump_theory`)."""
+        """The analytic stationary bump at this model's parameters.
+
+        :func:`~attractors.analysis.cann_bump_theory` at ``k``, ``a``, ``J0``,
+        :attr:`rho` and the dimension.
+        """
         return cann_bump_theory(self.k, a=self.a, J0=self.J0, rho=self.rho, dim=self.dim)
 
     @property

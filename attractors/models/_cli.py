@@ -8,8 +8,6 @@ seeded random patterns or weights, so every command is reproducible.
 
 from __future__ import annotations
 
-import numpy as np
-
 __all__ = [
     "continuous_hopfield",
     "dense_associative_memory",
@@ -37,7 +35,7 @@ def hopfield(n_units: int = 100, n_patterns: int = 10, rule: str = "hebb", dynam
 
 def rate_network(n_units: int = 100, gain: float = 1.5, symmetric: bool = False,
                  transfer: str = "tanh", tau: float = 1.0, weight_seed: int = 0):
-    """Rate network tau du/dt = -u + W phi(u) with Gaussian weights of std gain/sqrt(N) (RateNetwork.random)."""
+    """Rate network tau du/dt = -u + W phi(u), Gaussian weights of std gain/sqrt(N) (RateNetwork.random)."""
     from ._rate import RateNetwork
 
     return RateNetwork.random(n_units, gain, symmetric=symmetric, seed=weight_seed,
@@ -72,7 +70,7 @@ def modern_hopfield(dim: int = 64, n_patterns: int = 100, beta: float = 1.0, pat
 
 def ring(n_units: int = 64, drive: str = "velocity", tau: float = 10.0, profile: str = "zhang",
          transfer: str = "zhang"):
-    """Zhang (1996) head-direction ring (RingAttractor); --input is the angular velocity in rad/ms; time in ms.
+    """Zhang (1996) head-direction ring (RingAttractor); --input: angular velocity in rad/ms; time in ms.
 
     ``profile="zhang"`` (default) builds the same weights as ``RingAttractor()``
     in Python (Zhang's construction for the default tuning curve); the names

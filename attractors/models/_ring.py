@@ -90,7 +90,7 @@ __all__ = [
 
 @dataclass(frozen=True, repr=False, eq=False)
 class RingAttractor(_RingDynamics):
-    r"""Zhang's (1996) head-direction ring: a bump of activity held by circulant weights, moved by their odd part.
+    r"""Zhang's (1996) head-direction ring: a bump held by circulant weights, moved by their odd part.
 
     .. math::
 

@@ -49,7 +49,10 @@ class _RingDynamics(ContinuousSystem):
 
     @property
     def shift_weights(self) -> np.ndarray:
-        r"""The dense odd part :math:`W'_{ij} = w'(\theta_i - \theta_j)/N`; the weights are :math:`W + \gamma W'`."""
+        r"""The dense odd part :math:`W'_{ij} = w'(\theta_i - \theta_j)/N`.
+
+        The weights are :math:`W + \gamma W'`.
+        """
         return _circulant(self.profile_derivative)
 
     def uniform_current(self, current) -> np.ndarray:

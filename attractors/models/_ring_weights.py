@@ -74,7 +74,7 @@ def cosine_profile(theta, *, mean: float = -0.1, modulation: float = 0.15):
 
 def von_mises_profile(theta, *, excitation: float = 0.2, concentration: float = 2.0,
                       inhibition: float = 0.1):
-    r"""Von Mises excitation with uniform inhibition, :math:`w(\Delta) = J_E e^{\kappa(\cos\Delta - 1)} - J_I`.
+    r"""Von Mises excitation, uniform inhibition: :math:`w(\Delta) = J_E e^{\kappa(\cos\Delta - 1)} - J_I`.
 
     Parameters
     ----------

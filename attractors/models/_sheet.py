@@ -237,7 +237,11 @@ class GridCellSheet(ContinuousSystem):
         return float(np.mean(wavelengths)), float(np.max(gains))
 
     def kernel(self, dx, dy):
-        r"""The unshifted kernel :math:`W_0(\mathbf x) = a e^{-\gamma|\mathbf x|^2} - e^{-\beta|\mathbf x|^2}`."""
+        r"""Unshifted kernel :math:`W_0(\mathbf x) = a e^{-\gamma|\mathbf x|^2} - e^{-\beta|\mathbf x|^2}`
+        (Burak & Fiete 2009, eq. 3).
+
+        ``dx`` and ``dy`` in neurons; any broadcastable shapes.
+        """
         distance2 = np.asarray(dx, dtype=np.float64) ** 2 + np.asarray(dy, dtype=np.float64) ** 2
         return self.a * np.exp(-self.gamma * distance2) - np.exp(-self.beta * distance2)
 
@@ -261,7 +265,10 @@ class GridCellSheet(ContinuousSystem):
         return ("velocity_component",)
 
     def feedforward(self, velocity=None):
-        r"""The drive :math:`B_i = A(1 + \alpha\,\hat e_{\theta_i}\cdot\mathbf v)`, shape ``(..., n_units)``."""
+        r"""The drive :math:`B_i = A(1 + \alpha\,\hat e_{\theta_i}\cdot\mathbf v)`.
+
+        Shape ``(..., n_units)`` for velocities of shape ``(..., 2)``.
+        """
         if velocity is None:
             return np.full(self.n_units, self.drive)
         velocity = np.asarray(velocity, dtype=np.float64)
