@@ -19,16 +19,31 @@ extensions = [
     "sphinx.ext.autosummary",
     "sphinx.ext.intersphinx",
     "sphinx.ext.mathjax",
+    # MathJax 3 bundled into _static/mathjax: equations render in a site built
+    # and read offline (sphinx.ext.mathjax alone loads MathJax from a CDN).
+    "sphinx-mathjax-offline",
     "numpydoc",
     "sphinx_gallery.gen_gallery",
 ]
 
-exclude_patterns = ["_build", "Thumbs.db", ".DS_Store", "conftest.py"]
+exclude_patterns = ["_build", "Thumbs.db", ".DS_Store", "conftest.py",
+                    # Left by older builds; no longer written (see sphinx_gallery_conf).
+                    "sg_execution_times.rst", "auto_gallery/sg_execution_times.rst"]
 templates_path = []
 
 # -- autodoc / autosummary / numpydoc ------------------------------------------
 autosummary_generate = True
-autodoc_default_options = {"members": True, "inherited-members": False}
+# Members a class inherits are listed on its page (CANN1D and CANN2D get theory,
+# bump_profile and critical_inhibition from their private base), except those of
+# the documented interface classes and of Python's own types, documented once.
+autodoc_default_options = {
+    "members": True,
+    "inherited-members": ",".join([
+        "DynamicalSystem", "ContinuousSystem", "DiscreteSystem", "ABC", "object", "tuple",
+        "dict", "BaseException", "Exception", "ValueError", "Warning", "RuntimeWarning",
+        "UserWarning",
+    ]),
+}
 autodoc_typehints = "none"  # numpydoc's Parameters sections already give the types
 numpydoc_show_class_members = False
 numpydoc_xref_param_type = False
@@ -55,6 +70,11 @@ sphinx_gallery_conf = {
     "download_all_examples": False,
     "remove_config_comments": True,
     "within_subsection_order": "FileNameSortKey",
+    # The timing pages load jQuery and DataTables from CDNs: the site must work offline.
+    "write_computation_times": False,
+    # Animations left in a script's namespace (attractors.plot.animate) are
+    # embedded as JavaScript players with their frames inline (no network).
+    "matplotlib_animations": (True, "jshtml"),
 }
 
 # -- HTML ----------------------------------------------------------------------
