@@ -9,8 +9,8 @@ import pytest
 
 import attractors
 from attractors._validate import ParameterError
-from attractors.models._dense import (
-    DenseAssociativeMemory,
+from attractors.models._dense import DenseAssociativeMemory
+from attractors.models._dense_capacity import (
     measure_capacity,
     predicted_capacity,
     predicted_stable_fraction,
@@ -86,7 +86,8 @@ def test_object_fallback_agrees_with_int64_kernel(interaction, degree):
     memory._sweep_object(fallback, overlaps.astype(object), orders)
     np.testing.assert_array_equal(compiled, fallback)
     sync = DenseAssociativeMemory(memory.patterns, interaction, degree, mode="synchronous")
-    np.testing.assert_array_equal(sync.update(states, rng), sync._sync_object(states, overlaps.astype(object)))
+    np.testing.assert_array_equal(sync.update(states, rng),
+                                  sync._sync_object(states, overlaps.astype(object)))
 
 
 def test_exponential_table_agrees_with_per_term_exponentials():
@@ -286,3 +287,13 @@ def test_quartic_capacity_and_exponential_growth():
     growth = np.diff(np.log(capacity))
     assert np.all(growth > 4 * np.log(2) / 2)
     assert growth[1] > growth[0] - 0.3  # not the falling ratio of a power law (margin: noise)
+
+
+def test_complex_patterns_huge_sizes_and_overlap_units():
+    with pytest.raises(ParameterError, match="real"):
+        DenseAssociativeMemory(np.array([[1j, -1j, 1j]]))  # |1j| == 1 passed before
+    with pytest.raises(ParameterError, match="n_patterns=1,000,000 needs"):
+        DenseAssociativeMemory.random(10**6, 10**6, seed=0)
+    memory = DenseAssociativeMemory.random(20, 3, seed=0)
+    run = attractors.simulate(memory, memory.patterns[0], n_steps=2, seed=0)
+    assert run.overlap.attrs == {"units": "1", "long_name": "overlap m / N with the pattern"}
