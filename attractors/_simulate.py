@@ -238,18 +238,38 @@ def simulate(
     xarray.Dataset
         Dims ``time``, ``unit`` (and ``trial`` for a batch).  Variables:
         ``state``; ``energy`` where the model defines one; the model's
-        observables; ``input`` when inputs were given; ``converged`` and
-        ``t_converged`` when fixed points were tested.  Attributes: ``model``,
-        ``parameters`` (JSON), ``solver``, ``solver_options``, ``dt``, ``seed``,
+        observables; ``input`` when inputs were given (at the recorded times,
+        or once for a constant) and, for a sampled input, the whole series
+        ``input_series`` over ``input_time``; ``converged`` and
+        ``t_converged`` when fixed points were tested; ``param_<name>`` for
+        each model parameter array above 10,000 elements.  Attributes:
+        ``model``, ``parameters`` (JSON; big arrays referenced by variable
+        name), ``solver``, ``solver_options``, ``dt``, ``seed``,
         ``attractors_version``, ``status`` (``"completed"``, ``"converged"``,
-        ``"blew_up"`` or ``"failed"``) and ``message``.
+        ``"blew_up"`` or ``"failed"``) and ``message``.  The file alone
+        repeats the run: :func:`attractors.parameters` rebuilds the model,
+        :func:`attractors.inputs.from_trajectory` the input, ``attrs["seed"]``
+        the randomness.
 
     Raises
     ------
     ParameterError
-        For bad arguments, before any work starts.
+        For bad arguments (a complex ``x0`` or input for a real model, a
+        ``t_span`` that is not numbers, ...), before any work starts.
     MemoryError
-        When the requested record would not fit in memory (before any work).
+        When the initial states to draw, or the record (states, times, energy,
+        observables and input) with the step's working copies, would not fit
+        in memory: raised before they are allocated, with the sizes (a
+        ``TooLargeError``, which is also a ParameterError).
+
+    Notes
+    -----
+    The loop is one code path for flows and maps: ``state =
+    solver.init(...)`` once, then ``x, state = solver.step(t, x, state)``
+    every step (:mod:`attractors.solvers`; a map is advanced by
+    :class:`~attractors.solvers.MapStepper` through the model's
+    ``init_run``/``advance``).  Per-run state lives in the loop, never on the
+    model, so one model may run in several threads at once.
 
     Warns
     -----
