@@ -348,6 +348,12 @@ def check_system(system, *, solver=None, dt=0.01, n_steps=20, n_trials=3, seed=0
     solver_object = get_solver("rk4" if solver is None else solver) if continuous else None
     noisy = solver_object is not None and bool(np.any(getattr(solver_object, "noise", 0)))
     solver_name = None if solver_object is None else getattr(solver_object, "method", solver_object.name)
+    if deterministic is not None:
+        random_reason = "the caller says trials draw from the run's random generator"
+    elif noisy:
+        random_reason = "the solver adds noise, so a batch differs from single runs"
+    else:  # a map may draw from the generator (random update orders) unless told otherwise
+        random_reason = "a map may draw from the run's random generator (pass deterministic=True)"
     if deterministic is None:
         deterministic = continuous and not noisy
     common = {"solver": solver, "dt": dt, "n_steps": n_steps, "n_trials": n_trials, "seed": seed}
@@ -363,8 +369,7 @@ def check_system(system, *, solver=None, dt=0.01, n_steps=20, n_trials=3, seed=0
     run("frozen_arrays", check_frozen_arrays)
     run("shapes", check_shapes, **common)
     run("reproducible", check_reproducible, **common)
-    run("batch_matches_single", check_batch_matches_single, None if deterministic else
-        "trials draw from the run's random generator, so a batch differs from single runs",
+    run("batch_matches_single", check_batch_matches_single, None if deterministic else random_reason,
         **common)
     reason = None
     if energy is None:

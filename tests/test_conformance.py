@@ -126,8 +126,9 @@ def dense(interaction, degree, mode):
 #: Maps: id -> (factory, whether the energy never rises, whether trials are deterministic).
 MAPS = {
     "HopfieldNetwork": (lambda: hopfield(), True, False),
-    "HopfieldNetwork-sync": (lambda: hopfield(dynamics="sync"), False, False),
-    "HopfieldNetwork-fixed-order": (lambda: hopfield(order="fixed"), True, False),
+    # Synchronous updates may end in 2-cycles, whose energy need not fall (Bruck 1990).
+    "HopfieldNetwork-sync": (lambda: hopfield(dynamics="sync"), False, True),
+    "HopfieldNetwork-fixed-order": (lambda: hopfield(order="fixed"), True, True),
     "HopfieldNetwork-binary": (lambda: hopfield(units="binary"), True, False),
     "HopfieldNetwork-glauber": (lambda: hopfield(dynamics="glauber", temperature=0.3), False, False),
     "HopfieldNetwork-partial-sweeps": (lambda: hopfield(steps_per_sweep=5), True, False),
@@ -197,7 +198,7 @@ def test_report_says_what_ran_and_why_the_rest_was_skipped():
     assert report.passed == ("frozen_arrays", "shapes", "reproducible", "netcdf_roundtrip",
                              "rebuild_from_parameters", "jacobian")
     assert set(report.skipped) == {"batch_matches_single", "energy_nonincreasing"}
-    assert "random generator" in report.skipped["batch_matches_single"]
+    assert "the solver adds noise" in report.skipped["batch_matches_single"]
     assert "2 skipped" in str(report) and "energy_nonincreasing" in str(report)
 
 
