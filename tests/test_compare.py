@@ -266,3 +266,31 @@ def test_every_output_variable_has_units_and_a_long_name():
                      n_trials=3, noise_t_span=20.0)
     for name, variable in result.variables.items():
         assert variable.attrs.get("units") and variable.attrs.get("long_name"), name
+
+
+def test_a_flat_attractor_has_no_overlap():
+    """CANN2D on an 8 x 8 sheet at k = 8.1 is above its critical inhibition (k_c = 1.03):
+    no bump exists and its closed form is the quiescent state u = 0, where the Pearson
+    overlap of recall is undefined."""
+    from attractors.models import CANN2D
+
+    sheet = CANN2D(n_side=8)
+    assert sheet.k > sheet.critical_inhibition
+    with pytest.warns(UserWarning, match="flat"):
+        result = compare({"sheet": sheet}, t_span=5.0, dt=0.1, n_trials=3)
+    assert result.target_source.item() == "bump_profile(0) (closed form)"
+    assert np.isnan(result.recall_accuracy.item()) and np.isnan(result.recall_overlap.item())
+
+
+def test_noise_beyond_the_linear_regime_is_warned_about():
+    """CANN1D(32) has a bump of height u0 = 0.147; noise of 0.01 per sqrt(tau) scatters it
+    (the state ends about its own norm away from every rotated bump), 0.001 does not."""
+    from attractors.models import CANN1D
+
+    cann = CANN1D(n_units=32)
+    with pytest.warns(UserWarning, match="off the attractor"):
+        drift_along_attractor(cann, cann.bump_profile(0.0), 0.01, t_span=100.0, dt=0.1,
+                              n_trials=4, transient=50.0)
+    quiet = drift_along_attractor(cann, cann.bump_profile(0.0), 0.001, t_span=100.0, dt=0.1,
+                                  n_trials=4, transient=50.0)
+    assert quiet.off_attractor_distance.item() < 0.1

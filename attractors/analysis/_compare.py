@@ -238,9 +238,18 @@ def compare(models, *, targets=None, cue_noise: float = 0.3, run_noise: float = 
                           f"not at rest after {max_t_span:g} {time_unit} (tol {tol:g}); they "
                           "count as not recalled (raise max_t_span to let them settle)",
                           stacklevel=2)
-        overlap = _overlaps(final.astype(np.float64), x_star)
-        rows["recall_overlap"].append(float(np.mean(overlap)))
-        rows["recall_accuracy"].append(float(np.mean(at_rest & (overlap >= recall_threshold))))
+        if np.ptp(x_star) <= 1e-12 * max(1.0, size):
+            # A flat state has no shape to correlate with: the overlap is undefined.
+            warnings.warn(f"compare: the attractor of {name!r} ({source}) is flat (every unit "
+                          f"{x_star[0]:.3g}; a bump model with no bump at these parameters?): "
+                          "recall_overlap and recall_accuracy are NaN", stacklevel=2)
+            rows["recall_overlap"].append(np.nan)
+            rows["recall_accuracy"].append(np.nan)
+        else:
+            overlap = _overlaps(final.astype(np.float64), x_star)
+            rows["recall_overlap"].append(float(np.mean(overlap)))
+            rows["recall_accuracy"].append(float(np.mean(at_rest
+                                                         & (overlap >= recall_threshold))))
         rows["fraction_converged"].append(float(np.mean(at_rest)))
         rows["convergence_time"].append(float(np.mean(t_rest[at_rest])) / scale
                                         if at_rest.any() else np.nan)

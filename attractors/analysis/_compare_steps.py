@@ -88,24 +88,37 @@ def _own_stationary_state(system):
 
 
 def _run_to_rest(system, name, seed, t_span, dt, tol):
-    """The end of a run from a random state, refused if it is not at rest by t_span."""
-    start = system.initial_state(np.random.default_rng(seed), None)
+    """The end of a run from a random state, refused if it is not at rest by t_span.
+
+    At rest: max|F| <= tol max|x| at the end.  The stop test inside simulate() needs an
+    absolute tolerance, taken from the current state's size; as the state shrinks or
+    grows on its way the run resumes with the tolerance of where it is (a few times at
+    most), within the same total time.
+    """
+    x = system.initial_state(np.random.default_rng(seed), None)
     discrete = isinstance(system, DiscreteSystem)
-    run = simulate(system, start, t_span=t_span, dt=None if discrete else dt, seed=seed,
-                   stop_at_fixed_point=True,
-                   tol=None if discrete else tol * max(float(np.max(np.abs(start))), 1e-300))
-    end = run.state.values[-1].astype(np.float64)
-    if discrete:
-        at_rest = bool(run.converged.values)
-    else:
-        speed = float(np.max(np.abs(system.vector_field(run.time.values[-1], end, None))))
-        at_rest = speed <= tol * max(float(np.max(np.abs(end))), 1e-300)
+    remaining, at_rest = float(t_span), False
+    for _ in range(5):
+        size = max(float(np.max(np.abs(x))), 1e-300)
+        run = simulate(system, x, t_span=remaining, dt=None if discrete else dt, seed=seed,
+                       stop_at_fixed_point=True, tol=None if discrete else tol * size)
+        x = run.state.values[-1]
+        remaining -= float(run.time.values[-1] - run.time.values[0])
+        step = 1.0 if discrete else dt
+        remaining = step * round(remaining / step)  # a whole number of steps, no round-off
+        if discrete:
+            at_rest = bool(run.converged.values)
+        else:
+            speed = float(np.max(np.abs(system.vector_field(0.0, x, None))))
+            at_rest = speed <= tol * max(float(np.max(np.abs(x))), 1e-300)
+        if at_rest or remaining < step:
+            break
     if not at_rest:
         raise ParameterError(f"{name} ({system.name}) has no stationary_state() and a run from a "
                              f"random state is not at rest after {t_span:g} of its time units; "
                              f"give targets={{{name!r}: <a state on its attractor>}} or a longer "
                              "max_t_span")
-    return end
+    return np.asarray(x, dtype=np.float64)
 
 
 def _cue_and_run(system, cues, *, t_span, max_t_span, dt, every, tol_abs, seed):

@@ -34,6 +34,9 @@ from ._stability import _check_system, _labelled, _time_units
 
 __all__ = ["drift_along_attractor"]
 
+#: A state further than half the attractor's norm from it (the bump, rotated to where it
+#: went) no longer resembles it: the noise is beyond the linear regime.
+_OFF_ATTRACTOR = 0.5
 #: Decay times of the slowest non-zero mode left out before the MSD is fitted: the
 #: transient of a mode falls as exp(-10) = 4.5e-5 by then.
 _SETTLE_DECAY_TIMES = 10.0
@@ -129,7 +132,10 @@ def drift_along_attractor(system, state, noise, *, t_span, dt, n_trials: int = 5
         ``diffusion_theory`` (NaN without a zero mode, zero when every mode
         decays), ``stationary_variance`` (the variance of the coordinate over
         trials at the end), ``return_distance`` (mean
-        :math:`\lVert x(T) - x^*\rVert / \lVert x^*\rVert`), ``settled``; attrs
+        :math:`\lVert x(T) - x^*\rVert / \lVert x^*\rVert`),
+        ``off_attractor_distance`` (the same from the nearest point of the
+        attractor: for a ring the bump rotated to where it went; above 0.5 a
+        warning says the noise has left the linear regime), ``settled``; attrs
         ``kind`` ("ring" or "point"), ``units`` of the coordinate,
         ``transient``, ``slowest_decay``, ``settle_time`` (10 decay times).
         Every variable carries ``long_name`` and ``units``.
@@ -213,8 +219,21 @@ def drift_along_attractor(system, state, noise, *, t_span, dt, n_trials: int = 5
     lag_times = lags * every * dt
     window = lags >= max(1, n // 8)
     slopes = _slope(lag_times[window], msd_trials[:, window]) / 2
-    distance = np.linalg.norm(states[:, -1] - x_star, axis=-1) / max(np.linalg.norm(x_star),
-                                                                      1e-300)
+    norm = max(np.linalg.norm(x_star), 1e-300)
+    distance = np.linalg.norm(states[:, -1] - x_star, axis=-1) / norm
+    if angles is not None:  # the nearest point of the ring: the bump moved to where it went
+        from ._continuous import shift_on_ring
+
+        nearest = shift_on_ring(x_star, coordinate[:, -1])
+        off = np.linalg.norm(states[:, -1] - nearest, axis=-1) / norm
+    else:
+        off = distance
+    off = float(np.mean(off))
+    if off > _OFF_ATTRACTOR:
+        warnings.warn(f"drift_along_attractor({system.name}): the noise drives the state off the "
+                      f"attractor (mean distance {off:.2g} of its norm at the end); the drift "
+                      "measured is not diffusion along it and the linear prediction does not "
+                      "apply: lower the noise", stacklevel=2)
     time = _time_units(system)
     result = xr.Dataset(
         {"coordinate": (("trial", "time"), coordinate),
@@ -224,6 +243,7 @@ def drift_along_attractor(system, state, noise, *, t_span, dt, n_trials: int = 5
          "diffusion_theory": ((), float(theory)),
          "stationary_variance": ((), float(np.var(coordinate[:, -1]))),
          "return_distance": ((), float(np.mean(distance))),
+         "off_attractor_distance": ((), off),
          "settled": ((), settled)},
         coords={"trial": np.arange(n_trials), "time": times, "lag": lag_times},
         attrs={"model": system.name, "kind": kind, "units": units, "noise": noise,
@@ -241,6 +261,8 @@ def drift_along_attractor(system, state, noise, *, t_span, dt, n_trials: int = 5
         "stationary_variance": ("variance of the coordinate over trials at the end",
                                 f"{units}^2"),
         "return_distance": ("mean |x(T) - x*| / |x*|", "1"),
+        "off_attractor_distance": ("mean distance of x(T) from the attractor (the rotated bump "
+                                   "on a ring), relative to |x*|", "1"),
         "settled": (f"fit started after {_SETTLE_DECAY_TIMES:g} decay times of the slowest "
                     "non-zero mode", "1"),
         "time": ("time since the start of the noisy runs", time),
