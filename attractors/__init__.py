@@ -5,11 +5,12 @@ returns a labelled :class:`xarray.Dataset`.
 
 The namespace is explicit: every public name below is imported from the module
 that holds it, one line per name.  The core, the models and the small modules
-need only numpy and are imported eagerly; two subpackages load on first use
-because they pull in heavy libraries that the command line and most scripts do
-not need: :mod:`attractors.analysis` (xarray and scipy, about 0.9 s) with its
-three top-level functions, and :mod:`attractors.plot` (matplotlib).  The
-compiled (numba) kernels load with the first model that runs them.
+need only numpy and are imported eagerly; the subpackages above the models load
+on first use, because they pull in libraries that the command line and most
+scripts do not need: :mod:`attractors.analysis` (xarray and scipy, about 0.9 s)
+with its three top-level functions, :mod:`attractors.plot` (matplotlib) and
+:mod:`attractors.manifold` (ripser).  The compiled (numba) kernels load with the
+first model that runs them.
 """
 
 import importlib as _importlib
@@ -62,6 +63,7 @@ __all__ = [
     "find_fixed_points",
     "inputs",
     "learning",
+    "manifold",
     "models",
     "parameters",
     "patterns",
@@ -79,6 +81,7 @@ __all__ = [
 _ON_FIRST_USE = {
     "analysis": (".analysis", None),
     "plot": (".plot", None),
+    "manifold": (".manifold", None),
     "basins": (".analysis", "basins"),
     "compare": (".analysis", "compare"),
     "find_fixed_points": (".analysis", "find_fixed_points"),

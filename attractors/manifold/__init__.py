@@ -19,8 +19,6 @@ core dependencies.  This package sits above the models and analysis (it uses onl
 their public API) and is imported by neither.
 """
 
-from __future__ import annotations
-
 from ._coordinates import (
     align_circular,
     circular_coordinates,

@@ -31,5 +31,5 @@ from ._compare import plot_compare
 from ._lines import plot_energy, plot_phase_plane, plot_state
 from ._patterns import plot_patterns, spin_cmap
 
-__all__ = ["animate", "plot_compare", "plot_energy", "plot_patterns", "plot_phase_plane",
-           "plot_state", "spin_cmap"]
+__all__ = ["MAX_LEGEND_TRIALS", "MAX_LINES", "animate", "plot_compare", "plot_energy", "plot_patterns",
+           "plot_phase_plane", "plot_state", "spin_cmap"]
