@@ -19,12 +19,12 @@ import numbers
 
 import numpy as np
 
+from ._allocation import check_allocation
 from ._glyphs import GLYPH_SHAPE, glyph_labels, glyphs
 from ._glyphs import check_dtype as _check_dtype
 from ._glyphs import check_units as _check_units
 from ._simulate import _resolve_rng
 from ._validate import ParameterError, check_choice, check_finite_array, check_integer, describe
-from .learning import check_allocation
 
 __all__ = [
     "GLYPH_SHAPE",

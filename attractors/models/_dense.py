@@ -199,7 +199,7 @@ class DenseAssociativeMemory(DiscreteSystem):
         >>> memory.load
         5.0
         """
-        from ..learning import check_allocation
+        from .._allocation import check_allocation
 
         n_units = check_integer("n_units", n_units, minimum=1)
         n_patterns = check_integer("n_patterns", n_patterns, minimum=1)

@@ -132,8 +132,8 @@ class ModernHopfield(DiscreteSystem):
         >>> ModernHopfield.random(1000, 32, seed=0).patterns.shape
         (1000, 32)
         """
+        from .._allocation import check_allocation
         from .._simulate import _resolve_rng
-        from ..learning import check_allocation
 
         n_patterns = check_integer("n_patterns", n_patterns, minimum=1)
         dim = check_integer("dim", dim, minimum=1)
