@@ -47,8 +47,9 @@ class DynamicalSystem(abc.ABC):
        reporting any increase beyond round-off.
     3. Labelled trajectories (:class:`xarray.Dataset`) with the model's name,
        parameters and coordinates, saved to netCDF and read back identical.
-    4. The conformance suite :func:`attractors.testing.check_system` (shapes,
-       batching, seeding, energy, netCDF round trip).
+    4. The conformance suite :func:`attractors.testing.check_system` (read-only
+       arrays, shapes, batching, seeding, energy, netCDF round trip, rebuild from
+       a saved trajectory, analytic Jacobian against finite differences).
 
     Examples
     --------
