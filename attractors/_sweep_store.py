@@ -154,20 +154,17 @@ class _Store:
         with self.locked():
             try:
                 expected = (self.points / f"{name}.sha256").read_text().strip()
-            except FileNotFoundError:
-                expected = None
-            try:
-                problem = None if expected is None else (
-                    None if _sha256(path) == expected else "its checksum does not match")
-                if expected is None:
-                    problem = "its checksum file is missing"
-                if problem is None:
+                if _sha256(path) != expected:
+                    problem = "its checksum does not match"
+                else:
                     with xr.open_dataset(path) as dataset:
                         return dataset.load()
-            except FileNotFoundError:
-                return None
+            except FileNotFoundError as error:
+                if Path(error.filename or "").suffix != ".sha256":
+                    return None  # the point itself is gone: simply missing
+                problem = "its checksum file is missing"
             except Exception as error:  # netCDF/HDF errors come as OSError, KeyError, ValueError...
-                problem = f"it cannot be read ({type(error).__name__}: {error})"
+                problem = f"it cannot be read ({type(error).__name__}: {' '.join(str(error).split())})"
         warnings.warn(f"sweep store point {str(path)!r} is damaged ({problem}): computing it again",
                       SweepStoreWarning, stacklevel=3)
         return None
