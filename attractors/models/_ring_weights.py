@@ -9,6 +9,7 @@ matrix, by FFT circular convolution or through the profile's Fourier modes.
 from __future__ import annotations
 
 import functools
+import math
 
 import numpy as np
 
@@ -375,10 +376,12 @@ class _TabulatedIntegral:
     def __init__(self, transfer, step):
         self.transfer, self.step = transfer, step
 
-    def table_for(self, u):
-        """The table that covers the values ``u``."""
-        lo = 4.0 * np.floor((float(np.min(u)) - 1.0) / 4.0)
-        hi = 4.0 * np.ceil((float(np.max(u)) + 1.0) / 4.0)
+    def table_for(self, u, low=None, high=None):
+        """The table that covers the values ``u`` (or the range ``low .. high``)."""
+        low = float(np.min(u)) if low is None else low
+        high = float(np.max(u)) if high is None else high
+        lo = 4.0 * math.floor((low - 1.0) / 4.0)
+        hi = 4.0 * math.ceil((high + 1.0) / 4.0)
         return _hermite_table(self.transfer, self.step, lo, hi)
 
     def __call__(self, u):
@@ -386,9 +389,9 @@ class _TabulatedIntegral:
         if u.size == 0:
             return np.zeros_like(u)
         low, high = float(u.min()), float(u.max())
-        if not np.isfinite(low + high) or (high - low) / self.step > 4e6:
+        if not math.isfinite(low + high) or (high - low) / self.step > 4e6:
             return self.transfer.integral(u)  # a table would be too large: evaluate directly
-        return self.table_for(u)(u)
+        return self.table_for(u, low, high)(u)
 
 
 def _read_only(array):
