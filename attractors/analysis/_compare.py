@@ -25,7 +25,7 @@ from .._system import DiscreteSystem
 from .._validate import ParameterError, check_integer, check_positive
 from ._bump import bump_position
 from ._compare_steps import _cue_and_run, _named, _overlaps, _own_stationary_state, _run_to_rest, _time_scales
-from ._drift import _SETTLE_DECAY_TIMES, _polish, _ring_angles, drift_along_attractor
+from ._drift import _polish, _ring_angles, _settle_time, drift_along_attractor
 from ._fixed_points_discrete import _alphabet
 from ._stability import _labelled
 
@@ -294,10 +294,8 @@ def compare(models, *, targets=None, cue_noise: float = 0.3, run_noise: float = 
         if run_noise > 0 and not discrete:
             span = noise_t_span
             if span is None:  # long enough for the other modes to settle before the fit
-                others = np.delete(values.real, np.argmin(np.abs(values))) if \
-                    rows["n_zero_modes"][-1] else values.real
-                slowest = np.max(others) if others.size else -1.0
-                settle = _SETTLE_DECAY_TIMES / abs(slowest) if slowest < 0 else 0.0
+                settle = _settle_time(values / scale, float(fixed.attrs["stability_tol"]))[1]
+                settle = settle / scale if np.isfinite(settle) else 0.0
                 span = dt * np.ceil(max(4 * t_span, 4 * settle) / dt)  # whole steps
             rows.setdefault("noise_t_span", []).append(span)
             drift = drift_along_attractor(system, x_star, run_noise / np.sqrt(scale),

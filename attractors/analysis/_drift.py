@@ -71,6 +71,17 @@ def _polish(system, target, seed):
     return found.isel(fixed_point=0)
 
 
+def _settle_time(values, zero_tol):
+    """Slowest rate among the modes that are not zero modes, and 10 decay times of it.
+
+    Zero modes (|lambda| <= zero_tol: along a ring, or a second neutral direction) never
+    settle and are what the drift measures; a growing mode never settles either (inf).
+    """
+    rest = np.asarray(values)[np.abs(values) > zero_tol].real
+    decay = float(np.max(rest)) if rest.size else -1.0
+    return decay, (_SETTLE_DECAY_TIMES / abs(decay) if decay < 0 else np.inf)
+
+
 def _slope(lags, msd):
     """Least-squares slope of msd against lag, per row."""
     lag = lags - lags.mean()
@@ -192,16 +203,13 @@ def drift_along_attractor(system, state, noise, *, t_span, dt, n_trials: int = 5
             theory = noise**2 * np.sum(left**2) / (2 * (left @ ring_derivative(x_star)) ** 2)
         else:  # no zero mode: the bump is pinned (or not on the ring); no prediction
             theory = np.nan
-        rest = np.delete(values.real, nearest_zero)
     else:
         kind, units = "point", "state"
         slowest = np.real(vectors[:, 0])
         slowest /= np.linalg.norm(slowest)
         coordinate = (states - x_star) @ slowest
         theory = 0.0 if np.all(values.real < -zero_tol) else np.nan
-        rest = values.real
-    decay = np.max(rest) if rest.size else -1.0
-    settle_time = _SETTLE_DECAY_TIMES / abs(decay) if decay < 0 else np.inf
+    decay, settle_time = _settle_time(values, zero_tol)
     if transient is None:
         transient = min(settle_time, 0.25 * times[-1])
     settled = bool(transient >= settle_time)
