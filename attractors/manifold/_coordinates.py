@@ -66,7 +66,7 @@ def _coordinates(method, perc, index):
             return method(perc=perc, standard_range=False, **index), "extended"
 
 
-def circular_coordinates(data, *, cocycle: int = 0, n_landmarks: int = 200, coeff: int = 47,
+def circular_coordinates(data, *, cocycle: int = 0, n_landmarks: int = 100, coeff: int = 47,
                          perc: float = 0.5, preprocess: dict | None = None):
     r"""Circular coordinate of every point, from a persistent 1-cocycle (DREiMac).
 
@@ -136,7 +136,7 @@ def circular_coordinates(data, *, cocycle: int = 0, n_landmarks: int = 200, coef
                         coords={"time": ("point", times)}, attrs=attrs, name="circular_coordinate")
 
 
-def toroidal_coordinates(data, *, cocycles=(0, 1), n_landmarks: int = 200, coeff: int = 47,
+def toroidal_coordinates(data, *, cocycles=(0, 1), n_landmarks: int = 100, coeff: int = 47,
                          perc: float = 0.5, preprocess: dict | None = None):
     r"""Several circular coordinates at once, made independent (DREiMac's toroidal coordinates).
 

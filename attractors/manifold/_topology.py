@@ -20,7 +20,7 @@ __all__ = ["betti_numbers", "persistent_homology", "require"]
 
 #: Distance quantile used as the largest filtration scale when ``max_scale`` is None,
 #: by the highest homology dimension computed (see :func:`persistent_homology`).
-SCALE_QUANTILE = {0: 1.0, 1: 0.5, 2: 0.25}
+SCALE_QUANTILE = {0: 1.0, 1: 0.3, 2: 0.1}
 
 
 def require(module: str, extra: str = "topology"):
@@ -51,32 +51,53 @@ def _points(data):
     return values
 
 
-def _bars(points, max_dim, max_scale, coeff):
-    """ripser's diagrams as (dimension, birth, death) arrays, the scale used and ripser's time."""
-    ripser = require("ripser").ripser
+def _components(points):
+    """H0 exactly, at every scale: single linkage, i.e. the minimum spanning tree's edges."""
+    from scipy.sparse.csgraph import minimum_spanning_tree
+    from scipy.spatial.distance import pdist, squareform
+
+    # +1 on every edge keeps zero distances (repeated points) as edges for csgraph,
+    # and leaves the tree unchanged (it depends only on the order of the edges).
+    tree = minimum_spanning_tree(squareform(pdist(points) + 1.0)).data - 1.0
+    deaths = np.append(np.sort(tree), np.inf)
+    return np.zeros(deaths.size), deaths
+
+
+def _scale(points, max_dim, max_scale):
+    if max_scale is not None:
+        return float(max_scale)
+    if SCALE_QUANTILE[max_dim] >= 1.0:
+        return np.inf
     from scipy.spatial.distance import pdist
 
-    if max_scale is None:
-        distances = pdist(points)
-        scale = float(np.quantile(distances, SCALE_QUANTILE[max_dim])) if distances.size else 0.0
-        if SCALE_QUANTILE[max_dim] >= 1.0:
-            scale = np.inf
-    else:
-        scale = float(max_scale)
-    start = time.perf_counter()
-    diagrams = ripser(points, maxdim=max_dim, thresh=scale, coeff=coeff)["dgms"]
-    elapsed = time.perf_counter() - start
-    dims, births, deaths = [], [], []
-    for dim, diagram in enumerate(diagrams):
-        dims.append(np.full(len(diagram), dim))
-        births.append(diagram[:, 0])
-        deaths.append(diagram[:, 1])
-    return np.concatenate(dims), np.concatenate(births), np.concatenate(deaths), scale, elapsed
+    return float(np.quantile(pdist(points), SCALE_QUANTILE[max_dim]))
+
+
+def _bars(points, max_dim, scale, coeff):
+    """Bars as (dimension, birth, death) arrays, and ripser's time.
+
+    H0 comes from the minimum spanning tree (exact and uncut, so clusters further
+    apart than ``scale`` still count); H1 and H2 from ripser up to ``scale``.
+    """
+    births, deaths = _components(points)
+    dims = [np.zeros(births.size, dtype=int)]
+    births, deaths = [births], [deaths]
+    elapsed = 0.0
+    if max_dim >= 1:
+        ripser = require("ripser").ripser
+        start = time.perf_counter()
+        diagrams = ripser(points, maxdim=max_dim, thresh=scale, coeff=coeff)["dgms"]
+        elapsed = time.perf_counter() - start
+        for dim in range(1, max_dim + 1):
+            dims.append(np.full(len(diagrams[dim]), dim))
+            births.append(diagrams[dim][:, 0])
+            deaths.append(diagrams[dim][:, 1])
+    return np.concatenate(dims), np.concatenate(births), np.concatenate(deaths), elapsed
 
 
 def _longest(dims, births, deaths, scale, max_dim):
     """Longest bar per dimension (bars alive at the scale cut there; H0's eternal bar left out)."""
-    lengths = np.minimum(deaths, scale) - births
+    lengths = np.where(dims == 0, deaths, np.minimum(deaths, scale)) - births
     longest = np.zeros(max_dim + 1)
     for dim in range(max_dim + 1):
         mine = np.sort(lengths[dims == dim])
@@ -117,12 +138,14 @@ def persistent_homology(data, *, max_dim: int = 1, max_scale: float | None = Non
     max_dim : {0, 1, 2}
         Highest homology dimension.
     max_scale : float, optional
-        Largest :math:`\varepsilon` of the filtration; bars still alive there are
-        reported with ``death = inf`` and counted as ending at ``max_scale``.  By
-        default the quantile :data:`SCALE_QUANTILE` ``[max_dim]`` of the pairwise
-        distances (0.5 for H1, 0.25 for H2, no limit for H0), of each cloud: holes
-        of a ring or torus appear well below those scales, and the cut keeps the
-        cost of H2 on 1000 points to seconds.
+        Largest :math:`\varepsilon` of the filtration for H1 and H2; bars still
+        alive there are reported with ``death = inf`` and counted as ending at
+        ``max_scale``.  By default the quantile :data:`SCALE_QUANTILE` ``[max_dim]``
+        of the cloud's pairwise distances (0.3 for H1, 0.1 for H2): the holes of a
+        ring or torus sampled evenly (furthest-point sampling) are born well below
+        those scales, and the cut keeps H2 on 1000 points to seconds.  The shuffled
+        copies use the same scale.  H0 is always exact and uncut (single linkage,
+        the minimum spanning tree), so clusters further apart than the scale count.
     coeff : int
         Prime field of coefficients.
     n_shuffles : int
@@ -175,7 +198,8 @@ def persistent_homology(data, *, max_dim: int = 1, max_scale: float | None = Non
         raise ParameterError(f"preprocess must be a dict of point_cloud arguments or None, "
                              f"got {describe(preprocess)}")
     rng = np.random.default_rng(seed)
-    require("ripser")  # before any work
+    if max_dim >= 1:
+        require("ripser")  # before any work
     if preprocess is not None:
         activity, times = as_activity(data)
         cloud = point_cloud(data, **preprocess)
@@ -183,7 +207,8 @@ def persistent_homology(data, *, max_dim: int = 1, max_scale: float | None = Non
         points, steps = cloud.values, dict(cloud.attrs)
     else:
         points, steps = _points(data), dict(getattr(data, "attrs", {}))
-    dims, births, deaths, scale, ripser_seconds = _bars(points, max_dim, max_scale, coeff)
+    scale = _scale(points, max_dim, max_scale)
+    dims, births, deaths, ripser_seconds = _bars(points, max_dim, scale, coeff)
     total = time.perf_counter() - started
 
     shuffle_longest = np.zeros(max_dim + 1)
@@ -195,22 +220,24 @@ def persistent_homology(data, *, max_dim: int = 1, max_scale: float | None = Non
                                    **{**preprocess, "transient": 0.0}).values
         else:
             shuffled = np.column_stack([rng.permutation(column) for column in points.T])
-        bars = _bars(shuffled, max_dim, max_scale, coeff)
-        shuffle_longest = np.maximum(shuffle_longest, _longest(*bars[:4], max_dim))
+        # The same filtration range as the data, so bar lengths compare like with like.
+        bars = _bars(shuffled, max_dim, scale, coeff)
+        shuffle_longest = np.maximum(shuffle_longest, _longest(*bars[:3], scale, max_dim))
     return _dataset(dims, births, deaths, scale, shuffle_longest, {
         **{key: value for key, value in steps.items() if np.isscalar(value)},
         "max_dim": max_dim, "max_scale": scale, "coeff": coeff, "n_points": int(points.shape[0]),
         "n_shuffles": n_shuffles, "seed": seed if isinstance(seed, int) else str(seed),
+        "resolution": float(np.median(deaths[(dims == 0) & np.isfinite(deaths)])),
         "ripser_seconds": ripser_seconds, "total_seconds": total,
         "significance": "a bar counts if it is longer than every bar of its dimension in "
-                        "the shuffled copies (betti_numbers)",
+                        "the shuffled copies and than the resolution (betti_numbers)",
     })
 
 
 def _dataset(dims, births, deaths, scale, shuffle_longest, attrs):
     import xarray as xr
 
-    persistence = np.minimum(deaths, scale) - births
+    persistence = np.where(dims == 0, deaths, np.minimum(deaths, scale)) - births
     order = np.lexsort((-persistence, dims))  # by dimension, longest first
     return xr.Dataset(
         {
@@ -233,7 +260,11 @@ def betti_numbers(result, *, threshold: float | None = None) -> tuple[int, ...]:
     A bar of dimension :math:`k` is significant when its persistence (death minus
     birth, bars alive at the largest scale cut there) exceeds the longest
     :math:`k`-dimensional bar over all shuffled copies (``shuffle_longest``,
-    from ``n_shuffles`` in :func:`persistent_homology`), or ``threshold`` when given.
+    from ``n_shuffles`` in :func:`persistent_homology`), or ``threshold`` when given,
+    and also exceeds the cloud's ``resolution``: the median edge of its minimum
+    spanning tree, the typical distance between neighbouring points, below which no
+    hole is resolved (without it a tiny bar would count whenever the shuffles happen
+    to have no bar of that dimension at all).
     :math:`b_0` also counts the one component that never dies.  With :math:`S`
     shuffles the chance that a bar of pure noise beats all of them is at most
     :math:`1/(S+1)` (a rank test; Gardner et al. 2022 use the same rule).
@@ -269,6 +300,7 @@ def betti_numbers(result, *, threshold: float | None = None) -> tuple[int, ...]:
     else:
         threshold = check_positive("threshold", threshold)
         beat = np.full(result.sizes["dimension"], threshold)
+    beat = np.maximum(beat, float(result.attrs.get("resolution", 0.0)))
     dims = result["homology_dimension"].values
     persistence = result["persistence"].values
     counts = []
