@@ -7,10 +7,12 @@ package loads xarray and scipy (about 0.9 s), which is why ``import attractors``
 leaves it until first use.
 """
 
-from ._basins import (
+from ._basin_classifiers import (
     BumpPosition,
     NearestPattern,
     UniqueStates,
+)
+from ._basins import (
     basins,
     recall_probability,
     wilson_interval,

@@ -20,7 +20,7 @@ import xarray as xr
 
 from .._system import ContinuousSystem, DiscreteSystem
 from .._validate import ParameterError, check_choice, check_finite_array, check_integer, check_positive
-from ._basins import NearestPattern
+from ._basin_classifiers import NearestPattern
 from ._fixed_points import find_fixed_points
 from ._stability import _check_system, _labelled
 
