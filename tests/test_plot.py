@@ -327,3 +327,51 @@ def test_animate_a_sheet_averages_units_at_one_position():
     anim._func(2)
     image = anim._fig.axes[0].images[0].get_array()
     np.testing.assert_allclose(image, np.arange(4.0)[None, :] + 10 * np.arange(3.0)[:, None] + 3)
+
+
+# -- plot_compare (issue 14 item 1) --------------------------------------------------------
+
+def _compare_result(with_noise: bool):
+    """A Dataset with the schema of analysis.compare (its docstring), numbers made up."""
+    import xarray as xr
+
+    data = {
+        "recall_accuracy": ("model", [1.0, 0.6]),
+        "fraction_converged": ("model", [1.0, 0.8]),
+        "energy": (("model", "time"), np.array([[0.0, -1.0, -2.0], [0.0, -0.5, -0.6]]),
+                   {"units": "model energy units"}),
+        "eigenvalue_real": (("model", "mode"), [[-1.0, -2.0, np.nan], [0.0, -0.5, -1.0]],
+                            {"units": "1/ms"}),
+        "eigenvalue_imag": (("model", "mode"), np.zeros((2, 3))),
+        "n_zero_modes": ("model", [0, 1]),
+        "diffusion_coefficient": ("model", [1e-6, 3e-5] if with_noise else [np.nan, np.nan]),
+        "diffusion_stderr": ("model", [1e-7, 4e-6]),
+        "diffusion_theory": ("model", [0.0, 3.5e-5]),
+        "drift_units": ("model", ["state", "rad"]),
+    }
+    return xr.Dataset(data, coords={"model": ["point", "ring"], "time": [0.0, 1.0, 2.0],
+                                    "mode": [0, 1, 2]})
+
+
+def test_plot_compare_draws_each_measurement():
+    result = _compare_result(with_noise=True)
+    axes = attractors.plot.plot_compare(result)
+    energy, recall, spectrum, drift = axes
+    np.testing.assert_allclose(energy.lines[1].get_ydata(), [0.0, -0.5, -0.6])
+    assert energy.get_ylabel() == "mean energy (model energy units)"
+    heights = [patch.get_height() for patch in recall.patches]
+    assert heights == [1.0, 0.6, 1.0, 0.8]  # recalled (point, ring), then converged
+    # The spectrum skips the padding (NaN) and counts zero modes in the legend.
+    np.testing.assert_allclose(spectrum.lines[0].get_ydata(), [-1.0, -2.0])
+    assert "ring (1 zero mode(s))" in [t.get_text() for t in spectrum.get_legend().get_texts()]
+    assert spectrum.get_ylabel() == "Re eigenvalue (1/ms)"
+    assert [patch.get_height() for patch in drift.patches] == [1e-6, 3e-5]
+    assert [t.get_text() for t in drift.get_xticklabels()][1].startswith("ring\n(rad")
+
+
+def test_plot_compare_leaves_out_what_was_not_measured():
+    axes = attractors.plot.plot_compare(_compare_result(with_noise=False))
+    assert [ax.get_title() for ax in axes] == [
+        "energy during recall", "recall", "Jacobian spectrum at the attractor"]
+    with pytest.raises(ParameterError, match="analysis.compare"):
+        attractors.plot.plot_compare(np.zeros(3))

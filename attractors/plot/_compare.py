@@ -15,23 +15,28 @@ from __future__ import annotations
 import numpy as np
 
 from .._validate import ParameterError, describe
-from ._common import _label
-
 __all__ = ["plot_compare"]
+
+
+def _short(variable, name: str) -> str:
+    """An axis label: a short name, and the variable's ``units`` attribute when it has one."""
+    units = variable.attrs.get("units")
+    return f"{name} ({units})" if units else name
 
 
 def _energy(ax, result, names, colours):
     energy = result["energy"].transpose("model", "time")
     for index, name in enumerate(names):
         ax.plot(result["time"].values, energy.values[index], color=colours[index], label=name)
-    ax.set_xlabel(_label(result["time"], "time"))
-    ax.set_ylabel(_label(result["energy"], "mean energy", "a.u."))
+    ax.set_xlabel(_short(result["time"], "time"))
+    ax.set_ylabel(_short(result["energy"], "mean energy"))
     ax.set_title("energy during recall")
     ax.legend(fontsize="small")
 
 
 def _recall(ax, result, names, colours):
     shown = [v for v in ("recall_accuracy", "fraction_converged") if v in result]
+    legend = {"recall_accuracy": "recalled", "fraction_converged": "converged"}
     width = 0.8 / len(shown)
     positions = np.arange(len(names))
     for k, variable in enumerate(shown):
@@ -39,12 +44,13 @@ def _recall(ax, result, names, colours):
         ax.bar(positions + (k - (len(shown) - 1) / 2) * width, values, width,
                color=colours, alpha=1.0 if k == 0 else 0.45, edgecolor="k", linewidth=0.5,
                hatch=None if k == 0 else "//",
-               label=result[variable].attrs.get("long_name", variable.replace("_", " ")))
+               label=legend[variable])
     ax.set_xticks(positions, names)
-    ax.set_ylim(0, 1.05)
+    ax.set_ylim(0, 1.3)
+    ax.set_yticks(np.linspace(0, 1, 6))
     ax.set_ylabel("fraction of trials")
     ax.set_title("recall")
-    ax.legend(fontsize="small", loc="lower right")
+    ax.legend(fontsize="small", loc="upper center", ncol=2)
 
 
 def _spectrum(ax, result, names, colours):
@@ -65,7 +71,7 @@ def _spectrum(ax, result, names, colours):
                 label=label)
     ax.axhline(0.0, color="0.5", linewidth=0.8)
     ax.set_xlabel("mode (decreasing real part)")
-    ax.set_ylabel(_label(result[variable], "Re eigenvalue", None))
+    ax.set_ylabel(_short(result[variable], "Re eigenvalue"))
     ax.set_title("Jacobian spectrum at the attractor")
     if ax.get_legend_handles_labels()[0]:
         ax.legend(fontsize="small")
@@ -81,8 +87,13 @@ def _diffusion(ax, result, names, colours):
     if "diffusion_theory" in result:
         theory = np.asarray(result["diffusion_theory"].values, dtype=np.float64)
         ax.scatter(positions, theory, marker="_", s=900, color="k", zorder=3, label="theory")
+    # Each model drifts in its own coordinate (an angle on a ring, the state
+    # for a point attractor): the unit goes under its name.
+    if "drift_units" in result:
+        names = [f"{name}\n({unit}$^2$/t)" for name, unit in
+                 zip(names, result["drift_units"].values.astype(str))]
     ax.set_xticks(positions, names)
-    ax.set_ylabel(_label(result["diffusion_coefficient"], "diffusion coefficient", None))
+    ax.set_ylabel("diffusion coefficient D")
     ax.set_title("drift along the attractor")
     ax.legend(fontsize="small")
 
@@ -131,9 +142,10 @@ def plot_compare(result, *, axes=None):
             f"(with a 'model' dimension), got {describe(result)}"
         )
     panels = [(draw, needs) for draw, needs in (
-        (_energy, ("energy",)), (_recall, ("recall_accuracy",)), (_spectrum, ("eigenvalues",)), (_spectrum, ("eigenvalue_real",)),
+        (_energy, ("energy",)), (_recall, ("recall_accuracy",)), (_spectrum, ("eigenvalues",)), (_spectrum, ("eigenvalue_real", "!eigenvalues")),
         (_diffusion, ("diffusion_coefficient",)))
-        if all(name in result for name in needs)
+        if all((name[1:] not in result) if name.startswith("!") else (name in result)
+               for name in needs)
         and not (draw is _diffusion and not np.isfinite(result[needs[0]].values).any())]
     if not panels:
         raise ParameterError(
