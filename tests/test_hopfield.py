@@ -655,3 +655,61 @@ def test_from_patterns_warns_when_hebb_storage_of_correlated_patterns_fails():
         # Random patterns, even at a high load, do not warn.
         HopfieldNetwork.from_patterns(random_patterns(14, 100, seed=1))
         HopfieldNetwork.from_patterns(random_patterns(60, 100, seed=1))
+
+
+# -- asymmetric weights (issue 12 item 6) -------------------------------------------------
+
+
+def test_asymmetric_weights_need_the_option_and_have_no_energy():
+    rng = np.random.default_rng(40)
+    w = rng.normal(size=(6, 6))
+    np.fill_diagonal(w, 0)  # zeroed by the network too (keep_diagonal=False)
+    with pytest.raises(ParameterError, match="symmetric=False"):
+        HopfieldNetwork(w)
+    net = HopfieldNetwork(w, symmetric=False, dynamics="sync")
+    with pytest.raises(NotImplementedError, match="asymmetric"):
+        net.energy(np.ones(6))
+    with pytest.raises(ParameterError, match="record_energy"):
+        HopfieldNetwork(w, symmetric=False).recall(np.ones(6), record_energy=True)
+    run = attractors.simulate(net, np.ones(6), n_steps=3, seed=0)
+    assert "energy" not in run and "asymmetric" in run.attrs["energy"]
+    # Fields use W, not W^T: h = W s, unit by unit.
+    s = spins(rng, (4, 6)).astype(float)
+    np.testing.assert_allclose(net.local_field(s), s @ w.T, rtol=1e-13)
+    np.testing.assert_array_equal(net.update(s, None), np.where(s @ w.T > 0, 1, -1))
+    ordered = HopfieldNetwork(w, symmetric=False, order="fixed")
+    expected = np.array([reference_sweep(w, np.zeros(6), row, range(6), -1)[0] for row in s])
+    np.testing.assert_array_equal(ordered.update(s, None), expected)
+
+
+def test_antisymmetric_weights_end_in_cycles_whose_length_divides_four():
+    # Bruck (1990): with W^T = -W (and no zero fields: Gaussian couplings) synchronous
+    # orbits end in cycles of length 1, 2 or 4 -- in practice 4: s(t+2) = -s(t)
+    # is the generic end.
+    rng = np.random.default_rng(41)
+    n = 24
+    a = rng.normal(size=(n, n))
+    net = HopfieldNetwork(a - a.T, symmetric=False, dynamics="sync")
+    result = net.recall(spins(rng, (60, n)), max_sweeps=200)
+    assert bool(result.converged.all())
+    periods = result.period.values
+    assert set(periods.tolist()) <= {1, 2, 4} and np.sum(periods == 4) > 50
+    np.testing.assert_array_equal(net.period(result.state.values), periods)
+
+
+def test_a_sequence_memory_replays_its_sequence():
+    # W = (1/N) sum_mu xi^{mu+1} xi^mu^T (cyclic): from xi^0 each synchronous step
+    # moves to the next pattern (Sompolinsky & Kanter 1986; Kleinfeld 1986, without
+    # the delays they need for asynchronous updates).  P = 5 << N: the crosstalk,
+    # of variance P/N = 0.025, flips no bit here (checked by the exact replay).
+    rng = np.random.default_rng(42)
+    n, p = 200, 5
+    xi = spins(rng, (p, n))
+    w = np.roll(xi, -1, axis=0).T @ xi / n
+    net = HopfieldNetwork(w, symmetric=False, dynamics="sync", patterns=xi, keep_diagonal=True)
+    run = attractors.simulate(net, xi[0], n_steps=12, seed=0)
+    for t in range(13):
+        np.testing.assert_array_equal(run.state.values[t], xi[t % p])
+    result = net.recall(xi[2], max_sweeps=20)
+    assert int(result.period) == p and int(result.sweeps) == 0
+    assert int(net.period(xi[0])) == p

@@ -40,12 +40,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .._system import DiscreteSystem
-from .._validate import ParameterError, describe
+from .._validate import ParameterError, check_integer, describe
 from . import _hopfield_dynamics as dynamics
 from . import _hopfield_recall as recall_module
 from ._hopfield_doubled import doubled_couplings
 from ._hopfield_validate import (
-    BLOCK_BYTES,
     check_patterns,
     check_states,
     frozen,
@@ -127,6 +126,14 @@ class HopfieldNetwork(DiscreteSystem):
         updates; the random order is drawn once per sweep), so
         :func:`~attractors.simulate` records the state k times per sweep, at
         times ``1/k, 2/k, ...`` sweeps.  Default 1 (one record per sweep).
+    symmetric : bool
+        ``False`` accepts asymmetric weights (sequence memories
+        :math:`W = \frac1N\sum_\mu \xi^{\mu+1}\xi^{\mu\top}`, Sompolinsky & Kanter
+        1986, Kleinfeld 1986; diluted or antisymmetric couplings).  There is then
+        no energy (:meth:`energy` raises ``NotImplementedError`` with the reason),
+        and synchronous orbits end in cycles of any length (antisymmetric
+        :math:`W`: lengths dividing 4, Bruck 1990), which :meth:`period` and
+        :meth:`recall` report.  Default True: asymmetric weights are refused.
 
     References
     ----------
@@ -160,6 +167,7 @@ class HopfieldNetwork(DiscreteSystem):
     weight_scale: float | None = field(default=None, kw_only=True)
     steps_per_sweep: int = field(default=1, kw_only=True)
     pattern_labels: tuple | None = field(default=None, kw_only=True)
+    symmetric: bool = field(default=True, kw_only=True)
 
     time_unit = "sweep"
 
@@ -218,25 +226,10 @@ class HopfieldNetwork(DiscreteSystem):
         return {"overlap": {"units": "1", "long_name": "overlap m with the pattern"}}
 
     def _overlaps(self, x, xi):
-        """m = sigma xi^T / N; the integer dot products are exact in float32 for N < 2**24."""
-        x = np.asarray(x)
-        sigma = x.astype(np.float32) if self.units == "spin" else 2 * x.astype(np.float32) - 1
-        sigma = sigma.reshape(-1, self.n_units)
-        dots = np.empty((sigma.shape[0], xi.shape[0]), dtype=np.float32)
-        chunk = max(1, BLOCK_BYTES // (4 * self.n_units))  # patterns converted at a time
-        for lo in range(0, xi.shape[0], chunk):
-            dots[:, lo:lo + chunk] = sigma @ xi[lo:lo + chunk].astype(np.float32).T
-        return (dots.astype(np.float64) / self.n_units).reshape(x.shape[:-1] + (xi.shape[0],))
+        return dynamics.overlaps(self, x, xi)
 
     def _theta(self, batch: int, inputs) -> np.ndarray:
-        """Thresholds minus inputs, in coupling units, shape (batch, N)."""
-        theta = np.broadcast_to(self._theta_c, (batch, self.n_units))
-        if inputs is not None:
-            u = np.asarray(inputs, dtype=np.float64)
-            theta = theta - np.broadcast_to(u, np.broadcast_shapes(u.shape, (1, self.n_units))
-                                            ).reshape(-1, self.n_units) / self._scale
-            theta = np.broadcast_to(theta, (batch, self.n_units))
-        return np.ascontiguousarray(theta, dtype=np.float64)
+        return dynamics.thresholds(self, batch, inputs)
 
     def _theta_for(self, s, shape, inputs):
         return self._theta(s.shape[0], None if inputs is None else np.broadcast_to(
@@ -255,8 +248,16 @@ class HopfieldNetwork(DiscreteSystem):
         product for the first state, then :math:`O(N)` per unit that changed
         (exact for integer couplings; for float weights the same to round-off).
         """
+        self._require_symmetric("energy")
         s, shape = self._states("x", x)
         return dynamics.energy(self, s, shape, self._theta_for(s, shape, inputs))
+
+    def _require_symmetric(self, what):
+        if not self.symmetric:
+            raise NotImplementedError(
+                f"{self.name} with asymmetric weights (symmetric=False) has no {what}: "
+                f"the energy decreases only when W = W^T (Hopfield 1982), and asymmetric "
+                f"networks can cycle")
 
     def sync_lyapunov(self, s_prev, s_next, inputs=None):
         r"""The two-step Lyapunov function of synchronous dynamics.
@@ -277,28 +278,31 @@ class HopfieldNetwork(DiscreteSystem):
         -------
         ndarray, shape (...)
         """
+        self._require_symmetric("two-step Lyapunov function")
         a, shape = self._states("s_prev", s_prev)
         b, shape_b = self._states("s_next", s_next)
         if shape != shape_b:
             raise ParameterError(
                 f"s_prev and s_next must have the same shape, got {shape} and {shape_b}")
-        cross = -np.einsum("bi,bi->b", b.astype(np.float64), dynamics.field(self, a))
-        theta = self._theta_for(a, shape, inputs)
-        drive = np.einsum("bi,bi->b", theta, (a + b).astype(np.float64))
-        return ((cross + drive) * self._scale).reshape(shape)
+        return dynamics.sync_lyapunov(self, a, b, self._theta_for(a, shape, inputs)).reshape(shape)
 
-    def period(self, x, inputs=None) -> np.ndarray:
-        r"""Whether states are fixed points (1), on a synchronous 2-cycle (2), or neither (0).
+    def period(self, x, inputs=None, *, max_period=None) -> np.ndarray:
+        r"""The length of the cycle a state is on: 1 a fixed point, k a synchronous k-cycle, 0 neither.
 
         A state is a fixed point when no unit would change (whatever the update
-        order); with ``dynamics="sync"`` it is on a 2-cycle when two synchronous
-        steps bring it back.  Applied to the last state of a run
-        (``run.state.isel(time=-1)``), this says how the run ended.
+        order); with ``dynamics="sync"`` it is on a k-cycle when k synchronous
+        steps, and no fewer, bring it back.  With symmetric weights only k = 1, 2
+        occur (Goles et al. 1985); with ``symmetric=False`` longer cycles are
+        looked for up to ``max_period`` steps (default 2 for symmetric weights,
+        else 100).  Applied to the last state of a run (``run.state.isel(time=-1)``),
+        this says how the run ended.
 
         Parameters
         ----------
         x : array_like, shape (..., N)
             States.
+        max_period : int, optional
+            Longest cycle looked for (synchronous dynamics).
 
         Returns
         -------
@@ -306,12 +310,10 @@ class HopfieldNetwork(DiscreteSystem):
         """
         s, shape = self._states("x", x)
         theta = self._theta_for(s, shape, inputs)
-        once = dynamics.sync_step(self, s, theta)
-        result = np.where(np.all(once == s, axis=1), 1, 0)
-        if self.dynamics == "sync":
-            twice = dynamics.sync_step(self, once, theta)
-            result[(result == 0) & np.all(twice == s, axis=1)] = 2
-        return result.reshape(shape)
+        longest = 1 if self.dynamics != "sync" else (
+            (2 if self.symmetric else 100) if max_period is None
+            else check_integer("max_period", max_period, minimum=1))
+        return dynamics.cycle_length(self, s, theta, longest).reshape(shape)
 
     # -- dynamics ------------------------------------------------------------
 

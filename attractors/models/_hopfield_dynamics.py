@@ -39,7 +39,7 @@ def product(net, x) -> np.ndarray:
     a block of rows at a time, so no large N x N temporary is made."""
     c = net.weights
     if c.dtype.kind == "f":
-        return x @ c
+        return x @ net._columns  # C^T (C itself when symmetric): (x C^T)_j = (C x)_j
     copy = net._float_weights
     if copy is not None and copy.dtype == x.dtype:
         return x @ copy
@@ -47,7 +47,7 @@ def product(net, x) -> np.ndarray:
     out = np.empty((x.shape[0], n), dtype=x.dtype)
     block = max(1, BLOCK_BYTES // (x.dtype.itemsize * n))
     for lo in range(0, n, block):
-        out[:, lo:lo + block] = x @ c[lo:lo + block].astype(x.dtype).T  # C is symmetric
+        out[:, lo:lo + block] = x @ c[lo:lo + block].astype(x.dtype).T  # rows lo.. of C x
     return out
 
 
@@ -63,13 +63,53 @@ def product_dtype(net):
 def field(net, s) -> np.ndarray:
     """C s for (B, N) states, float64, in coupling units (exact for integer couplings)."""
     if net.weights.dtype == np.float64:
-        return s.astype(np.float64) @ net.weights
+        return s.astype(np.float64) @ net._columns
     return product(net, s.astype(product_dtype(net))).astype(np.float64)
+
+
+def overlaps(net, x, xi):
+    """m = sigma xi^T / N; the integer dot products are exact in float32 for N < 2**24."""
+    x = np.asarray(x)
+    sigma = x.astype(np.float32) if net.units == "spin" else 2 * x.astype(np.float32) - 1
+    sigma = sigma.reshape(-1, net.n_units)
+    dots = np.empty((sigma.shape[0], xi.shape[0]), dtype=np.float32)
+    chunk = max(1, BLOCK_BYTES // (4 * net.n_units))  # patterns converted at a time
+    for lo in range(0, xi.shape[0], chunk):
+        dots[:, lo:lo + chunk] = sigma @ xi[lo:lo + chunk].astype(np.float32).T
+    return (dots.astype(np.float64) / net.n_units).reshape(x.shape[:-1] + (xi.shape[0],))
+
+
+def thresholds(net, batch: int, inputs) -> np.ndarray:
+    """Thresholds minus inputs, in coupling units, shape (batch, N)."""
+    theta = np.broadcast_to(net._theta_c, (batch, net.n_units))
+    if inputs is not None:
+        u = np.asarray(inputs, dtype=np.float64)
+        theta = theta - np.broadcast_to(u, np.broadcast_shapes(u.shape, (1, net.n_units))
+                                        ).reshape(-1, net.n_units) / net._scale
+        theta = np.broadcast_to(theta, (batch, net.n_units))
+    return np.ascontiguousarray(theta, dtype=np.float64)
+
+
+def sync_lyapunov(net, a, b, theta) -> np.ndarray:
+    """L = -b^T W a + (theta - u)^T (a + b) for (B, N) int8 states a = s(t), b = s(t+1)."""
+    cross = -np.einsum("bi,bi->b", b.astype(np.float64), field(net, a))
+    drive = np.einsum("bi,bi->b", theta, (a + b).astype(np.float64))
+    return (cross + drive) * net._scale
 
 
 def sync_step(net, s, theta) -> np.ndarray:
     g = field(net, s) - theta
     return np.where(g > 0, 1, np.where(g < 0, net._low, s)).astype(np.int8)
+
+
+def cycle_length(net, s, theta, longest) -> np.ndarray:
+    """The smallest k <= ``longest`` with k synchronous steps from s back to s (0 if none)."""
+    result = np.zeros(s.shape[0], dtype=np.int64)
+    current = s
+    for k in range(1, longest + 1):
+        current = sync_step(net, current, theta)
+        result[(result == 0) & np.all(current == s, axis=1)] = k
+    return result
 
 
 def _check_rng(net, rng):
@@ -128,7 +168,7 @@ def advance(net, x, rng, inputs, run):
     lo, hi = bounds[run.phase], bounds[run.phase + 1]
     threads = s.shape[0] > 1 and s.shape[0] * (hi - lo) >= PARALLEL_WORK
     step = k.run_chunk_parallel if threads else k.run_chunk
-    step(net.weights, net._diag, s, h, theta, perms, lo, hi, states, net._low, net._gain,
+    step(net._columns, net._diag, s, h, theta, perms, lo, hi, states, net._low, net._gain,
          net.temperature / net._scale)
     run = SweepState(s, h, perms, states, (run.phase + 1) % parts)
     return s.astype(np.float64).reshape(shape + (n,)), run
@@ -159,15 +199,49 @@ def async_sweeps(net, s, theta, rng, *, max_sweeps, stop, trace=False):
     # A recall typically settles in a few sweeps, hence min(max_sweeps, 3).
     work = n_trials * net.n_units * min(max_sweeps, 3)
     run = k.run_sweeps if n_trials > 1 and work >= PARALLEL_WORK else k.run_sweeps_serial
-    run(net.weights, net._diag, s, h, theta, net._base_order(), seeds,
+    run(net._columns, net._diag, s, h, theta, net._base_order(), seeds,
         net._random_order, net._low, net._gain, net.temperature / net._scale,
         max_sweeps, stop, energy, energy_trace, sweeps, converged)
     return s, energy * net._scale, sweeps, converged, energy_trace * net._scale
 
 
+def sync_cycles(net, s, theta, max_sweeps):
+    """Synchronous recall with asymmetric weights, where orbits end in cycles of any length.
+
+    Each step's states are compared with every earlier state of the same trial, so
+    a trial stops at the first repeat: ``sweeps`` is where its cycle begins and
+    ``period`` its length (0 when no state repeated within ``max_sweeps`` steps).
+    Costs O(T) comparisons of N bits per trial and step.
+    """
+    n_trials = s.shape[0]
+    history = np.empty((max_sweeps + 1, n_trials, net.n_units), dtype=np.int8)
+    history[0] = s
+    sweeps = np.full(n_trials, max_sweeps, dtype=np.int64)
+    period = np.zeros(n_trials, dtype=np.int64)
+    final = s.copy()
+    active = np.arange(n_trials)
+    current = s
+    for t in range(1, max_sweeps + 1):
+        current = sync_step(net, current, theta[active])
+        history[t, active] = current
+        seen = np.all(history[:t, active] == current, axis=2)  # (t, active)
+        repeat = seen.any(axis=0)
+        first = np.argmax(seen, axis=0)
+        done = active[repeat]
+        sweeps[done], period[done] = first[repeat], t - first[repeat]
+        final[done] = current[repeat]
+        active, current = active[~repeat], current[~repeat]
+        if active.size == 0:
+            break
+    final[active] = current
+    return final, np.full(n_trials, np.nan), sweeps, period > 0, period
+
+
 def sync_recall(net, s, theta, max_sweeps):
     """Synchronous recall: one BLAS product per step for the batch, then one fused pass
     (threshold, fixed-point and 2-cycle tests, bookkeeping, energy) in the kernel."""
+    if not net.symmetric:
+        return sync_cycles(net, s, theta, max_sweeps)
     k = kernels()
     dtype = np.dtype(np.float32 if net.weights.dtype == np.float32 else product_dtype(net))
     # Compare fields in the products' precision only where the thresholds are
@@ -214,7 +288,7 @@ def energy(net, s, shape, theta) -> np.ndarray:
             h = field(net, stack[0])
             quadratic = np.empty(stack.shape[:2])
             quadratic[0] = -0.5 * np.einsum("bi,bi->b", stack[0].astype(np.float64), h)
-            kernels().carry_quadratic(net.weights, net._diag, stack, h, quadratic)
+            kernels().carry_quadratic(net._columns, net._diag, stack, h, quadratic)
             return ((quadratic.ravel() + drive) * net._scale).reshape(shape)
     quadratic = -0.5 * np.einsum("bi,bi->b", sf, field(net, s))
     return ((quadratic + drive) * net._scale).reshape(shape)

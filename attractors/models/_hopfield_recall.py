@@ -147,6 +147,9 @@ def recall(net, cues, *, max_sweeps, threshold, patterns, inputs, record_energy,
         rng, used_seed = _resolve_rng(rng, seed)
     else:  # deterministic and no seed given: no need to draw one from the OS
         used_seed = None
+    if record_energy and not net.symmetric:
+        raise ParameterError("record_energy=True needs symmetric weights: with symmetric=False "
+                             "the network has no energy function")
     theta = net._theta(s.shape[0], inputs)
     period = None
     trace = None
@@ -158,6 +161,8 @@ def recall(net, cues, *, max_sweeps, threshold, patterns, inputs, record_energy,
             trace=record_energy)
         if net.temperature > 0:
             converged[:] = False
+        if not net.symmetric:
+            energy = np.full(s.shape[0], np.nan)  # no energy function (see energy())
     energy_attrs = {"units": "1", "long_name": "energy E = -s.W.s/2 + (theta - u).s"}
     data = {"state": (("cue", "unit"), final.astype(np.float64)),
             "sweeps": (("cue",), sweeps, {"units": "sweep", "long_name": "sweeps until settled"}),

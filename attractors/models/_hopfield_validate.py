@@ -78,7 +78,7 @@ def exact_integers(name: str, array: np.ndarray) -> np.ndarray:
                          f"(dtype {array.dtype}); give it as int64 or float")
 
 
-def check_finite_symmetric(matrix: np.ndarray) -> float:
+def check_finite_symmetric(matrix: np.ndarray, symmetric: bool = True) -> float:
     """Raise unless ``matrix`` is finite and symmetric (exactly for integers, to round-off
     for floats), a block of rows at a time so that no N x N temporary is made.
 
@@ -95,18 +95,19 @@ def check_finite_symmetric(matrix: np.ndarray) -> float:
                                  f"{rows[i, j].item()}")
         scale = max(scale, abs(float(rows.max())), abs(float(rows.min())))
     tol = 1e-12 * scale if floating else 0.0
-    for lo in range(0, n, block):
+    for lo in range(0, n if symmetric else 0, block):
         rows = matrix[lo:lo + block]
         gap = np.abs(rows.astype(np.float64) - matrix[:, lo:lo + block].T)
         if gap.max(initial=0.0) > tol:
             i, j = np.unravel_index(int(np.argmax(gap)), gap.shape)
             raise ParameterError(
                 f"weights must be symmetric (W = W^T), but W[{lo + i}, {j}] = "
-                f"{matrix[lo + i, j].item()} and W[{j}, {lo + i}] = {matrix[j, lo + i].item()}")
+                f"{matrix[lo + i, j].item()} and W[{j}, {lo + i}] = {matrix[j, lo + i].item()}; "
+                f"symmetric=False accepts asymmetric weights (no energy function then)")
     return scale
 
 
-def check_weights(weights) -> tuple[np.ndarray, float]:
+def check_weights(weights, symmetric: bool = True) -> tuple[np.ndarray, float]:
     """The weights as float64, float32 or signed integers (C order) and their largest magnitude."""
     try:
         array = np.asarray(weights)
@@ -120,7 +121,7 @@ def check_weights(weights) -> tuple[np.ndarray, float]:
     array = exact_integers("weights", array)
     if array.dtype.kind == "f" and array.dtype not in (np.float32, np.float64):
         array = array.astype(np.float64)
-    return array, check_finite_symmetric(array)
+    return array, check_finite_symmetric(array, symmetric)
 
 
 def check_order(order, n: int):
@@ -178,7 +179,10 @@ def initialise(net) -> None:
     dynamics = check_choice("dynamics", net.dynamics, _DYNAMICS)
     setattr_("units", units)
     setattr_("dynamics", dynamics)
-    weights, bound = check_weights(net.weights)
+    if not isinstance(net.symmetric, (bool, np.bool_)):
+        raise ParameterError(f"symmetric must be True or False, got {describe(net.symmetric)}")
+    setattr_("symmetric", bool(net.symmetric))
+    weights, bound = check_weights(net.weights, net.symmetric)
     n = weights.shape[0]
     integer = weights.dtype.kind == "i"
     scale = 1.0
@@ -226,6 +230,9 @@ def initialise(net) -> None:
     else:
         weights = frozen(weights)
     setattr_("weights", weights)
+    # The matrix whose row i is column i of C: what a change of unit i adds to the fields
+    # (the kernels' contiguous rows), and M in h = s M.  C itself when C is symmetric.
+    setattr_("_columns", weights if net.symmetric else frozen(weights.T))
     # Coupling units: W = scale * C; thresholds and temperature divided by scale.  For
     # integer couplings, thresholds within round-off of an integer in coupling units
     # are taken as that integer, so ties (zero fields) are decided as written.
@@ -244,7 +251,7 @@ def initialise(net) -> None:
     if integer:
         dtype = np.dtype(np.float32 if bound * n < 2**24 else np.float64)
         if n * n * dtype.itemsize <= _COPY_BYTES:
-            copy = adopt(weights.astype(dtype))
+            copy = adopt(net._columns.astype(dtype))
     setattr_("_float_weights", copy)
 
 
