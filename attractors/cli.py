@@ -354,7 +354,9 @@ def _run_gallery(args):
     _check_folder(args.out, "--out")
     written = render_gallery(args.out, only=args.only, quick=args.quick,
                              progress=not args.no_progress)
-    print(f"wrote {len(written)} figure(s) and index.html to {args.out}")
+    n_gifs = sum(path.suffix == ".gif" for path in written)
+    print(f"wrote {len(written) - n_gifs} figure(s), {n_gifs} animation(s), index.html and "
+          f"gallery.log (what each story found) to {args.out}")
     return 0
 
 
