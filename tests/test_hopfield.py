@@ -713,3 +713,9 @@ def test_a_sequence_memory_replays_its_sequence():
     result = net.recall(xi[2], max_sweeps=20)
     assert int(result.period) == p and int(result.sweeps) == 0
     assert int(net.period(xi[0])) == p
+    # The doubled network reproduces asymmetric synchronous orbits too.
+    doubled = attractors.simulate(doubled_network(net), np.concatenate([xi[0], xi[0]]),
+                                  n_steps=4, seed=0).state.values
+    for k in range(1, 5):
+        np.testing.assert_array_equal(doubled[k], np.concatenate([xi[(2 * k - 1) % p],
+                                                                  xi[(2 * k) % p]]))

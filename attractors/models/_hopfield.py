@@ -464,4 +464,4 @@ def doubled_network(network: HopfieldNetwork, *,
         raise ParameterError(f"network must be a HopfieldNetwork, got {describe(network)}")
     weights, thresholds, scale = doubled_couplings(network, tie_coupling)
     return HopfieldNetwork(weights, thresholds, units=network.units, dynamics="async",
-                           order="fixed", weight_scale=scale)
+                           order="fixed", weight_scale=scale, symmetric=network.symmetric)
