@@ -257,9 +257,12 @@ def capacity_curve(n_units, loads, *, n_trials=5, rule="hebb", cue_noise=0.0, un
         since ``curve.load`` is the Dataset method), ``trial`` and ``pattern``
         (padded with NaN to the largest :math:`P`).  Variables ``overlap``
         (load, trial, pattern), ``mean_overlap``, ``fixed_fraction``,
-        ``recalled_fraction``, ``mean_sweeps`` (load, trial), ``n_patterns``
-        (load), ``mean_field_overlap`` (load; Hebb only); attrs ``n_units``,
-        ``rule``, ``cue_noise``, ``units``, ``dynamics``, ``threshold``, ``seed``.
+        ``recalled_fraction``, ``mean_sweeps``, ``converged_fraction`` (load,
+        trial: cues at a fixed point within ``max_sweeps``; the overlaps of the
+        others are read off a state still moving, and a warning says so),
+        ``n_patterns`` (load), ``mean_field_overlap`` (load; Hebb only); attrs
+        ``n_units``, ``rule``, ``cue_noise``, ``units``, ``dynamics``,
+        ``threshold``, ``seed``.  Every variable has ``long_name`` and ``units``.
 
     References
     ----------
@@ -298,6 +301,7 @@ def capacity_curve(n_units, loads, *, n_trials=5, rule="hebb", cue_noise=0.0, un
     fixed = np.zeros(shape)
     recalled = np.zeros(shape)
     sweeps = np.zeros(shape)
+    converged = np.zeros(shape)
     jobs = [(a, t) for a in range(n_patterns.size) for t in range(n_trials)]
     for a, t in tqdm(jobs, disable=not progress, unit="network", desc="capacity"):
         p = int(n_patterns[a])
@@ -311,6 +315,7 @@ def capacity_curve(n_units, loads, *, n_trials=5, rule="hebb", cue_noise=0.0, un
         fixed[a, t] = _fixed_points(network, xi).mean()
         recalled[a, t] = (own >= threshold).mean()
         sweeps[a, t] = result.sweeps.values.mean()
+        converged[a, t] = result.converged.values.mean()
     realised = n_patterns / n_units
     data = {
         "overlap": (("load", "trial", "pattern"), overlap),
@@ -318,6 +323,7 @@ def capacity_curve(n_units, loads, *, n_trials=5, rule="hebb", cue_noise=0.0, un
         "fixed_fraction": (("load", "trial"), fixed),
         "recalled_fraction": (("load", "trial"), recalled),
         "mean_sweeps": (("load", "trial"), sweeps),
+        "converged_fraction": (("load", "trial"), converged),
         "n_patterns": ("load", n_patterns),
     }
     if rule == "hebb":
@@ -330,6 +336,7 @@ def capacity_curve(n_units, loads, *, n_trials=5, rule="hebb", cue_noise=0.0, un
         "fixed_fraction": ("fraction of stored patterns that are fixed points", "1"),
         "recalled_fraction": ("fraction of cues recalled (overlap >= threshold)", "1"),
         "mean_sweeps": ("mean sweeps to convergence", "sweep"),
+        "converged_fraction": ("fraction of cues at a fixed point within max_sweeps", "1"),
         "n_patterns": ("number of stored patterns P", "1"),
         "mean_field_overlap": ("overlap from AGS mean-field theory", "1"),
         "load": ("load P/N", "1"),
@@ -337,4 +344,11 @@ def capacity_curve(n_units, loads, *, n_trials=5, rule="hebb", cue_noise=0.0, un
     curve.attrs.update(n_units=n_units, rule=rule, cue_noise=float(cue_noise), units=units,
                        dynamics=dynamics, threshold=float(threshold), max_sweeps=max_sweeps,
                        **({"seed": used_seed} if used_seed is not None else {}))
+    if np.any(converged < 1):
+        import warnings
+
+        warnings.warn(f"capacity_curve: {100 * (1 - converged.mean()):.2g} % of the cues reached "
+                      f"no fixed point within max_sweeps={max_sweeps} (a cycle, with "
+                      "synchronous updates, or too few sweeps); their overlaps are of a state "
+                      "still moving (see converged_fraction)", stacklevel=2)
     return curve
