@@ -619,7 +619,14 @@ def test_glyph_patterns_label_the_pattern_coordinate_and_units_are_attached():
 
     xi = glyphs("HOP")
     net = HopfieldNetwork.from_patterns(xi, rule="pseudo_inverse")
-    assert net.pattern_labels == ("H", "O", "P")
+    assert list(net.coords["pattern"][1]) == ["H", "O", "P"]
+    # Found from the patterns themselves, so a network rebuilt with other patterns
+    # (dataclasses.replace) is not left with the letters.
+    import dataclasses
+
+    other = dataclasses.replace(net, patterns=spins(np.random.default_rng(1), (3, 100)))
+    assert list(other.coords["pattern"][1]) == [0, 1, 2]
+    assert list(HopfieldNetwork(net.weights, patterns=xi).coords["pattern"][1]) == ["H", "O", "P"]
     run = attractors.simulate(net, xi[1], n_steps=2, seed=0)
     assert list(run.pattern.values) == ["H", "O", "P"]
     assert float(run.overlap.sel(pattern="O").isel(time=-1)) == 1.0

@@ -201,8 +201,8 @@ class HopfieldNetwork(DiscreteSystem):
     def _pattern_values(self, count=None):
         """The ``pattern`` coordinate: the labels of the stored patterns (glyph letters),
         or indices (also for ``count`` patterns other than the stored ones)."""
-        if count is None and self.pattern_labels is not None:
-            return np.array(self.pattern_labels)
+        if count is None and self._pattern_names is not None:
+            return np.array(self._pattern_names)
         return np.arange(self.patterns.shape[0] if count is None else count)
 
     @property

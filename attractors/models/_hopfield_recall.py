@@ -25,7 +25,7 @@ from .._validate import (
     describe,
 )
 from . import _hopfield_dynamics as dynamics
-from ._hopfield_validate import INT_TYPES, adopt
+from ._hopfield_validate import INT_TYPES, adopt, glyph_labels_of
 
 #: Crosstalk variance at the capacity of random patterns, alpha_c = 0.138 (Amit, Gutfreund &
 #: Sompolinsky 1985).  The field of pattern mu on unit i carries the crosstalk
@@ -37,22 +37,6 @@ _CROSSTALK_WARNING = 0.138
 #: Patterns whose overlaps with all others are computed for the estimate (the mean over mu
 #: of a subset is unbiased; 256 keeps it well below the cost of storage).
 _CROSSTALK_ROWS = 256
-#: Patterns of glyphs (units arranged as attractors.patterns.GLYPH_SHAPE).
-_GLYPH_UNITS = 100
-
-
-def glyph_labels_of(xi) -> list[str] | None:
-    """The glyph letters of (P, N) spin patterns when every row is a bundled glyph, else None."""
-    if xi.shape[1] != _GLYPH_UNITS:
-        return None
-    from .. import patterns
-
-    table = patterns.glyphs()
-    labels = patterns.glyph_labels()
-    match = (xi.astype(np.int8) @ table.astype(np.int8).T.astype(np.int32)) == _GLYPH_UNITS
-    if not np.all(match.any(axis=1)):
-        return None
-    return [labels[int(np.argmax(row))] for row in match]
 
 
 def warn_if_correlated(xi, labels=None) -> None:
@@ -110,17 +94,13 @@ def from_patterns(cls, patterns, rule, exact, dtype, pattern_labels, network_opt
             network_options.setdefault("weight_scale", 1.0 / xi.shape[1])
         else:
             weight_dtype = dtype
-        if pattern_labels is None:
-            pattern_labels = glyph_labels_of(xi)
-        warn_if_correlated(xi, pattern_labels)
+        warn_if_correlated(xi, glyph_labels_of(xi) if pattern_labels is None else pattern_labels)
         weights = learning.hebb(xi, keep_diagonal=keep, dtype=weight_dtype)
     else:
         options = {"keep_diagonal": keep} if key in ("pseudo-inverse",) else {}
         weights = learning.store(xi, rule=rule, **options)
         if dtype == "float32":
             weights = weights.astype(np.float32)
-    if pattern_labels is None and xi.ndim == 2:
-        pattern_labels = glyph_labels_of(xi)
     return cls(adopt(weights), patterns=xi, pattern_labels=pattern_labels, **network_options)
 
 

@@ -222,7 +222,12 @@ def initialise(net) -> None:
     setattr_("steps_per_sweep", k)
     if net.patterns is not None:
         setattr_("patterns", check_patterns(net.patterns, n, units))
-    setattr_("pattern_labels", check_labels(net, net.pattern_labels))
+    labels = check_labels(net, net.pattern_labels)
+    setattr_("pattern_labels", labels)
+    # Names on the pattern coordinate: the given labels, else the letters of glyph patterns.
+    if labels is None and net.patterns is not None:
+        labels = glyph_labels_of(net.patterns)
+    setattr_("_pattern_names", labels)
     if not net.keep_diagonal and np.diagonal(weights).any():
         weights = np.array(weights, order="C")  # a copy, so the caller's array is untouched
         np.fill_diagonal(weights, 0)
@@ -268,3 +273,23 @@ def check_labels(net, labels):
         raise ParameterError(f"pattern_labels must be {net.patterns.shape[0]} distinct "
                              f"names, one per pattern, got {describe(list(labels))}")
     return labels
+
+
+#: Units of the bundled glyph patterns (attractors.patterns.GLYPH_SHAPE).
+_GLYPH_UNITS = 100
+
+
+def glyph_labels_of(xi) -> tuple[str, ...] | None:
+    """The glyph letters of (P, N) spin patterns when the rows are distinct bundled glyphs,
+    else None."""
+    if xi.shape[1] != _GLYPH_UNITS:
+        return None
+    from .. import patterns
+
+    table = patterns.glyphs()
+    labels = patterns.glyph_labels()
+    match = (xi.astype(np.int8) @ table.astype(np.int8).T.astype(np.int32)) == _GLYPH_UNITS
+    if not np.all(match.any(axis=1)):
+        return None
+    names = tuple(labels[int(np.argmax(row))] for row in match)
+    return names if len(set(names)) == len(names) else None
