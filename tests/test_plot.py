@@ -375,3 +375,18 @@ def test_plot_compare_leaves_out_what_was_not_measured():
         "energy during recall", "recall", "Jacobian spectrum at the attractor"]
     with pytest.raises(ParameterError, match="analysis.compare"):
         attractors.plot.plot_compare(np.zeros(3))
+
+
+def test_plot_phase_portrait_names_units_like_the_plot_functions():
+    from attractors.analysis import phase_portrait, plot_phase_portrait
+    from attractors.models import RateNetwork
+
+    class EIRate(RateNetwork):
+        @property
+        def coords(self):
+            return {"population": ("unit", np.array(["E", "I"]))}
+
+    portrait = phase_portrait(EIRate([[2.5, -1.0], [1.0, 0.5]]), (-4, 4), n_grid=7, n_fine=31,
+                              t_span=1.0, dt=0.1)
+    ax = plot_phase_portrait(portrait)
+    assert ax.get_xlabel() == "E (model state units)" and ax.get_ylabel() == "I (model state units)"

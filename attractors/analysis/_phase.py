@@ -177,6 +177,10 @@ def phase_portrait(system, x_range=(-2.0, 2.0), y_range=None, *, n_grid: int = 2
                    + (", ".join(f"{c} {s}" for s, c in zip(labels, counts)) or "none")})
     time = _time_units(system)
     speed = f"model state units/{time}"
+    # The model's own names for its two units (an E/I population label), as in attractors.plot.
+    named = [np.asarray(values).astype(str) for dim, values in system.coords.values()
+             if dim == "unit" and np.asarray(values).dtype.kind in "UOS"]
+    first, second = (str(name) for name in named[0]) if named else ("unit 0", "unit 1")
     return _labelled(result, {
         "velocity_x": ("dx/dt on the coarse grid", speed),
         "velocity_y": ("dy/dt on the coarse grid", speed),
@@ -192,8 +196,8 @@ def phase_portrait(system, x_range=(-2.0, 2.0), y_range=None, *, n_grid: int = 2
         "eigenvalue_real": ("eigenvalue of the Jacobian (real part)", f"1/{time}"),
         "eigenvalue_imag": ("eigenvalue of the Jacobian (imaginary part)", f"1/{time}"),
         "trajectory": ("state along the trajectory", "model state units"),
-        "x": ("unit 0", "model state units"), "y": ("unit 1", "model state units"),
-        "x_fine": ("unit 0", "model state units"), "y_fine": ("unit 1", "model state units"),
+        "x": (first, "model state units"), "y": (second, "model state units"),
+        "x_fine": (first, "model state units"), "y_fine": (second, "model state units"),
         "time": ("time", time),
     })
 
@@ -235,7 +239,7 @@ def plot_phase_portrait(portrait, ax=None, *, streamlines: bool = True, energy: 
     ...                           n_fine=41, t_span=2.0, dt=0.1)
     >>> ax = plot_phase_portrait(portrait)
     >>> ax.get_xlabel()
-    'unit 0'
+    'unit 0 (model state units)'
     """
     import matplotlib.pyplot as plt
 
@@ -271,8 +275,10 @@ def plot_phase_portrait(portrait, ax=None, *, streamlines: bool = True, energy: 
                     label=f"{label} ({len(chosen)})", **style)
     ax.set_xlim(xs[0], xs[-1])
     ax.set_ylim(ys[0], ys[-1])
-    ax.set_xlabel("unit 0")
-    ax.set_ylabel("unit 1")
+    # Labelled from the portrait's long_name and units, as every attractors.plot function does.
+    for set_label, axis in ((ax.set_xlabel, portrait["x"]), (ax.set_ylabel, portrait["y"])):
+        units = axis.attrs.get("units")
+        set_label(axis.attrs.get("long_name", axis.name) + (f" ({units})" if units else ""))
     ax.set_title(f"Phase portrait of {portrait.attrs.get('model', 'the system')}")
     if legend:
         ax.legend(fontsize="small", loc="upper right", framealpha=0.9)
