@@ -1,6 +1,7 @@
 """Sphinx configuration for the attractors documentation."""
 
 import os
+import re
 import sys
 
 # Document the checkout, not whatever version happens to be installed.
@@ -29,21 +30,17 @@ extensions = [
 exclude_patterns = ["_build", "Thumbs.db", ".DS_Store", "conftest.py",
                     # Left by older builds; no longer written (see sphinx_gallery_conf).
                     "sg_execution_times.rst", "auto_gallery/sg_execution_times.rst"]
-templates_path = []
+templates_path = ["_templates"]
 
 # -- autodoc / autosummary / numpydoc ------------------------------------------
 autosummary_generate = True
-# Members a class inherits are listed on its page (CANN1D and CANN2D get theory,
-# bump_profile and critical_inhibition from their private base), except those of
-# the documented interface classes and of Python's own types, documented once.
-autodoc_default_options = {
-    "members": True,
-    "inherited-members": ",".join([
-        "DynamicalSystem", "ContinuousSystem", "DiscreteSystem", "ABC", "object", "tuple",
-        "dict", "BaseException", "Exception", "ValueError", "Warning", "RuntimeWarning",
-        "UserWarning",
-    ]),
-}
+autodoc_default_options = {"members": True}
+# Class pages (docs/_templates/autosummary/class.rst) list the members a class
+# inherits (CANN1D and CANN2D get theory, bump_profile and critical_inhibition
+# from their private base), except those of the documented interface classes
+# and of Python's own types.  Not a default option: with it, every automodule
+# would document all members even under :no-members:; and no default for it
+# either (Sphinx 9 lets a default "inherited-members" override the directive's).
 autodoc_typehints = "none"  # numpydoc's Parameters sections already give the types
 numpydoc_show_class_members = False
 numpydoc_xref_param_type = False
@@ -76,6 +73,13 @@ sphinx_gallery_conf = {
     # embedded as JavaScript players with their frames inline (no network).
     "matplotlib_animations": (True, "jshtml"),
 }
+
+# matplotlib's JavaScript animation player (to_jshtml) links Font Awesome from a
+# CDN for its button icons; the theme bundles Font Awesome, so drop the link and
+# keep the site offline.
+import matplotlib.animation as _animation  # noqa: E402
+
+_animation.JS_INCLUDE = re.sub(r"<link[^>]*font-awesome[^>]*>", "", _animation.JS_INCLUDE)
 
 # -- HTML ----------------------------------------------------------------------
 html_theme = "pydata_sphinx_theme"
