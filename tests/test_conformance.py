@@ -62,7 +62,7 @@ CONTINUOUS = {
     "TwoPopulationRing": (lambda: TwoPopulationRing(RingAttractor(n_units=16)), 0.5),
     "CANN1D": (lambda: CANN1D(n_units=32), 0.1),
     "CANN2D": (lambda: CANN2D(n_side=8), 0.1),
-    "GridCellSheet": (lambda: GridCellSheet(n_side=12, wavelength=5.0), 0.5),
+    "GridCellSheet": (lambda: GridCellSheet(n_side=10, wavelength=5.0), 0.5),
 }
 
 #: Variants that take other code paths, with one solver each: id -> (factory, dt).
