@@ -191,7 +191,7 @@ STYLE = (
     "h2{margin-top:2.2em;color:#1f3b73}img{max-width:100%;display:block;margin:1em auto}"
     "code{background:#f3f3f3;padding:0 .2em;border-radius:3px;font-size:.92em}"
     "svg{overflow:visible}.display-math{text-align:center;margin:.8em 0}"
-    "nav a{margin-right:.8em;white-space:nowrap}details{margin:.6em 0}"
+    "nav ul{columns:2;font-size:.92em;padding-left:1.2em}details{margin:.6em 0}"
     "pre{background:#f7f7f4;border-left:3px solid #1f3b73;padding:.6em .8em;overflow-x:auto;"
     "font-size:.88em;white-space:pre-wrap}.anim{border:1px solid #ddd}"
 )
@@ -210,7 +210,7 @@ def _write_index(out: Path, entries) -> None:
             f"<details open><summary>What the script found</summary>"
             f"<pre>{html.escape(printed.rstrip())}</pre></details>\n" if printed.strip() else ""
         )
-        links.append(f'<a href="#{html.escape(name)}">{html.escape(text.split(":")[0])}</a>')
+        links.append(f'<li><a href="#{html.escape(name)}">{html.escape(text)}</a></li>')
         sections.append(
             f'<section id="{html.escape(name)}"><h2>{inline_html(title)}</h2>\n'
             f"{rst_to_html(caption)}\n{findings}{pictures}</section>"
@@ -218,7 +218,7 @@ def _write_index(out: Path, entries) -> None:
     page = (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         f"<title>attractors gallery</title><style>{STYLE}</style></head><body>\n"
-        "<h1>attractors gallery</h1>\n<nav>" + " ".join(links) + "</nav>\n"
+        "<h1>attractors gallery</h1>\n<nav><ul>" + "".join(links) + "</ul></nav>\n"
         + "\n".join(sections) + "\n</body></html>\n"
     )
     (out / "index.html").write_text(page, encoding="utf-8")
