@@ -85,7 +85,7 @@ CASES = {
         dt=0.1, n_fixed_point_starts=5),
     "compare": _compare,
     "drift_along_attractor": lambda: analysis.drift_along_attractor(
-        point_network()[0], 2.9 * point_network()[1], 0.1, t_span=20.0, dt=0.1, n_trials=3),
+        point_network()[0], 2.9 * point_network()[1], 0.1, t_span=50.0, dt=0.1, n_trials=3),
     "basins": lambda: analysis.basins(hopfield(), hopfield().patterns, seed=0),
     "recall_probability": lambda: analysis.recall_probability(
         hopfield(20), hopfield(20).patterns, [0.0, 0.2], n_trials=3, seed=0),
