@@ -323,7 +323,12 @@ CONCURRENT = textwrap.dedent("""
     from pathlib import Path
     sys.path.insert(0, {tests!r})
     import attractors, _sweep_functions as f
-    from attractors._sweep import SweepStoreError
+    from attractors import SweepStoreError, _sweep_store
+    write_json = _sweep_store._Store._write_json
+    def slowly(self, path, content):  # widen the race: a slow disk writing sweep.json
+        time.sleep(0.3)
+        write_json(self, path, content)
+    _sweep_store._Store._write_json = slowly
     barrier = Path({root!r}) / "ready"
     barrier.mkdir(exist_ok=True)
     (barrier / str({seed})).touch()
@@ -363,8 +368,9 @@ def test_concurrent_sweeps_on_one_store(tmp_path):
         np.testing.assert_array_equal(stored["value"].values, fresh["value"].values)
 
     # Two sweeps creating one store with different seeds: before the store lock, 2 of 6
-    # such races left sweep.json with one seed and the points of the other.  Now one
-    # wins, the other is refused, and the store holds the sweep its manifest names.
+    # such races left sweep.json with one seed and the points of the other (here sweep.json
+    # is written slowly, so without the lock both would pass the check every time).  Now
+    # one wins, the other is refused, and the store holds the sweep its manifest names.
     for k in range(3):
         winners = [seed for seed, run in zip(seeds, outcomes) if run[k] == "ok"]
         assert len(winners) == 1, outcomes
