@@ -39,8 +39,10 @@ def plot_state(trajectory, ax=None, trial=None, *, unit_coord: str | None = None
     trial : int, optional
         The ``trial`` label to show for a batched trajectory (default: the first).
     unit_coord : str, optional
-        Name of the coordinate along ``unit`` that labels the units; default a
-        numeric model coordinate on ``unit`` if there is one, else ``unit``.
+        Name of the coordinate along ``unit`` that labels the units.  Default:
+        for lines, a model's string coordinate that names each unit (an E/I
+        ``population``), else a numeric one (``theta``), else ``unit``; for a
+        heatmap, the numeric one (the units' positions on the vertical axis).
     max_lines : int
         The most units drawn as lines before switching to a heatmap.
 
