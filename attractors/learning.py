@@ -268,6 +268,7 @@ def storkey(patterns, *, weights=None) -> np.ndarray:
     """
     xi = _spin_patterns(patterns)
     n_units = xi.shape[1]
+    check_allocation("patterns", xi.shape, (n_units, n_units), np.float64, "the weights")
     w = _previous(weights, n_units, dtype=np.float64)
     if w is None:
         w = np.zeros((n_units, n_units))
@@ -337,6 +338,7 @@ def pseudo_inverse(patterns, *, weights=None, keep_diagonal: bool = False) -> np
     """
     xi = _spin_patterns(patterns)
     n_patterns, n_units = xi.shape
+    check_allocation("patterns", xi.shape, (n_units, n_units), np.float64, "the weights")
     previous = _previous(weights, n_units, dtype=np.float64)
     if previous is not None and not keep_diagonal:
         raise ParameterError(

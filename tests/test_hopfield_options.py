@@ -267,3 +267,15 @@ def test_a_sequence_memory_replays_its_sequence():
     for k in range(1, 5):
         np.testing.assert_array_equal(doubled[k], np.concatenate([xi[(2 * k - 1) % p],
                                                                   xi[(2 * k) % p]]))
+
+
+def test_huge_recalls_and_storage_are_refused_before_allocating():
+    net = HopfieldNetwork(np.zeros((4, 4)))
+    with pytest.raises(ParameterError, match="max_sweeps=10,000,000,000,000 needs"):
+        net.recall(np.ones(4), max_sweeps=10**13, seed=0)
+    with pytest.raises(ParameterError, match="max_sweeps=.* for the energy trace"):
+        HopfieldNetwork(np.zeros((4, 4)), order="fixed").recall(
+            np.ones((1000, 4)), max_sweeps=10**10, record_energy=True)
+    # N = 300,000: the weights (720 GB) are refused, the patterns (300 kB) were made.
+    with pytest.raises(ParameterError, match="needs"):
+        hebb(np.ones((1, 300_000), dtype=np.int8), dtype=np.float64)

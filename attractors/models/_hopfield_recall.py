@@ -17,6 +17,7 @@ import warnings
 import numpy as np
 
 from .. import learning
+from .._allocation import check_allocation
 from .._validate import (
     ParameterError,
     check_choice,
@@ -130,6 +131,16 @@ def recall(net, cues, *, max_sweeps, threshold, patterns, inputs, record_energy,
     if record_energy and not net.symmetric:
         raise ParameterError("record_energy=True needs symmetric weights: with symmetric=False "
                              "the network has no energy function")
+    # The per-sweep arrays a recall makes, sized before any is allocated.
+    n_cues = s.shape[0]
+    if net._needs_random():
+        check_allocation("max_sweeps", max_sweeps, (max_sweeps,), np.uint64, "the sweep keys")
+    if record_energy:
+        check_allocation("max_sweeps", max_sweeps, (n_cues, max_sweeps + 1), np.float64,
+                         "the energy trace")
+    if net.dynamics == "sync" and not net.symmetric:
+        check_allocation("max_sweeps", max_sweeps, (max_sweeps + 1, n_cues, net.n_units),
+                         np.int8, "the orbit searched for cycles")
     theta = net._theta(s.shape[0], inputs)
     period = None
     trace = None
