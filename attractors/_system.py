@@ -164,6 +164,7 @@ class DynamicalSystem(abc.ABC):
         :class:`~attractors.ParameterError` saying what was meant.  Default:
         accept.
         """
+        return None
 
     @property
     def state_dtype(self) -> np.dtype:

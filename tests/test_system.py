@@ -115,7 +115,8 @@ def test_discrete_default_initial_state_is_plus_minus_one():
 
 
 def test_model_validation_messages():
-    with pytest.raises(attractors.ParameterError, match=r"matrix must be a square 2-D matrix, got shape \(2, 3\)"):
+    with pytest.raises(attractors.ParameterError,
+                       match=r"matrix must be a square 2-D matrix, got shape \(2, 3\)"):
         LinearSystem(np.zeros((2, 3)))
     with pytest.raises(attractors.ParameterError, match="offset must have shape"):
         LinearSystem(np.eye(2), [1.0])
