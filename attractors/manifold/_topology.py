@@ -261,10 +261,12 @@ def betti_numbers(result, *, threshold: float | None = None) -> tuple[int, ...]:
     birth, bars alive at the largest scale cut there) exceeds the longest
     :math:`k`-dimensional bar over all shuffled copies (``shuffle_longest``,
     from ``n_shuffles`` in :func:`persistent_homology`), or ``threshold`` when given,
-    and also exceeds the cloud's ``resolution``: the median edge of its minimum
-    spanning tree, the typical distance between neighbouring points, below which no
-    hole is resolved (without it a tiny bar would count whenever the shuffles happen
-    to have no bar of that dimension at all).
+    and also exceeds the cloud's ``resolution`` :math:`\delta`, the median edge of
+    its minimum spanning tree (the typical distance between neighbouring points):
+    a hole smaller than the spacing of the sample is not resolved by it (loops among
+    neighbours in sparse parts of a Gaussian blob were measured at up to
+    :math:`0.65\,\delta`).  Without the floor a tiny bar would count whenever the
+    shuffles happen to have no bar of that dimension at all.
     :math:`b_0` also counts the one component that never dies.  With :math:`S`
     shuffles the chance that a bar of pure noise beats all of them is at most
     :math:`1/(S+1)` (a rank test; Gardner et al. 2022 use the same rule).
