@@ -22,7 +22,6 @@ from attractors.models import (  # noqa: E402
 from attractors.plot import plot_energy, plot_phase_plane, plot_state  # noqa: E402
 from attractors.solvers import EulerMaruyama  # noqa: E402
 
-
 # Animations built only to be inspected are never rendered; matplotlib warns about that.
 pytestmark = pytest.mark.filterwarnings("ignore:Animation was deleted:UserWarning")
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._validate import ParameterError, describe
+
 __all__ = ["plot_compare"]
 
 
@@ -141,9 +142,13 @@ def plot_compare(result, *, axes=None):
             "result must be the xarray.Dataset returned by attractors.analysis.compare "
             f"(with a 'model' dimension), got {describe(result)}"
         )
-    panels = [(draw, needs) for draw, needs in (
-        (_energy, ("energy",)), (_recall, ("recall_accuracy",)), (_spectrum, ("eigenvalues",)), (_spectrum, ("eigenvalue_real", "!eigenvalues")),
+    # Each panel with the variables it needs ("!name": drawn only without that one).
+    candidates = (
+        (_energy, ("energy",)), (_recall, ("recall_accuracy",)),
+        (_spectrum, ("eigenvalues",)), (_spectrum, ("eigenvalue_real", "!eigenvalues")),
         (_diffusion, ("diffusion_coefficient",)))
+    panels = [
+        (draw, needs) for draw, needs in candidates
         if all((name[1:] not in result) if name.startswith("!") else (name in result)
                for name in needs)
         and not (draw is _diffusion and not np.isfinite(result[needs[0]].values).any())]
