@@ -138,10 +138,22 @@ def _initial_states(system, x0, n_trials, rng):
     return np.array(x0, dtype=np.result_type(x0.dtype, dtype), copy=True)
 
 
-def _probe(system, x0, t0, source, record_energy):
-    """Call the model once on x0 (wrong shapes fail here, not after an hour).
+def _check_system(system):
+    if not isinstance(system, DynamicalSystem):
+        raise ParameterError(
+            f"system must be an attractors.DynamicalSystem, got {describe(system)}"
+        )
+    n_units = getattr(system, "n_units", None)
+    if isinstance(n_units, bool) or not isinstance(n_units, numbers.Integral) or n_units < 1:
+        raise ParameterError(
+            f"{system.name}.n_units must be a positive integer, got {describe(n_units)}"
+        )
 
-    Returns the energy note for the trajectory, the observables of x0 and the input at t0.
+
+def _probe(system, x0, t0, source, record_energy, n_records):
+    """Call the model once on x0 and size the run (wrong shapes fail here, not after an hour).
+
+    Returns the energy note for the trajectory.
     """
     u0 = None if source is None else source(t0)
     if isinstance(system, ContinuousSystem):
@@ -160,7 +172,11 @@ def _probe(system, x0, t0, source, record_energy):
         except NotImplementedError as reason:
             energy_note = f"not defined: {reason}"
     observables = {k: (tuple(d), np.asarray(v)) for k, (d, v) in system.observables(x0).items()}
-    return energy_note, observables, u0
+    recorded_input = None  # one input value per record, for an input that varies in time
+    if source is not None and getattr(source, "varies_in_time", True):
+        recorded_input = np.broadcast_to(u0, input_layout(system, x0.shape[:-1], u0)[1])
+    check_memory(n_records, x0, observables, energy_note == "recorded", recorded_input)
+    return energy_note
 
 
 def simulate(
@@ -285,37 +301,18 @@ def simulate(
     >>> round(float(run.state.sel(time=2.0, unit=0)), 6)  # exp(-2)
     0.135335
     """
-    if not isinstance(system, DynamicalSystem):
-        raise ParameterError(
-            f"system must be an attractors.DynamicalSystem, got {describe(system)}"
-        )
-    n_units = getattr(system, "n_units", None)
-    if isinstance(n_units, bool) or not isinstance(n_units, numbers.Integral) or n_units < 1:
-        raise ParameterError(
-            f"{system.name}.n_units must be a positive integer, got {describe(n_units)}"
-        )
+    _check_system(system)
     discrete = isinstance(system, DiscreteSystem)
     t0, dt, n_steps = _time_grid(system, t_span, n_steps, dt, solver)
-    if discrete:
-        solver = MapStepper()
-    else:
-        solver = RK4() if solver is None else get_solver(solver)
+    solver = MapStepper() if discrete else get_solver(RK4() if solver is None else solver)
     record_every = check_integer("record_every", record_every, minimum=1)
-    if tol is None:
-        tol = 0.0 if discrete else 1e-8
-    tol = check_positive("tol", tol, allow_zero=True)
+    tol = check_positive("tol", (0.0 if discrete else 1e-8) if tol is None else tol,
+                         allow_zero=True)
     rng, seed = _resolve_rng(rng, seed)
-    n_records = n_steps // record_every + 1 + (n_steps % record_every != 0)
     x0 = _initial_states(system, x0, n_trials, rng)
-    batch_shape = x0.shape[:-1]
-    t_end = t0 + n_steps * dt
-    source = as_input(inputs, system, batch_shape, (t0, t_end))
-
-    energy_note, observables0, u0 = _probe(system, x0, t0, source, record_energy)
-    recorded_input = None  # one input value per record, for an input that varies in time
-    if source is not None and getattr(source, "varies_in_time", True):
-        recorded_input = np.broadcast_to(u0, input_layout(system, batch_shape, u0)[1])
-    check_memory(n_records, x0, observables0, energy_note == "recorded", recorded_input)
+    source = as_input(inputs, system, x0.shape[:-1], (t0, t0 + n_steps * dt))
+    energy_note = _probe(system, x0, t0, source, record_energy, n_steps // record_every + 1
+                         + (n_steps % record_every != 0))
 
     from tqdm.auto import tqdm  # light import, only when running
 
@@ -334,15 +331,13 @@ def simulate(
 
     if run.status == "blew_up":
         warnings.warn(run.message, BlowUpWarning, stacklevel=2)
-    return assemble(system, batch_shape, source, energy_note, run,
+    return assemble(system, x0.shape[:-1], source, energy_note, run,
                     {"solver": solver.name, "solver_options": encode_json_attr(solver.options()),
                      "dt": dt, "record_every": record_every, "n_steps": run.steps_taken,
                      "status": run.status, "message": run.message,
                      "inputs": repr(source) if source else "none",
                      **({"seed": seed} if seed is not None else
                         {"rng": "user-supplied numpy Generator (seed unknown)"})})
-
-
 
 
 def _stepping(step, t0, dt, after_step):
