@@ -410,12 +410,15 @@ class HopfieldNetwork(DiscreteSystem):
         Returns
         -------
         xarray.Dataset
-            Dims ``cue``, ``unit``, ``pattern``.  ``state`` (final states),
+            Dims ``cue``, ``unit``, ``pattern`` (labelled with the glyph letters
+            or ``pattern_labels`` where there are any).  ``state`` (final states),
             ``overlap`` (cue, pattern), ``cue_overlap`` (overlaps of the cues),
             ``retrieved`` (pattern index, -1 for none), ``kind``, ``sweeps``
             (sweeps that changed the state before it settled), ``converged``,
-            ``energy`` (final), for synchronous dynamics ``period`` (1 fixed
-            point, 2 two-cycle, 0 neither); attrs ``seed``, ``dynamics``, ...
+            ``energy`` (final; NaN with ``symmetric=False``), for synchronous
+            dynamics ``period`` (1 fixed point, k a k-cycle, 0 neither; k <= 2
+            for symmetric weights); attrs ``seed``, ``dynamics``, ...  Overlaps
+            and energies carry ``units`` and ``long_name``.
         """
         return recall_module.recall(
             self, cues, max_sweeps=max_sweeps, threshold=threshold, patterns=patterns,
