@@ -22,7 +22,7 @@ dtype="float32")``), and :math:`N^2` or :math:`2N^2` as exact Hebb couplings
 (int8 for P < 128, else int16); a recall adds about :math:`40BN` bytes.  For
 N = 20,000 that is 3.2 GB, 1.6 GB and 0.4/0.8 GB: measured peak resident
 memory of a process storing P = 2,000 patterns and recalling 10 cues, 1.95 GB
-in float32 and 1.18 GB exact, of which about 0.3 GB is the Python, numpy,
+in float32 and 1.13 GB exact (int16), of which about 0.3 GB is the Python, numpy,
 numba and xarray runtime (``benchmarks/bench_hopfield.py``).  Time: Hebb
 storage is one :math:`N \times P \times N` product (25-60 s for N = 20,000,
 P = 2,000 on one core); an asynchronous sweep costs :math:`O(N)`
