@@ -76,7 +76,29 @@ def math_svg(tex: str, *, display: bool = False, size: float = 12.0) -> str:
     return svg.replace("<svg", f'<svg role="img" aria-label="{label}" {style}', 1)
 
 
+MATRIX = re.compile(r"\\begin\{([pbv]?)matrix\}(.*?)\\end\{\1matrix\}", re.DOTALL)
+#: The brackets around a matrix environment (mathtext has no matrices).
+BRACKETS = {"p": ("(", ")"), "b": ("[", "]"), "v": ("|", "|"), "": ("", "")}
+
+
+def _matrix(kind: str, body: str, display: bool) -> str:
+    """A matrix environment as an HTML table of typeset cells between brackets."""
+    rows = [row.split("&") for row in re.split(r"\\\\", body) if row.strip()]
+    cells = "".join(
+        "<tr>" + "".join(f"<td>{_math(cell.strip(), display)}</td>" for cell in row) + "</tr>"
+        for row in rows)
+    left, right = BRACKETS[kind]
+    return (f'<span class="matrix"><span class="bracket">{left}</span><table>{cells}</table>'
+            f'<span class="bracket">{right}</span></span>')
+
+
 def _math(tex: str, display: bool = False) -> str:
+    found = MATRIX.search(tex)
+    if found:  # typeset around the matrix, the matrix as a table
+        before, after = tex[: found.start()].strip(), tex[found.end():].strip()
+        return ((_math(before, display) if before else "")
+                + _matrix(found[1], found[2], display)
+                + (_math(after, display) if after else ""))
     svg = math_svg(tex, display=display)
     if not svg:
         return f'<code class="tex">{html.escape(tex)}</code>'

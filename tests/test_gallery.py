@@ -138,5 +138,8 @@ def test_captions_render_roles_and_math():
     assert 'class="display-math"' in html
     # Sphinx's TeX spellings that mathtext needs spelled its way.
     assert to_mathtext(r"\frac1N \ge \tfrac12") == r"\frac{1}{N} \geq \frac{1}{2}"
+    # A matrix (mathtext has none) becomes a table of typeset cells in brackets.
+    matrix = rst_to_html(r":math:`W = \begin{pmatrix} 2.5 & -1 \\ -1 & 2.5 \end{pmatrix}`")
+    assert matrix.count("<td>") == 4 and matrix.count("<svg") == 5 and "(" in matrix
     # What mathtext cannot typeset is shown as code, not dropped.
-    assert '<code class="tex">' in rst_to_html(r":math:`\begin{pmatrix} 1 \end{pmatrix}`")
+    assert '<code class="tex">' in rst_to_html(r":math:`\begin{aligned} x \end{aligned}`")
