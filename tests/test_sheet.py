@@ -220,6 +220,7 @@ def test_velocity_gain_waits_for_the_pattern_to_settle():
     result = velocity_gain(SHEET, speeds, settle=300.0, seed=0)
     assert result["settled"] and result["settle_time"] > 300.0
     assert result["settle_rate"] < result["settle_tolerance"] == 2e-4
+    assert result["pattern"].shape == (SHEET.n_units,)
     per_speed = result["flow"][1:] / np.asarray(speeds[1:])
     assert per_speed.max() / per_speed.min() - 1 < 0.05
     assert abs(result["flow"][0]) < 0.02 * result["flow"][1]

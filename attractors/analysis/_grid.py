@@ -209,8 +209,9 @@ def velocity_gain(sheet, speeds, *, duration=200.0, settle=300.0, dt=0.5, direct
         across ``direction``), ``residual`` (RMS deviation of ``flow`` from the
         line, relative to max ``|flow|``), ``settled`` (whether the pattern came
         to rest before the fit), ``settle_time`` (ms run before the fit),
-        ``settle_rate`` (its relative rate of change then) and
-        ``settle_tolerance``.
+        ``settle_rate`` (its relative rate of change then),
+        ``settle_tolerance``, and ``pattern`` (the settled state the velocity
+        runs started from, shape (n_units,): a start for path integration).
 
     References
     ----------
@@ -244,4 +245,4 @@ def velocity_gain(sheet, speeds, *, duration=200.0, settle=300.0, dt=0.5, direct
     return {"gain": float(gain), "drift": float(drift), "speeds": speeds, "flow": flow,
             "flow_perpendicular": across, "residual": residual, "settled": bool(formed.settled),
             "settle_time": float(formed.settle_time), "settle_rate": float(formed.rate),
-            "settle_tolerance": float(settle_tolerance)}
+            "settle_tolerance": float(settle_tolerance), "pattern": formed.state}
