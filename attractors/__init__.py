@@ -8,14 +8,14 @@ that holds it, one line per name.  The core, the models and the small modules
 need only numpy and are imported eagerly; the subpackages above the models load
 on first use, because they pull in libraries that the command line and most
 scripts do not need: :mod:`attractors.analysis` (xarray and scipy, about 0.9 s)
-with its three top-level functions, :mod:`attractors.plot` (matplotlib) and
-:mod:`attractors.manifold` (ripser).  The compiled (numba) kernels load with the
-first model that runs them.
+with its three top-level functions, :mod:`attractors.plot` (matplotlib),
+:mod:`attractors.manifold` (ripser) and :mod:`attractors.datasets`.  The compiled
+(numba) kernels load with the first model that runs them.
 """
 
 import importlib as _importlib
 
-from . import inputs, learning, models, patterns, protocols, solvers, testing, transfer
+from . import inputs, learning, models, paths, patterns, protocols, solvers, testing, transfer
 from ._energy import EnergyIncreaseError, check_energy
 from ._simulate import BlowUpWarning, simulate
 from ._sweep import SweepStoreError, SweepStoreWarning, sweep, worker_pool
@@ -60,12 +60,14 @@ __all__ = [
     "basins",
     "check_energy",
     "compare",
+    "datasets",
     "find_fixed_points",
     "inputs",
     "learning",
     "manifold",
     "models",
     "parameters",
+    "paths",
     "patterns",
     "plot",
     "protocols",
@@ -82,6 +84,7 @@ _ON_FIRST_USE = {
     "analysis": (".analysis", None),
     "plot": (".plot", None),
     "manifold": (".manifold", None),
+    "datasets": (".datasets", None),
     "basins": (".analysis", "basins"),
     "compare": (".analysis", "compare"),
     "find_fixed_points": (".analysis", "find_fixed_points"),

@@ -21,10 +21,10 @@ import attractors
 
 #: Packages whose namespace is curated: every public name they hold is in __all__.
 PACKAGES = ["attractors", "attractors.models", "attractors.analysis", "attractors.plot",
-            "attractors.manifold"]
+            "attractors.manifold", "attractors.datasets"]
 #: Public modules: every public class or function defined in them is in __all__.
-MODULES = ["attractors.inputs", "attractors.learning", "attractors.patterns", "attractors.protocols",
-           "attractors.solvers", "attractors.testing", "attractors.transfer"]
+MODULES = ["attractors.inputs", "attractors.learning", "attractors.paths", "attractors.patterns",
+           "attractors.protocols", "attractors.solvers", "attractors.testing", "attractors.transfer"]
 
 
 def fresh(code: str):

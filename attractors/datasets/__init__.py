@@ -6,8 +6,6 @@ r"""Small data sets shipped with the library, made by its own models (no downloa
   remakes it bit for bit from its seed.
 """
 
-from __future__ import annotations
-
 from ._head_direction import load_head_direction, make_head_direction
 
 __all__ = ["load_head_direction", "make_head_direction"]

@@ -76,7 +76,7 @@ def make_head_direction(seed: int = DEFAULTS["seed"], *, n_units: int = DEFAULTS
     """
     import xarray as xr
 
-    from .. import __version__
+    from .._version import __version__
     from ..models import RingAttractor
 
     seed = check_integer("seed", seed, minimum=0)
