@@ -123,7 +123,8 @@ def dense(interaction, degree, mode):
     return DenseAssociativeMemory(patterns, interaction, degree, mode=mode)
 
 
-#: Maps: id -> (factory, whether the energy never rises, whether trials are deterministic).
+#: Maps: id -> (factory, whether the energy never rises (None: the model says), whether
+#: trials are deterministic).
 MAPS = {
     "HopfieldNetwork": (lambda: hopfield(), True, False),
     # Synchronous updates may end in 2-cycles, whose energy need not fall (Bruck 1990).
@@ -132,6 +133,9 @@ MAPS = {
     "HopfieldNetwork-binary": (lambda: hopfield(units="binary"), True, False),
     "HopfieldNetwork-glauber": (lambda: hopfield(dynamics="glauber", temperature=0.3), False, False),
     "HopfieldNetwork-partial-sweeps": (lambda: hopfield(steps_per_sweep=5), True, False),
+    # Asymmetric weights, accepted by the explicit option: no energy to check.
+    "HopfieldNetwork-asymmetric": (lambda: HopfieldNetwork(
+        np.random.default_rng(3).standard_normal((20, 20)), symmetric=False), None, False),
     "DenseAssociativeMemory-polynomial": (lambda: dense("polynomial", 3, "asynchronous"), True, False),
     "DenseAssociativeMemory-exponential": (lambda: dense("exponential", 1, "asynchronous"), True,
                                            False),
@@ -184,6 +188,8 @@ def test_map(name):
     report = check_system(factory(), energy=energy, deterministic=deterministic, n_steps=10,
                           n_trials=2)
     assert report.solver is None and "map" in report.skipped["jacobian"]
+    if energy is None:
+        assert "no energy" in report.skipped["energy_nonincreasing"]
 
 
 def test_user_model(bistable):
