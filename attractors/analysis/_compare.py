@@ -68,8 +68,8 @@ def compare(models, *, targets=None, cue_noise: float = 0.3, run_noise: float = 
     1. **Cue**: :math:`x_0 = x^* + \epsilon\,\mathrm{rms}(x^*)\,\xi`,
        :math:`\xi \sim \mathcal N(0, I)`, with :math:`\epsilon` = ``cue_noise``.
     2. **Run** without noise (RK4) until at rest, up to ``max_t_span``
-       (default ``20 * t_span``; the first ``t_span`` recorded for the
-       energy curve).  A trial is *at rest* when its state changes by less
+       (default ``20 * t_span``; the energy is recorded along the whole run,
+       densely over the first ``t_span``).  A trial is *at rest* when its state changes by less
        than a fraction ``tol`` of the attractor's size per unit of time:
        :math:`\max_i |\dot x_i| \le \mathrm{tol}\,\max_i |x^*_i|` (a map: an
        update leaves it unchanged).  ``fraction_converged`` is the fraction at
@@ -98,7 +98,7 @@ def compare(models, *, targets=None, cue_noise: float = 0.3, run_noise: float = 
     cue_noise, run_noise : float
         Relative cue noise, and :math:`\sigma` of the additive noise of step 4.
     t_span, dt, noise_t_span, max_t_span : float
-        In the common time unit.
+        In the common time unit (a map takes no ``dt``).
     n_trials : int
     recall_threshold : float
     tol : float
@@ -106,7 +106,8 @@ def compare(models, *, targets=None, cue_noise: float = 0.3, run_noise: float = 
     time_scales : dict of name -> float, optional
         Model time units per common time unit, for every model.
     n_records : int
-        Records of the first ``t_span`` (the grid of the energy curves).
+        Records of the first ``t_span``; the energy curves are put on
+        ``n_records + 1`` points from 0 to the end of the longest run.
     seed : int
         Same seed, same cues and noise.
 
