@@ -43,12 +43,16 @@ def brute_force(weights, thresholds, units, dynamics):
                   for i in range(n)] for k in states]
     fixed = [k for k in states if all(t == k for t in successor[k])]
 
-    def reach(k, memo={}):
-        if (k, id(successor)) not in memo:
+    # One memo per call: a default-argument memo keyed by id(successor) outlived the list,
+    # and a new list may reuse a freed one's id.
+    memo = {}
+
+    def reach(k):
+        if k not in memo:
             moves = {t for t in successor[k] if t != k}
-            memo[(k, id(successor))] = (frozenset([k]) if not moves
-                                        else frozenset().union(*(reach(t) for t in moves)))
-        return memo[(k, id(successor))]
+            memo[k] = (frozenset([k]) if not moves
+                       else frozenset().union(*(reach(t) for t in moves)))
+        return memo[k]
 
     return energy, successor, [reach(k) for k in states], fixed
 
