@@ -182,6 +182,10 @@ def classify_stability(eigenvalues, tol: float = 1e-6, *, discrete: bool = False
     -------
     ndarray of str, shape (...)
 
+    See Also
+    --------
+    classify_fixed_point : the type of point (node, focus, saddle, centre, ...).
+
     Examples
     --------
     >>> classify_stability([[-1.0, -2.0], [1.0, -2.0], [0.0, -1.0], [1.0, 2.0]])
