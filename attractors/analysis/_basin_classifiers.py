@@ -103,7 +103,7 @@ class NearestPattern:
             raise ParameterError(f"patterns must have shape (n_patterns, n_units), got "
                                  f"{patterns.shape}")
         if not 0 < threshold <= 1:
-            raise ParameterError(f"threshold must be in (0, 1], got {threshold!r}")
+            raise ParameterError(f"threshold must be in (0, 1], got {describe(threshold)}")
         names = [f"pattern {k}" for k in range(len(patterns))] if names is None else list(names)
         if len(names) != len(patterns):
             raise ParameterError(f"names must have one entry per pattern ({len(patterns)}), got "

@@ -26,7 +26,7 @@ import xarray as xr
 
 from .._simulate import simulate
 from .._system import DiscreteSystem
-from .._validate import ParameterError, check_finite_array, check_integer, check_positive, describe
+from .._validate import ParameterError, check_finite_array, check_integer, check_positive, describe, plain
 from ._basin_classifiers import UNRECOGNISED, NearestPattern, UniqueStates, _classify
 from ._stability import _check_system, _labelled, _time_units
 
@@ -84,7 +84,7 @@ def wilson_interval(successes, trials, confidence: float = 0.95):
 
     confidence = check_positive("confidence", confidence)
     if not confidence < 1:
-        raise ParameterError(f"confidence must be in (0, 1), got {confidence!r}")
+        raise ParameterError(f"confidence must be in (0, 1), got {plain(confidence)}")
     k = _counts("successes", successes)
     n = _counts("trials", trials)
     try:
@@ -344,7 +344,7 @@ def recall_probability(system, patterns, distances, *, n_trials: int = 50, class
                              f"{patterns.shape}")
     distances = check_finite_array("distances", distances, dtype=np.float64).ravel()
     if distances.size == 0 or np.any((distances < 0) | (distances > 1)):
-        raise ParameterError(f"distances must be fractions in [0, 1], got {distances!r}")
+        raise ParameterError(f"distances must be fractions in [0, 1], got {describe(distances)}")
     n_trials = check_integer("n_trials", n_trials, minimum=1)
     if rng is not None and seed is not None:
         raise ParameterError("give rng or seed, not both")

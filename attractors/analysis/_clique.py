@@ -14,7 +14,7 @@ import numbers
 
 import numpy as np
 
-from .._validate import ParameterError, check_finite_array, describe
+from .._validate import ParameterError, check_finite_array, describe, plain
 
 __all__ = ["clique_network", "is_maximal_clique"]
 
@@ -112,8 +112,8 @@ def clique_network(adjacency, *, penalty=2, reward=1, **network_options):
     if not penalty > reward:
         raise ParameterError(
             f"penalty must exceed reward (otherwise a unit can switch on next to an active "
-            f"non-neighbour and fixed points need not be cliques), got penalty={penalty!r}, "
-            f"reward={reward!r}"
+            f"non-neighbour and fixed points need not be cliques), got penalty={plain(penalty)}, "
+            f"reward={plain(reward)}"
         )
     integer = isinstance(penalty, numbers.Integral)
     non_edge = ~a

@@ -65,7 +65,7 @@ def _time_scales(names, systems, time_scales):
                 "no leak_rate() to scale its time by; give time_scales={name: model time units "
                 "per common time unit, ...}") from None
         if not np.isfinite(rate) or rate <= 0:
-            raise ParameterError(f"{name}'s leak rate {rate!r} gives no time constant; give "
+            raise ParameterError(f"{name}'s leak rate {rate:g} gives no time constant; give "
                                  "time_scales")
         scales.append(1.0 / rate)
     how = ("time units differ, so each model's time is counted in its own time constant "

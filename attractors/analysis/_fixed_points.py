@@ -22,6 +22,7 @@ from .._validate import (
     check_integer,
     check_positive,
     describe,
+    plain,
 )
 from ._fixed_points_continuous import _continuous_fixed_points
 from ._fixed_points_discrete import (
@@ -68,7 +69,7 @@ def states_from_trajectory(trajectory, n_states: int | None = None, *, transient
     flat = state.transpose(*batch, "unit").values.reshape(-1, state.sizes["unit"])
     flat = flat[np.all(np.isfinite(flat), axis=-1)]
     if flat.shape[0] == 0:
-        raise ParameterError(f"the trajectory has no finite state at time >= {transient!r}")
+        raise ParameterError(f"the trajectory has no finite state at time >= {plain(transient)}")
     if n_states is None:
         return flat.copy()
     n_states = check_integer("n_states", n_states, minimum=1)

@@ -16,7 +16,7 @@ import xarray as xr
 
 from .._simulate import simulate
 from .._system import ContinuousSystem
-from .._validate import ParameterError, check_finite_array, check_integer
+from .._validate import ParameterError, check_finite_array, check_integer, describe
 from ._fixed_points import find_fixed_points
 from ._stability import _check_system, _labelled, _time_units
 
@@ -26,7 +26,7 @@ __all__ = ["phase_portrait", "plot_phase_portrait"]
 def _range(name, value):
     pair = check_finite_array(name, value, dtype=np.float64)
     if pair.shape != (2,) or not pair[1] > pair[0]:
-        raise ParameterError(f"{name} must be a pair (low, high) with low < high, got {value!r}")
+        raise ParameterError(f"{name} must be a pair (low, high) with low < high, got {describe(value)}")
     return pair
 
 
