@@ -192,6 +192,7 @@ def test_from_patterns_warns_when_hebb_storage_of_correlated_patterns_fails():
     with pytest.warns(UserWarning, match="pseudo_inverse") as record:
         net = HopfieldNetwork.from_patterns(glyphs("ABCDE"))
     assert "largest overlap" in str(record[0].message)
+    assert "5 of the 5 patterns checked are not fixed points" in str(record[0].message)
     # The warning is right: Hebb storage of A-E sends most letters to spurious states,
     # the pseudo-inverse rule retrieves every one of them.
     result = net.recall(glyphs("ABCDE"), seed=0)
@@ -200,9 +201,13 @@ def test_from_patterns_warns_when_hebb_storage_of_correlated_patterns_fails():
         warnings.simplefilter("error")
         projection = HopfieldNetwork.from_patterns(glyphs("ABCDE"), rule="pseudo_inverse")
         assert bool((projection.recall(glyphs("ABCDE"), seed=0).kind == "pattern").all())
-        # Random patterns, even at a high load, do not warn.
+        # Random patterns, even at a high load, do not warn; nor do correlated patterns
+        # that Hebb storage still holds as fixed points (H, O, P: overlaps up to 0.5).
         HopfieldNetwork.from_patterns(random_patterns(14, 100, seed=1))
         HopfieldNetwork.from_patterns(random_patterns(60, 100, seed=1))
+        HopfieldNetwork.from_patterns(glyphs("HOP"))
+        HopfieldNetwork.from_patterns([[1, 1, 1, 1, 1, 1, -1, -1, 1, 1, 1, 1],
+                                       [1, 1, 1, 1, 1, 1, 1, 1, -1, -1, -1, 1]])
 
 
 # -- asymmetric weights (issue 12 item 6) -------------------------------------------------

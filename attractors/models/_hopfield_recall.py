@@ -40,20 +40,29 @@ _CROSSTALK_WARNING = 0.138
 _CROSSTALK_ROWS = 256
 
 
-def warn_if_correlated(xi, labels=None) -> None:
-    """Warn when the patterns' mutual overlaps make Hebb storage retrieve spurious states."""
+def warn_if_correlated(xi, labels=None, keep_diagonal=False) -> None:
+    """Warn when the patterns' mutual overlaps make Hebb storage retrieve spurious states:
+    their excess crosstalk is above alpha_c and some stored patterns are not even fixed
+    points of the Hebb weights (checked exactly, in integers, on the patterns sampled)."""
     p, n = xi.shape
     if p < 2:
         return
     xf = xi.astype(np.float32)
     rows = min(p, _CROSSTALK_ROWS)
-    m = (xf[:rows] @ xf.T) / n  # exact integers (below 2**24) before the division
-    m[np.arange(rows), np.arange(rows)] = 0.0
-    excess = float(np.mean(np.sum(m.astype(np.float64) ** 2, axis=1) - (p - 1) / n))
+    dots = (xf[:rows] @ xf.T).astype(np.float64)  # integers |xi.xi| <= N < 2**24: exact
+    off = dots / n
+    off[np.arange(rows), np.arange(rows)] = 0.0
+    excess = float(np.mean(np.sum(off**2, axis=1) - (p - 1) / n))
     if excess <= _CROSSTALK_WARNING:
         return
-    i, j = np.unravel_index(int(np.argmax(np.abs(m))), m.shape)
-    largest = abs(float(m[i, j]))
+    # N W xi^mu = sum_nu (xi^nu . xi^mu) xi^nu (- P xi^mu without the diagonal): integers.
+    xf = xf.astype(np.float64)  # sums up to P N: exact in float64
+    fields = dots @ xf - (0.0 if keep_diagonal else p) * xf[:rows]
+    unstable = int(np.sum(np.any(fields * xf[:rows] < 0, axis=1)))
+    if unstable == 0:
+        return
+    i, j = np.unravel_index(int(np.argmax(np.abs(off))), off.shape)
+    largest = abs(float(off[i, j]))
     if labels is not None and len(labels) == p:
         i, j = labels[i], labels[j]
     warnings.warn(
@@ -61,9 +70,10 @@ def warn_if_correlated(xi, labels=None) -> None:
         f"between patterns {i} and {j}; random patterns of {n} units give about "
         f"{np.sqrt(2 / (np.pi * n)):.2f}): their crosstalk variance beyond that of random "
         f"patterns is {excess:.2f}, above the {_CROSSTALK_WARNING} at which even random "
-        f"patterns stop being retrieved, so with Hebb storage cues will settle in spurious "
-        f"(mixture) states; rule='pseudo_inverse' makes every linearly independent pattern "
-        f"a fixed point", UserWarning, stacklevel=4)
+        f"patterns stop being retrieved, and {unstable} of the {rows} patterns checked are "
+        f"not fixed points of the Hebb weights, so cues will settle in spurious (mixture) "
+        f"states; rule='pseudo_inverse' makes every linearly independent pattern a fixed "
+        f"point", UserWarning, stacklevel=4)
 
 
 def from_patterns(cls, patterns, rule, exact, dtype, pattern_labels, network_options):
@@ -95,7 +105,8 @@ def from_patterns(cls, patterns, rule, exact, dtype, pattern_labels, network_opt
             network_options.setdefault("weight_scale", 1.0 / xi.shape[1])
         else:
             weight_dtype = dtype
-        warn_if_correlated(xi, glyph_labels_of(xi) if pattern_labels is None else pattern_labels)
+        warn_if_correlated(xi, glyph_labels_of(xi) if pattern_labels is None else pattern_labels,
+                           keep)
         weights = learning.hebb(xi, keep_diagonal=keep, dtype=weight_dtype)
     else:
         options = {"keep_diagonal": keep} if key in ("pseudo-inverse",) else {}
