@@ -17,6 +17,9 @@ from ._basins import (
     recall_probability,
     wilson_interval,
 )
+from ._branch_switch import (
+    switch_branch,
+)
 from ._bump import (
     TrackingError,
     bump_amplitude,
@@ -44,6 +47,10 @@ from ._clique import (
 )
 from ._compare import (
     compare,
+)
+from ._continuation import (
+    ContinuationError,
+    continuation,
 )
 from ._continuous import (
     line_of_fixed_points,
@@ -77,6 +84,11 @@ from ._landscape import (
     project_onto_plane,
     stable_state_energies,
 )
+from ._lyapunov import (
+    kaplan_yorke_dimension,
+    largest_lyapunov_exponent,
+    lyapunov_spectrum,
+)
 from ._phase import (
     phase_portrait,
     plot_phase_portrait,
@@ -95,6 +107,7 @@ from ._state_space import (
 __all__ = [
     "BumpPosition",
     "CANNBump",
+    "ContinuationError",
     "GridSpacing",
     "NearestPattern",
     "TrackingError",
@@ -112,6 +125,7 @@ __all__ = [
     "classify_stability",
     "clique_network",
     "compare",
+    "continuation",
     "dense_capacity",
     "dense_predicted_capacity",
     "dense_predicted_stable_fraction",
@@ -124,7 +138,10 @@ __all__ = [
     "grid_spacing",
     "is_maximal_clique",
     "jacobian_matrix",
+    "kaplan_yorke_dimension",
+    "largest_lyapunov_exponent",
     "line_of_fixed_points",
+    "lyapunov_spectrum",
     "mean_field_critical_load",
     "mean_field_overlap",
     "pattern_displacement",
@@ -139,6 +156,7 @@ __all__ = [
     "stable_state_energies",
     "state_space",
     "states_from_trajectory",
+    "switch_branch",
     "tracking_error",
     "transition_graph",
     "unwrap_heading",

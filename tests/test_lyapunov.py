@@ -1,0 +1,208 @@
+"""Lyapunov spectra (attractors.analysis.lyapunov_spectrum) against published values and closed forms."""
+
+import numpy as np
+import pytest
+
+import attractors
+from attractors import ParameterError
+from attractors.analysis import (
+    kaplan_yorke_dimension,
+    largest_lyapunov_exponent,
+    lyapunov_spectrum,
+)
+from attractors.models import RateNetwork
+
+
+class Lorenz(attractors.ContinuousSystem):
+    """The Lorenz (1963) system as a user writes it: no Jacobian, so finite differences."""
+
+    n_units = 3
+
+    def vector_field(self, t, x, inputs=None):
+        a, b, c = x[..., 0], x[..., 1], x[..., 2]
+        return np.stack([10.0 * (b - a), a * (28.0 - c) - b, a * b - 8.0 / 3.0 * c], axis=-1)
+
+
+class Henon(attractors.DiscreteSystem):
+    """The Henon (1976) map, a = 1.4, b = 0.3."""
+
+    n_units = 2
+
+    def update(self, x, rng=None, inputs=None):
+        return np.stack([1.0 - 1.4 * x[..., 0] ** 2 + x[..., 1], 0.3 * x[..., 0]], axis=-1)
+
+    def initial_state(self, rng, n_trials=None):
+        return 0.1 * rng.standard_normal(self._batch_shape(n_trials))
+
+
+class Linear(attractors.ContinuousSystem):
+    """dx/dt = A x with a non-normal A = S D S^-1 (eigenvalues -0.5, -1 +- 2i, -3)."""
+
+    n_units = 4
+
+    def __init__(self):
+        blocks = np.zeros((4, 4))
+        blocks[0, 0], blocks[3, 3] = -0.5, -3.0
+        blocks[1:3, 1:3] = [[-1.0, 2.0], [-2.0, -1.0]]
+        self.basis = np.eye(4) + np.triu(np.ones((4, 4)), 1)  # condition number ~ 10
+        self.matrix = self.basis @ blocks @ np.linalg.inv(self.basis)
+
+    def vector_field(self, t, x, inputs=None):
+        return x @ self.matrix.T
+
+
+@pytest.fixture(scope="module")
+def lorenz():
+    # 200 trials x 60 time units (12,000 in all), vectorised.  The finite-time
+    # exponent of one 60-unit trial scatters with s.d. ~0.036 (measured: 0.0026 *
+    # sqrt(200) for the mean), so the mean's s.d. is ~0.0026 and 1% of 0.9056 is 3.5
+    # s.d.; the transient (5 units, tangent vectors included) removes the O(1)/T
+    # bias of the initial tangent directions.
+    x0 = np.random.default_rng(1).normal(size=(200, 3)) * 5.0 + [0.0, 0.0, 25.0]
+    return lyapunov_spectrum(Lorenz(), x0, t_span=60.0, dt=0.02, transient=5.0, seed=0)
+
+
+def test_lorenz_spectrum_matches_accepted_values(lorenz):
+    # Accepted values (Sprott 2003, Table A.1 and ChaosTools): 0.9056, 0, -14.5723.
+    mean = lorenz.exponent.mean("trial").values
+    assert mean[0] == pytest.approx(0.9056, rel=0.01)
+    assert abs(mean[1]) < 0.01
+    assert mean[2] == pytest.approx(-14.5723, rel=0.02)
+    assert lorenz.exponent.dims == ("trial", "exponent_index")
+    assert lorenz.exponent.attrs["units"] == "1/time unit"
+    # Kaplan-Yorke: 2 + 0.9056 / 14.5723 = 2.062 for the accepted spectrum.
+    assert float(kaplan_yorke_dimension(mean)) == pytest.approx(2.062, abs=0.005)
+
+
+def test_lorenz_exponents_sum_to_the_trace(lorenz):
+    # The sum of log|R_ii| is log|det| of the tangent map of the numerical flow.
+    # The Lorenz trace is constant, -(sigma + 1 + beta), and RK4's step differs
+    # from exp(h J) by its truncation, log R(h mu) - h mu ~ -(h mu)^5 / 120 for each
+    # Jacobian eigenvalue mu; with |mu| <= 25 on the attractor that is at most
+    # 3 * h^4 * 25^5 / 120 = 0.039 per time unit at h = 0.02 (measured: 0.0019).
+    # Round-off is far below; a bookkeeping error (a missing or doubled QR step)
+    # would be of the order of the trace itself, 13.67.
+    bound = 3 * 0.02**4 * 25.0**5 / 120
+    total = lorenz.exponent.sum("exponent_index").values
+    assert np.all(np.abs(total + (10.0 + 1.0 + 8.0 / 3.0)) < bound)
+
+
+def test_henon_largest_exponent_and_sum():
+    henon = Henon()
+    x0 = henon.initial_state(np.random.default_rng(2), 100)
+    result = lyapunov_spectrum(henon, x0, n_steps=2000, transient=100, seed=0)
+    # 100 trials x 2000 steps: the mean's scatter (s.d. over trials / 10) is
+    # measured below 0.001, a quarter of the 1% band around 0.41922 (Sprott 2003).
+    assert result.exponent.std("trial").values[0] / 10 < 0.001
+    assert float(result.exponent.mean("trial")[0]) == pytest.approx(0.41922, rel=0.01)
+    # det J = -b everywhere and central differences are exact for a quadratic map,
+    # so the sum is ln b up to round-off: each JVP carries ~eps |f| / s = 1e-16 *
+    # 2 / 6e-6 ~ 3e-11 relative error, averaged over 2000 steps.
+    total = result.exponent.sum("exponent_index").values
+    assert np.max(np.abs(total - np.log(0.3))) < 1e-9
+
+
+def test_linear_system_exponents_are_real_parts_of_eigenvalues():
+    system = Linear()
+    result = lyapunov_spectrum(system, [1.0, 0.5, -0.3, 0.2], t_span=100.0, dt=0.02, seed=3)
+    # For x' = A x the tangent map is exp(A T) itself: the estimate differs from
+    # the real parts by log(norm ratios) / T <= log(cond S) / T, below log(20) / 100
+    # = 0.03 at T = 100 (RK4's own error, h^4 |mu|^5 / 120 ~ 3e-7, is far smaller).
+    expected = [-0.5, -1.0, -1.0, -3.0]
+    assert np.linalg.cond(system.basis) < 20
+    np.testing.assert_allclose(result.exponent.values, expected, atol=np.log(20) / 100)
+    # All negative: a point attractor has dimension 0.
+    assert float(result.kaplan_yorke_dimension) == 0.0
+
+
+def _largest_at_gains(n_units, seed):
+    x0 = np.random.default_rng(seed).standard_normal(n_units)
+    return [float(largest_lyapunov_exponent(RateNetwork.random(n_units, gain=gain, seed=seed), x0,
+                                            t_span=30.0, dt=0.1, transient=10.0,
+                                            seed=seed).exponent)
+            for gain in (0.5, 2.0)]
+
+
+def test_random_rate_network_chaos_above_unit_gain():
+    # Sompolinsky, Crisanti & Sommers (1988): the origin is stable for g < 1,
+    # where the largest exponent is -(1 - g rho) with rho -> 1 the spectral radius
+    # of W / g (about -0.5 here); chaos above g = 1, with lambda_1 ~ 0.2 at g = 2
+    # (Engelken, Wolf & Abbott 2023).  Margins: 0.2 below and 0.15 above zero,
+    # several times the finite-time scatter of a 30-unit run.
+    quiet, chaotic = _largest_at_gains(200, seed=0)
+    assert quiet < -0.3
+    assert chaotic > 0.05
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_random_rate_network_chaos_n500(seed):
+    quiet, chaotic = _largest_at_gains(500, seed)
+    assert quiet < -0.3
+    assert chaotic > 0.05
+
+
+def test_analytic_jacobian_and_finite_differences_agree():
+    net = RateNetwork.random(30, gain=2.0, seed=4)
+    x0 = np.random.default_rng(4).standard_normal((3, 30))
+    kw = dict(n_exponents=5, t_span=20.0, dt=0.05, transient=10.0, seed=4)
+    analytic = lyapunov_spectrum(net, x0, tangent="jacobian", **kw)
+    numeric = lyapunov_spectrum(net, x0, tangent="finite_difference", **kw)
+    assert analytic.attrs["tangent"] == "jacobian"
+    # Central differences err by ~s^2 |phi'''| ~ 1e-10 per step: the spectra agree
+    # far below the exponents' own finite-time scatter.
+    np.testing.assert_allclose(analytic.exponent, numeric.exponent, atol=1e-6)
+    assert analytic.exponent.dims == ("trial", "exponent_index")
+    assert np.all(np.diff(analytic.exponent.values, axis=-1) <= 0)  # largest first
+
+
+def test_running_estimate_settles_and_same_seed_same_result():
+    system = Linear()
+    kw = dict(t_span=40.0, dt=0.05, seed=7, settle_tolerance=0.05, n_record=50)
+    first = lyapunov_spectrum(system, [1.0, 0.0, 0.0, 0.0], **kw)
+    again = lyapunov_spectrum(system, [1.0, 0.0, 0.0, 0.0], **kw)
+    np.testing.assert_array_equal(first.exponent, again.exponent)
+    assert first.running_exponent.sizes["time"] == 50
+    assert float(first.running_exponent.time[-1]) == pytest.approx(40.0)
+    np.testing.assert_allclose(first.running_exponent.isel(time=-1), first.exponent)
+    assert bool(first.settled)
+    unsettled = lyapunov_spectrum(system, [1.0, 0.0, 0.0, 0.0], **{**kw, "settle_tolerance": 1e-9})
+    assert not bool(unsettled.settled)
+
+
+def test_divergent_trial_gives_nan_not_a_crash():
+    class Explosive(attractors.ContinuousSystem):
+        n_units = 1
+
+        def vector_field(self, t, x, inputs=None):
+            return x**2
+
+    result = largest_lyapunov_exponent(Explosive(), [[-1.0], [2.0]], t_span=5.0, dt=0.01, seed=0)
+    assert np.isfinite(result.exponent[0]) and np.isnan(result.exponent[1])
+    assert not bool(result.settled[1])
+
+
+def test_kaplan_yorke_dimension_cases():
+    assert float(kaplan_yorke_dimension([-0.1, -1.0])) == 0.0
+    assert float(kaplan_yorke_dimension([0.5, 0.1])) == 2.0
+    # Henon: 1 + 0.41922 / 1.62319 = 1.258 (Sprott 2003).
+    assert float(kaplan_yorke_dimension([0.41922, -1.62319])) == pytest.approx(1.2583, abs=1e-4)
+    np.testing.assert_allclose(kaplan_yorke_dimension([[0.9, 0.0, -14.6], [-1.0, -2.0, -3.0]]),
+                               [2.0 + 0.9 / 14.6, 0.0])
+
+
+@pytest.mark.parametrize("kwargs, words", [
+    ({"x0": [1.0, 2.0]}, "x0 must have shape (3,)"),
+    ({"n_exponents": 4}, "n_exponents must be <= n_units = 3"),
+    ({"t_span": None}, "exactly one of t_span and n_steps"),
+    ({"n_steps": 100}, "exactly one of t_span and n_steps"),
+    ({"dt": -0.1}, "dt must be"),
+    ({"solver": "RK45"}, "fixed-step"),
+    ({"tangent": "exact"}, "tangent must be one of"),
+    ({"renormalize_every": 0}, "renormalize_every must be"),
+    ({"t_span": 0.05}, "fewer than renormalize_every"),
+])
+def test_bad_input_is_refused_before_work(kwargs, words):
+    options = {"x0": [1.0, 1.0, 1.0], "t_span": 1.0, "dt": 0.01, **kwargs}
+    with pytest.raises(ParameterError, match=words.replace("(", r"\(").replace(")", r"\)")):
+        lyapunov_spectrum(Lorenz(), options.pop("x0"), **options)
