@@ -1,0 +1,264 @@
+r"""Stability along a branch, and detection and location of folds, Hopf and branch points.
+
+The stepping loop of :func:`attractors.analysis.continuation` (:func:`follow`)
+calls :func:`_analyse` at every accepted point: the eigenvalues of
+:math:`\partial F/\partial x` (less the symmetry's zero mode), the count of
+unstable modes and the parameter component of the tangent.  Between two points
+a codimension-one bifurcation shows as the sign change of a test function
+(Kuznetsov 2004, sec. 10.2):
+
+=================  ==========================================================
+special point      test function :math:`\psi`
+=================  ==========================================================
+fold               :math:`t_p`, the parameter component of the unit tangent
+hopf               real part of the complex pair nearest the imaginary axis
+branch_point       the real eigenvalue nearest zero, with no fold between
+=================  ==========================================================
+
+and is located by the Illinois (modified regula falsi) iteration on the
+arclength, each trial point corrected back onto the branch, to a bracket of
+``locate_tol``.  The result is assembled into a Dataset by :func:`_dataset`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import xarray as xr
+
+__all__: list[str] = []
+
+#: Relative size of an imaginary part below which an eigenvalue counts as real.
+_REAL_TOL = 1e-8
+
+
+def _eigenvalues(branch, z):
+    """Eigenvalues of dF/dx at z, the symmetry's zero mode removed, by decreasing real part."""
+    values = np.linalg.eigvals(branch.state_jacobian(branch.x(z), branch.p(z)))
+    if branch.phase is not None:
+        values = np.delete(values, int(np.argmin(np.abs(values))))
+    return values[np.lexsort((-values.imag, -values.real))]
+
+
+def _analyse(branch, z, tangent, stability):
+    info = {"z": z, "t": tangent, "tq": float(tangent[branch.n])}
+    if stability:
+        values = _eigenvalues(branch, z)
+        scale = max(1.0, float(np.max(np.abs(values)))) if values.size else 1.0
+        real = np.abs(values.imag) <= _REAL_TOL * np.maximum(1.0, np.abs(values))
+        unstable = values.real > 1e-9 * scale
+        info.update(values=values, n_unstable=int(unstable.sum()),
+                    n_real=int((unstable & real).sum()), n_complex=int((unstable & ~real).sum()))
+    return info
+
+
+def _psi_hopf(info):
+    values = info["values"]
+    complex_ = values[np.abs(values.imag) > _REAL_TOL * np.maximum(1.0, np.abs(values))]
+    if complex_.size == 0:
+        return math.nan
+    return float(complex_.real[np.argmin(np.abs(complex_.real))])
+
+
+def _psi_branch(info):
+    values = info["values"]
+    real = values[np.abs(values.imag) <= _REAL_TOL * np.maximum(1.0, np.abs(values))].real
+    return float(real[np.argmin(np.abs(real))]) if real.size else math.nan
+
+
+_TESTS = {"fold": lambda info: info["tq"], "hopf": _psi_hopf, "branch_point": _psi_branch}
+
+
+def _trial(branch, left, s, steps, stability):
+    """The branch point at arclength s from ``left`` (None when Newton fails)."""
+    tol, max_iter = steps[4], steps[5]
+    z, ok, _ = branch.correct(left["z"] + s * left["t"], left["t"], left["z"], s,
+                              tol=tol, max_iter=max_iter)
+    if not ok:
+        return None
+    return _analyse(branch, z, branch.tangent(branch.jacobian(z), left["t"]), stability)
+
+
+def _locate(branch, kind, left, right, width, steps, locate_tol, stability):
+    """Illinois iteration on the arclength for the zero of the test function of ``kind``."""
+    test = _TESTS[kind]
+    s_lo, s_hi, f_lo, f_hi = 0.0, width, test(left), test(right)
+    best, side = right, 0
+    for _ in range(80):
+        if s_hi - s_lo <= locate_tol:
+            break
+        s = (s_lo * f_hi - s_hi * f_lo) / (f_hi - f_lo)
+        if not s_lo < s < s_hi:
+            s = 0.5 * (s_lo + s_hi)
+        info = _trial(branch, left, s, steps, stability)
+        if info is None:
+            break
+        best, value = info, test(info)
+        if value == 0.0 or not math.isfinite(value):
+            break
+        if math.copysign(1.0, value) == math.copysign(1.0, f_lo):
+            s_lo, f_lo = s, value
+            f_hi = f_hi / 2 if side == -1 else f_hi
+            side = -1
+        else:
+            s_hi, f_hi = s, value
+            f_lo = f_lo / 2 if side == 1 else f_lo
+            side = 1
+    return best
+
+
+def _crossed(test, left, right):
+    a, b = test(left), test(right)
+    return math.isfinite(a) and math.isfinite(b) and a * b < 0
+
+
+def _detect(branch, left, right, width, steps, locate_tol, stability):
+    """Special points between two accepted points: a list of (kind, located info)."""
+    found = []
+    fold = left["tq"] * right["tq"] < 0
+    if fold:
+        found.append("fold")
+    if stability:
+        if left["n_complex"] != right["n_complex"] and _crossed(_psi_hopf, left, right):
+            found.append("hopf")
+        if left["n_real"] != right["n_real"] and not fold and _crossed(_psi_branch, left, right):
+            found.append("branch_point")
+    return [(kind, _locate(branch, kind, left, right, width, steps, locate_tol, stability))
+            for kind in found]
+
+
+def _to_bound(branch, left, right, steps, stability):
+    """The point where the branch crosses q = 0 or q = 1 between ``left`` and ``right``."""
+    n = branch.n
+    bound = 1.0 if right["z"][n] > 1.0 else 0.0
+    weight = (bound - left["z"][n]) / (right["z"][n] - left["z"][n])
+    guess = left["z"] + weight * (right["z"] - left["z"])
+    natural = np.zeros(branch.size)
+    natural[n] = 1.0
+    z, ok, _ = branch.correct(guess, natural, np.zeros(branch.size), bound,
+                              tol=steps[4], max_iter=2 * steps[5])
+    if not ok:
+        return None
+    return _analyse(branch, z, branch.tangent(branch.jacobian(z), left["t"]), stability)
+
+
+def follow(branch, z, steps, *, locate_tol, stability, phase_note, direction=None):
+    """The predictor-corrector loop from the equilibrium ``z``; the branch as a Dataset."""
+    ds, ds_min, ds_max, max_steps, tol, max_iter = steps
+    branch.accept(z)
+    if direction is None:
+        direction = np.zeros(branch.size)
+        direction[branch.n] = 1.0
+    current = _analyse(branch, z, branch.tangent(branch.jacobian(z), direction), stability)
+    points, specials = [current], [("endpoint", 0, current)]
+    status = f"stopped after max_steps = {max_steps} steps"
+    for _ in range(max_steps):
+        z_new, ok, iterations = branch.correct(current["z"] + ds * current["t"], current["t"],
+                                               current["z"], ds, tol=tol, max_iter=max_iter)
+        # Newton failed, landed far from the prediction, or the tangent turned by > 37 degrees
+        ok = ok and np.linalg.norm(z_new - current["z"] - ds * current["t"]) <= 0.3 * ds
+        tangent = branch.tangent(branch.jacobian(z_new), current["t"]) if ok else None
+        if not ok or tangent @ current["t"] < 0.8:
+            ds /= 2
+            if ds < ds_min:
+                status = f"step fell below ds_min = {ds_min:g} (no convergence)"
+                break
+            continue
+        new = _analyse(branch, z_new, tangent, stability)
+        width = ds
+        leaving = not 0.0 <= z_new[branch.n] <= 1.0
+        if leaving:
+            new = _to_bound(branch, current, new, steps, stability)
+            if new is None:
+                status = "could not land on the end of the parameter interval"
+                break
+            width = float(current["t"] @ (new["z"] - current["z"]))
+        for kind, info in _detect(branch, current, new, width, steps, locate_tol, stability):
+            specials.append((kind, len(points) - 1, info))
+        points.append(new)
+        branch.accept(new["z"])
+        current = new
+        if leaving:
+            specials.append(("endpoint", len(points) - 1, new))
+            status = "reached the end of the parameter interval"
+            break
+        if iterations <= 3:
+            ds = min(1.5 * ds, ds_max)
+    if specials[-1][0] != "endpoint" or specials[-1][1] != len(points) - 1:
+        specials.append(("endpoint", len(points) - 1, points[-1]))
+    return _dataset(branch, points, specials, status=status, phase_note=phase_note,
+                    stability=stability, locate_tol=locate_tol, tol=tol)
+
+
+def _observables(system, states):
+    try:
+        observed = system.observables(states)
+    except Exception:  # observables are an optional extra: a model that cannot give them is skipped
+        return {}
+    out = {}
+    for name, (dims, values) in dict(observed).items():
+        values = np.asarray(values)
+        if values.shape[:1] == states.shape[:1] and values.ndim == 1 + len(dims):
+            out[name] = (("point", *dims), values, dict(system.observable_attrs.get(name, {})))
+    return out
+
+
+def _dataset(branch, points, specials, *, status, phase_note, stability, locate_tol, tol):
+    """The branch as an xarray Dataset over ``point`` and ``special``."""
+    system, parameter = branch.system, branch.parameter
+    zs = np.array([info["z"] for info in points])
+    states = zs[:, : branch.n] * branch.scale
+    values = np.array([branch.p(z) for z in zs])
+    scaled = np.concatenate([zs[:, : branch.n], zs[:, branch.n: branch.n + 1]], axis=1)
+    arclength = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(scaled, axis=0), axis=1))])
+    data = {
+        "parameter": ("point", values, {"long_name": parameter}),
+        "state": (("point", "unit"), states, {"long_name": "equilibrium state"}),
+        "norm": ("point", np.linalg.norm(states, axis=1), {"long_name": "norm of the state, |x|"}),
+        "arclength": ("point", arclength,
+                      {"long_name": "arclength in (x / sqrt(n_units), scaled parameter)"}),
+    }
+    if stability:
+        eigen = np.array([info["values"] for info in points]).reshape(len(points), -1)
+        n_unstable = np.array([info["n_unstable"] for info in points])
+        data.update({
+            "eigenvalue_real": (("point", "mode"), eigen.real, {"long_name": "Re(eigenvalue)"}),
+            "eigenvalue_imag": (("point", "mode"), eigen.imag, {"long_name": "Im(eigenvalue)"}),
+            "n_unstable": ("point", n_unstable,
+                           {"long_name": "unstable modes (symmetry zero mode excluded)"}),
+            "stable": ("point", (n_unstable == 0).astype(np.int8),
+                       {"long_name": "stable (1) or unstable (0)"}),
+        })
+    data.update(_observables(system, states))
+    kinds = [kind for kind, _, _ in specials]
+    frequency = [abs(_psi_freq(info)) if kind == "hopf" else math.nan for kind, _, info in specials]
+    data.update({
+        "special_type": ("special", np.array(kinds, dtype=str)),
+        "special_parameter": ("special", np.array([branch.p(info["z"]) for _, _, info in specials]),
+                              {"long_name": f"{parameter} at the special point"}),
+        "special_state": (("special", "unit"),
+                          np.array([branch.x(info["z"]) for _, _, info in specials])),
+        "special_point": ("special", np.array([index for _, index, _ in specials]),
+                          {"long_name": "index of the point before the special point"}),
+        "special_frequency": ("special", np.array(frequency),
+                              {"long_name": "angular frequency at a Hopf point"}),
+    })
+    attrs = {
+        "model": system.name, "parameter": parameter,
+        "params": json.dumps({k: v for k, v in system.params.items()
+                              if isinstance(v, (int, float, str, bool))}),
+        "status": status, "phase_condition": phase_note, "tol": tol,
+        "locate_tol": locate_tol,
+        "method": "pseudo-arclength continuation (Keller 1977), Newton corrector",
+    }
+    return xr.Dataset(data, coords={"point": np.arange(len(points)), "special": np.arange(len(specials))},
+                      attrs=attrs)
+
+
+def _psi_freq(info):
+    """|Im| of the complex eigenvalue nearest the imaginary axis at a located Hopf point."""
+    values = info["values"]
+    complex_ = values[np.abs(values.imag) > _REAL_TOL * np.maximum(1.0, np.abs(values))]
+    return float(complex_.imag[np.argmin(np.abs(complex_.real))]) if complex_.size else math.nan

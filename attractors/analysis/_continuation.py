@@ -1,0 +1,366 @@
+r"""Pseudo-arclength continuation of equilibria in one model parameter (:func:`continuation`).
+
+The branch of equilibria :math:`F(x, p) = 0` of a
+:class:`~attractors.ContinuousSystem` is followed as a curve in
+:math:`(x, p)` space by Keller's predictor-corrector: an Euler step along the
+unit tangent, then Newton's method on :math:`F = 0` together with the
+pseudo-arclength condition, so folds (where :math:`p` turns back) are passed
+like any other point.  Models are rebuilt at each parameter value with
+:func:`dataclasses.replace`.  Equivariant models (rings, CANNs), whose
+equilibria come in continuous families, get a phase condition appended.
+
+The eigenvalues along the branch, the test functions and the location of
+folds, Hopf and branch points are in :mod:`attractors.analysis._bifurcation`;
+branch switching is in :mod:`attractors.analysis._branch_switch`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import numbers
+
+import numpy as np
+
+from .._system import ContinuousSystem
+from .._validate import ParameterError, check_finite_array, check_integer, check_positive, describe
+from ._bifurcation import follow
+from ._stability import jacobian_matrix
+
+__all__ = ["ContinuationError", "continuation"]
+
+
+class ContinuationError(ParameterError):
+    """Newton's method found no equilibrium where one was needed; the message gives the residual."""
+
+
+def _check_parameter(system, parameter, start, stop):
+    if not isinstance(system, ContinuousSystem):
+        raise ParameterError(
+            f"system must be a ContinuousSystem (continuation follows equilibria of flows), "
+            f"got {describe(system)}")
+    if not dataclasses.is_dataclass(system):
+        raise ParameterError(
+            f"system must be a dataclass model (it is rebuilt with dataclasses.replace), "
+            f"got {type(system).__name__}")
+    names = [field.name for field in dataclasses.fields(system) if field.init]
+    if not isinstance(parameter, str) or parameter not in names:
+        raise ParameterError(
+            f"parameter must name a field of {type(system).__name__} ({', '.join(names)}), "
+            f"got {describe(parameter)}")
+    value = getattr(system, parameter)
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ParameterError(
+            f"parameter {parameter!r} of {type(system).__name__} is not a real number "
+            f"(it is {describe(value)}), so it cannot be continued")
+    for name, bound in (("start", start), ("stop", stop)):
+        if isinstance(bound, bool) or not isinstance(bound, numbers.Real) or not math.isfinite(bound):
+            raise ParameterError(f"{name} must be a finite real number, got {describe(bound)}")
+    if start == stop:
+        raise ParameterError(f"stop must differ from start, got start = stop = {describe(start)}")
+    return float(start), float(stop)
+
+
+class _Branch:
+    """The continuation problem in scaled coordinates.
+
+    Unknowns :math:`z = (x / (\\sqrt{n} s_x), q[, c])` (:math:`s_x` the RMS of the
+    starting state, or 1 at the origin), with the parameter
+    :math:`p = p_0 + q (p_1 - p_0)` (so that q runs from 0 at ``start`` to 1 at
+    ``stop``) and, with a phase condition along :math:`v`, an unfolding
+    unknown :math:`c`: the equations are
+    :math:`F(x, p) + c v = 0,\\ \\langle x - x_{ref}, v\\rangle = 0` (at a
+    solution :math:`c = 0`).
+    """
+
+    def __init__(self, system, parameter, start, stop, *, jacobian, phase, state_scale=1.0):
+        self.system, self.parameter = system, parameter
+        self.start, self.span = start, stop - start
+        self.n = system.n_units
+        self.scale = math.sqrt(self.n) * state_scale
+        self.jacobian_method = jacobian
+        self.phase = None if phase is None else phase / np.linalg.norm(phase)
+        self.x_ref = None
+        self.size = self.n + 1 + (self.phase is not None)
+        self._models = {}
+
+    def p(self, z):
+        return self.start + z[self.n] * self.span
+
+    def x(self, z):
+        return z[: self.n] * self.scale
+
+    def model(self, p):
+        model = self._models.get(p)
+        if model is None:
+            if len(self._models) > 8:
+                self._models.clear()
+            model = dataclasses.replace(self.system, **{self.parameter: p})
+            self._models[p] = model
+        return model
+
+    def field(self, x, p):
+        return np.asarray(self.model(p).vector_field(0.0, x), dtype=np.float64)
+
+    def state_jacobian(self, x, p):
+        return jacobian_matrix(self.model(p), x, method=self.jacobian_method)
+
+    def residual(self, z):
+        x, p = self.x(z), self.p(z)
+        value = self.field(x, p)
+        if self.phase is None:
+            return value
+        return np.concatenate([value + z[-1] * self.phase, [(x - self.x_ref) @ self.phase]])
+
+    def jacobian(self, z, dfdp=None):
+        """dG/dz, shape (size - 1, size); the parameter column by central differences.
+
+        ``dfdp`` reuses a parameter column computed nearby (the Newton corrector
+        keeps its first one: each column costs two rebuilds of the model).
+        """
+        x, p = self.x(z), self.p(z)
+        if dfdp is None:
+            h = np.finfo(float).eps ** (1 / 3) * max(1.0, abs(p))
+            dfdp = (self.field(x, p + h) - self.field(x, p - h)) / (2 * h)
+        rows = np.empty((self.size - 1, self.size))
+        rows[: self.n, : self.n] = self.state_jacobian(x, p) * self.scale
+        rows[: self.n, self.n] = dfdp * self.span
+        if self.phase is not None:
+            rows[: self.n, -1] = self.phase
+            rows[self.n, : self.n] = self.phase * self.scale
+            rows[self.n, self.n:] = 0.0
+        return rows
+
+    def tangent(self, jac, previous):
+        """Unit null vector of ``jac`` oriented along ``previous``."""
+        bordered = np.vstack([jac, previous])
+        rhs = np.zeros(self.size)
+        rhs[-1] = 1.0
+        try:
+            tangent = np.linalg.solve(bordered, rhs)
+        except np.linalg.LinAlgError:  # exactly at a branch point: previous, projected on the null plane
+            tangent = np.linalg.lstsq(bordered, rhs, rcond=None)[0]
+        tangent /= np.linalg.norm(tangent)
+        return tangent if tangent @ previous >= 0 else -tangent
+
+    def correct(self, guess, direction, anchor, target, *, tol, max_iter):
+        """Newton on G(z) = 0 and <direction, z - anchor> = target; (z, converged, iterations)."""
+        z, dfdp = guess.copy(), None
+        for iteration in range(1, max_iter + 1):
+            residual = np.append(self.residual(z), direction @ (z - anchor) - target)
+            if np.max(np.abs(residual)) <= 1e-3 * tol:  # already there (a trivial branch)
+                return z, True, iteration
+            jac = self.jacobian(z, dfdp)
+            dfdp = jac[: self.n, self.n] / self.span
+            bordered = np.vstack([jac, direction])
+            try:
+                step = np.linalg.solve(bordered, -residual)
+            except np.linalg.LinAlgError:  # exactly at a branch point: the least-squares step
+                step = np.linalg.lstsq(bordered, -residual, rcond=None)[0]
+            z = z + step
+            if not np.all(np.isfinite(z)):
+                return z, False, iteration
+            if np.max(np.abs(step)) <= 1e-3 * tol * max(1.0, np.max(np.abs(z))) or (
+                    np.max(np.abs(self.residual(z))) <= tol and np.max(np.abs(step)) <= math.sqrt(tol)):
+                return z, True, iteration
+        return z, np.max(np.abs(self.residual(z))) <= tol, max_iter
+
+    def accept(self, z):
+        """Move the phase condition to the accepted point: x_ref = x, v = the zero mode there."""
+        if self.phase is None:
+            return
+        x = self.x(z)
+        jac = self.state_jacobian(x, self.p(z))
+        bordered = np.block([[jac, self.phase[:, None]], [self.phase[None, :], np.zeros((1, 1))]])
+        rhs = np.zeros(self.n + 1)
+        rhs[-1] = 1.0
+        try:
+            null = np.linalg.solve(bordered, rhs)[: self.n]
+            if np.all(np.isfinite(null)) and np.linalg.norm(null) > 0:
+                self.phase = null / np.linalg.norm(null)
+        except np.linalg.LinAlgError:
+            pass
+        self.x_ref = x
+
+
+def _zero_mode(system, jacobian_method, x, p, parameter, phase_condition):
+    """The phase-condition direction at the start: None, the user's vector, or the zero mode found."""
+    if phase_condition is None or (isinstance(phase_condition, str) and phase_condition == "none"):
+        return None, "none"
+    model = dataclasses.replace(system, **{parameter: p})
+    if isinstance(phase_condition, str):
+        if phase_condition != "auto":
+            raise ParameterError(
+                f"phase_condition must be 'auto', 'none', None or a vector of {system.n_units} "
+                f"numbers, got {describe(phase_condition)}")
+        jac = jacobian_matrix(model, x, method=jacobian_method)
+        values, vectors = np.linalg.eig(jac)
+        index = int(np.argmin(np.abs(values)))
+        if abs(values[index]) > 1e-6 * max(1.0, float(np.max(np.abs(values)))):
+            return None, "auto: no zero mode at the start"
+        vector = np.real(vectors[:, index])
+        return vector, f"auto: zero mode at the start (|lambda| = {abs(values[index]):.2e})"
+    vector = check_finite_array("phase_condition", phase_condition, dtype=np.float64)
+    if vector.shape != (system.n_units,) or not np.any(vector):
+        raise ParameterError(
+            f"phase_condition must be a non-zero vector of shape ({system.n_units},), "
+            f"got {describe(phase_condition)}")
+    return vector, "given"
+
+
+def _check_steps(ds, ds_min, ds_max, max_steps, tol, max_iter):
+    ds = check_positive("ds", ds)
+    ds_min = check_positive("ds_min", ds_min)
+    ds_max = check_positive("ds_max", ds_max)
+    if not ds_min <= ds <= ds_max:
+        raise ParameterError(f"need ds_min <= ds <= ds_max, got {ds_min}, {ds}, {ds_max}")
+    return (ds, ds_min, ds_max, check_integer("max_steps", max_steps, minimum=1),
+            check_positive("tol", tol), check_integer("max_iter", max_iter, minimum=1))
+
+
+def _first_point(branch, x0, p0, tol, max_iter):
+    """Newton at fixed p = start from x0; a ContinuationError with the residual when it fails."""
+    z0 = np.concatenate([x0 / branch.scale, [0.0], [0.0] if branch.phase is not None else []])
+    branch.x_ref = x0
+    fixed = np.zeros(branch.size)
+    fixed[branch.n] = 1.0
+    z, converged, iterations = branch.correct(z0, fixed, z0, 0.0, tol=tol, max_iter=max_iter)
+    residual = float(np.max(np.abs(branch.residual(z)))) if np.all(np.isfinite(z)) else math.inf
+    if not converged or residual > tol:
+        start_residual = float(np.max(np.abs(branch.residual(z0))))
+        raise ContinuationError(
+            f"x0 is not near an equilibrium of {branch.system.name} at {branch.parameter} = "
+            f"{describe(p0)}: Newton's method stopped after {iterations} iterations at residual "
+            f"max|F| = {residual:.3g} (tol = {tol:g}; max|F(x0)| = {start_residual:.3g}); "
+            f"start from a state closer to an equilibrium (e.g. a settled simulation)")
+    jac = branch.jacobian(z)
+    square = np.delete(jac, branch.n, axis=1)
+    singular = np.linalg.svd(square, compute_uv=False)
+    # Rates are measured against 1 / (unit of time): the smallest singular value
+    # is compared with max(1, largest), so a 1 x 1 zero Jacobian counts too.
+    if singular[-1] <= 1e-8 * max(1.0, singular[0]):
+        raise ContinuationError(
+            f"the Jacobian of {branch.system.name} is singular at the start ({branch.parameter} = "
+            f"{describe(p0)}, smallest singular value {singular[-1]:.2e}): the start is a "
+            f"bifurcation point or has a zero mode; start away from it, or pass "
+            f"phase_condition='auto' (or the symmetry direction) for an equivariant model")
+    return z
+
+
+def continuation(system, parameter, start, stop, *, x0=None, ds=0.01, ds_min=1e-7, ds_max=0.02,
+                 max_steps=500, tol=1e-10, max_iter=8, phase_condition="auto", jacobian="auto",
+                 locate_tol=1e-10, stability=True):
+    r"""Follow a branch of equilibria of ``system`` as ``parameter`` goes from ``start`` towards ``stop``.
+
+    Pseudo-arclength continuation (Keller 1977): with the unknowns
+    :math:`z = (x, p)` and :math:`G(z) = F(x, p)` the vector field, each step
+    predicts :math:`z_{i+1}^{(0)} = z_i + \Delta s\, t_i` along the unit tangent
+    (:math:`G_z t_i = 0`) and corrects by Newton's method on
+
+    .. math::
+
+        G(z) = 0, \qquad \langle t_i, z - z_i \rangle = \Delta s ,
+
+    which stays regular at folds, where :math:`p` turns back.  The step
+    :math:`\Delta s` grows (x 1.5) after fast convergence and halves after a
+    failure, or when the corrector lands farther than :math:`0.3\,\Delta s` from the
+    prediction (so it cannot jump to another branch).  Lengths are measured in
+    :math:`(x / (\sqrt{N} s_x), q)`, :math:`s_x` the RMS of ``x0`` (1 for the origin), with
+    :math:`q = (p - \text{start}) / (\text{stop} - \text{start})`, so ``ds``
+    is a fraction of the parameter range.  The branch ends where :math:`p`
+    leaves the interval between ``start`` and ``stop`` (the last point located
+    exactly on the bound), after ``max_steps``, or when the step falls below
+    ``ds_min``.  A model with a continuous symmetry (a ring's rotations) has a
+    zero mode :math:`v` that makes :math:`G_z` singular; then the equations
+    become :math:`F(x, p) + c\,v = 0,\ \langle x - x_i, v\rangle = 0` with one
+    more unknown :math:`c` (zero at solutions; Kuznetsov 2004, sec. 10.2),
+    and :math:`v` is updated to the zero mode at each accepted point.
+
+    Along the branch the eigenvalues of :math:`\partial F / \partial x` give
+    the stability (the symmetry's zero mode excluded), and folds, Hopf points
+    and branch points are detected and located (see
+    :func:`attractors.analysis.switch_branch` to follow a bifurcating branch).
+
+    Parameters
+    ----------
+    system : ContinuousSystem
+        A dataclass model; ``parameter`` names one of its real-valued fields.
+    parameter : str
+    start, stop : float
+        The branch starts at ``parameter = start`` and is followed towards ``stop``.
+    x0 : array_like, shape (n_units,), optional
+        A state near an equilibrium at ``start`` (default: the origin).
+    ds, ds_min, ds_max : float
+        Initial, smallest and largest step, in the scaled arclength.
+    max_steps : int
+    tol : float
+        Newton's tolerance on :math:`\max_i |F_i|`.
+    max_iter : int
+        Newton iterations per step.
+    phase_condition : {"auto", "none"} or array_like, shape (n_units,)
+        ``"auto"`` appends a phase condition when the Jacobian at the start has
+        an eigenvalue :math:`|\lambda| \le 10^{-6} \max(1, \max|\lambda|)`,
+        along its eigenvector; a vector gives the symmetry direction.
+    jacobian : {"auto", "analytic", "finite_differences"}
+        As in :func:`attractors.analysis.jacobian_matrix`; :math:`\partial F /
+        \partial p` is always a central difference.
+    locate_tol : float
+        Special points are located to this length of the scaled arclength
+        (the parameter to about ``locate_tol * |stop - start|``).
+    stability : bool
+        Compute eigenvalues and find Hopf and branch points (folds are always found).
+
+    Returns
+    -------
+    xarray.Dataset
+        Over ``point``: ``parameter``, ``state`` (point, unit), ``norm``,
+        ``arclength``, ``eigenvalue_real``/``eigenvalue_imag`` (point, mode;
+        decreasing real part), ``n_unstable``, ``stable`` and the model's
+        observables; over ``special``: ``special_type`` ("endpoint", "fold",
+        "hopf", "branch_point"), ``special_parameter``, ``special_state``,
+        ``special_frequency`` (Hopf) and ``special_point`` (the point before it).
+
+    Raises
+    ------
+    ParameterError
+        Bad arguments, before any work.
+    ContinuationError
+        ``x0`` is not near an equilibrium (the residual is given), or the
+        Jacobian is singular at the start.
+
+    References
+    ----------
+    Keller, H. B. (1977). Numerical solution of bifurcation and nonlinear
+    eigenvalue problems. In Applications of Bifurcation Theory, 359-384.
+    Kuznetsov, Y. A. (2004). Elements of Applied Bifurcation Theory, 3rd ed.,
+    chapter 10. Springer.
+
+    Examples
+    --------
+    The fold of a CANN bump at the closed-form critical inhibition:
+
+    >>> import attractors
+    >>> cann = attractors.CANN1D(n_units=64, k=2.0)
+    >>> branch = continuation(cann, "k", 2.0, 20.0, x0=cann.bump_profile(0.0))
+    >>> fold = branch.special_parameter[branch.special_type == "fold"]
+    >>> round(float(fold[0]) / cann.critical_inhibition, 6)
+    1.0
+    """
+    start, stop = _check_parameter(system, parameter, start, stop)
+    steps = _check_steps(ds, ds_min, ds_max, max_steps, tol, max_iter)
+    locate_tol = check_positive("locate_tol", locate_tol)
+    if jacobian not in ("auto", "analytic", "finite_differences"):
+        raise ParameterError(
+            f"jacobian must be 'auto', 'analytic' or 'finite_differences', got {describe(jacobian)}")
+    if x0 is None:
+        x0 = np.zeros(system.n_units)
+    x0 = check_finite_array("x0", x0, dtype=np.float64)
+    if x0.shape != (system.n_units,):
+        raise ParameterError(f"x0 must have shape ({system.n_units},), got shape {x0.shape}")
+    phase, phase_note = _zero_mode(system, jacobian, x0, start, parameter, phase_condition)
+    rms = float(np.sqrt(np.mean(x0 * x0)))
+    branch = _Branch(system, parameter, start, stop, jacobian=jacobian, phase=phase,
+                     state_scale=rms if rms > 0 else 1.0)
+    z = _first_point(branch, x0, start, steps[4], steps[5])
+    return follow(branch, z, steps, locate_tol=locate_tol, stability=bool(stability),
+                  phase_note=phase_note)

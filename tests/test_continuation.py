@@ -1,0 +1,182 @@
+"""Continuation and bifurcations: closed-form folds, pitchfork, Hopf, S-curves, bad input."""
+
+import dataclasses
+import math
+
+import numpy as np
+import pytest
+
+import attractors
+from attractors import ParameterError
+from attractors.analysis import ContinuationError, cann_bump_theory, continuation, switch_branch
+
+
+@dataclasses.dataclass(frozen=True)
+class TanhUnit(attractors.ContinuousSystem):
+    """x' = -x + w tanh(x): a pitchfork at w = 1, branches w = x / tanh(x)."""
+
+    w: float = 0.5
+    label: str = "unit"
+    n_units = 1
+
+    def vector_field(self, t, x, inputs=None):
+        return -x + self.w * np.tanh(x)
+
+
+@dataclasses.dataclass(frozen=True)
+class HopfNormalForm(attractors.ContinuousSystem):
+    """The Hopf normal form: eigenvalues mu +- i omega at the origin."""
+
+    mu: float = -1.0
+    omega: float = 2.0
+    n_units = 2
+
+    def vector_field(self, t, z, inputs=None):
+        x, y = z[..., 0], z[..., 1]
+        r2 = x * x + y * y
+        return np.stack([self.mu * x - self.omega * y - x * r2,
+                         self.omega * x + self.mu * y - y * r2], axis=-1)
+
+
+@dataclasses.dataclass(frozen=True)
+class SCurve(attractors.ContinuousSystem):
+    """x' = p + x - x^3: folds at p = +-2 / (3 sqrt 3), x = -+1 / sqrt 3."""
+
+    p: float = 0.0
+    n_units = 1
+
+    def vector_field(self, t, x, inputs=None):
+        return self.p + x - x**3
+
+
+P_FOLD = 2.0 / (3.0 * math.sqrt(3.0))
+
+
+@pytest.fixture(scope="module")
+def cann_branch():
+    cann = attractors.CANN1D(n_units=128, k=1.0)
+    k_c = cann.critical_inhibition
+    start = 0.1 * k_c
+    model = dataclasses.replace(cann, k=start)
+    return model, continuation(model, "k", start, 1.5 * k_c, x0=model.bump_profile(0.0))
+
+
+def test_cann_fold_at_closed_form_critical_inhibition(cann_branch):
+    model, branch = cann_branch
+    folds = branch.special_parameter[branch.special_type == "fold"].values
+    assert folds.size == 1
+    # The discrete ring reproduces the continuum k_c up to the Gaussian tails
+    # beyond +-pi (3e-9 relative at a = 0.5) and spectrally small grid
+    # errors; the fold is located to 1e-10 in arclength, where p is quadratic.
+    assert folds[0] / model.critical_inhibition == pytest.approx(1.0, rel=1e-6)
+    assert branch.attrs["status"] == "reached the end of the parameter interval"
+    assert branch.attrs["phase_condition"].startswith("auto: zero mode")
+    # Through the fold and back to the start on the unstable side.
+    assert branch.parameter.values[-1] == pytest.approx(model.k, rel=1e-12)
+
+
+def test_cann_bump_heights_follow_stable_and_unstable_closed_forms(cann_branch):
+    model, branch = cann_branch
+    heights = branch.state.max("unit").values
+    stable = branch.stable.values.astype(bool)
+    assert stable[0] and not stable[-1]
+    assert set(branch.n_unstable.values) == {0, 1}  # the saddle has one unstable mode
+    theory = [cann_bump_theory(k, a=model.a, J0=model.J0, rho=model.rho) for k in branch.parameter.values]
+    expected = np.where(stable, [t.u0 for t in theory], [t.u0_unstable for t in theory])
+    # bump_profile is exact to 5e-9 relative (tails and image overlap); the grid
+    # max equals the peak as the bump is centred on a unit.  Points within 1e-3
+    # of k_c are left out: there the two closed forms meet as sqrt(1 - k/k_c)
+    # and the label of the point is decided by the sign of one small eigenvalue.
+    far = np.abs(branch.parameter.values / model.critical_inhibition - 1) > 1e-3
+    assert far.sum() > 20
+    np.testing.assert_allclose(heights[far], expected[far], rtol=1e-6)
+
+
+def test_pitchfork_found_at_one_and_both_branches_followed():
+    trivial = continuation(TanhUnit(), "w", 0.5, 2.0)
+    kinds = list(trivial.special_type.values)
+    assert kinds == ["endpoint", "branch_point", "endpoint"]
+    # The test function (the eigenvalue w - 1) is linear along the trivial
+    # branch, so the located value is exact to Newton's and round-off error.
+    assert trivial.special_parameter.values[1] == pytest.approx(1.0, abs=1e-9)
+    assert trivial.n_unstable.values[0] == 0 and trivial.n_unstable.values[-1] == 1
+    upper, lower = switch_branch(TanhUnit(), trivial, 0.5, 2.0)
+    for half, sign in ((upper, 1.0), (lower, -1.0)):
+        x = half.state.values[:, 0]
+        assert np.all(np.sign(x) == sign)
+        # Every point solves w = x / tanh(x) to Newton's tolerance (1e-10 in F).
+        np.testing.assert_allclose(half.parameter.values, x / np.tanh(x), atol=1e-9)
+        assert half.parameter.values[-1] == pytest.approx(2.0, abs=1e-12)
+        assert half.stable.values.all()  # the supercritical pitchfork's new branches are stable
+
+
+def test_hopf_normal_form_at_zero_with_frequency_omega():
+    branch = continuation(HopfNormalForm(omega=2.0), "mu", -1.0, 1.0)
+    hopf = branch.special_type.values == "hopf"
+    assert hopf.sum() == 1
+    # Re(lambda) = mu along the branch: linear, so located to round-off.
+    assert branch.special_parameter.values[hopf][0] == pytest.approx(0.0, abs=1e-9)
+    assert branch.special_frequency.values[hopf][0] == pytest.approx(2.0, rel=1e-12)
+    assert set(branch.n_unstable.values) == {0, 2}
+
+
+def test_s_curve_turns_at_fold_and_returns_to_start_on_other_side():
+    branch = continuation(SCurve(), "p", 0.0, 1.0, x0=[-1.0])
+    assert list(branch.special_type.values) == ["endpoint", "fold", "endpoint"]
+    assert branch.special_parameter.values[1] == pytest.approx(P_FOLD, rel=1e-9)
+    assert branch.special_state.values[1, 0] == pytest.approx(-1 / math.sqrt(3), rel=1e-4)
+    # Back at p = 0 on the middle (unstable) branch, x = 0.
+    assert branch.parameter.values[-1] == pytest.approx(0.0, abs=1e-12)
+    assert branch.state.values[-1, 0] == pytest.approx(0.0, abs=1e-9)
+    assert branch.stable.values[0] == 1 and branch.stable.values[-1] == 0
+
+
+def test_s_curve_both_folds_lead_to_upper_branch():
+    branch = continuation(SCurve(), "p", -1.0, 1.0, x0=[-1.3])
+    kinds = list(branch.special_type.values)
+    assert kinds == ["endpoint", "fold", "fold", "endpoint"]
+    np.testing.assert_allclose(branch.special_parameter.values[1:3], [P_FOLD, -P_FOLD], rtol=1e-9)
+    x = branch.state.values[-1, 0]
+    assert 1.0 + x - x**3 == pytest.approx(0.0, abs=1e-10) and x > 1
+
+
+def test_branch_saves_to_netcdf(tmp_path):
+    import xarray as xr
+
+    branch = continuation(SCurve(), "p", 0.0, 1.0, x0=[-1.0])
+    branch.to_netcdf(tmp_path / "branch.nc")
+    back = xr.open_dataset(tmp_path / "branch.nc")
+    assert list(back.special_type.values) == list(branch.special_type.values)
+    np.testing.assert_array_equal(back.state.values, branch.state.values)
+    assert back.attrs["parameter"] == "p"
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"parameter": "gain"}, "parameter must name a field of TanhUnit"),
+    ({"parameter": "label"}, "is not a real number"),
+    ({"start": 1.0, "stop": 1.0}, "stop must differ from start"),
+    ({"ds": 0.5}, "ds_min <= ds <= ds_max"),
+    ({"x0": [0.0, 0.0]}, "x0 must have shape"),
+    ({"phase_condition": "pin"}, "phase_condition must be"),
+])
+def test_bad_input_named(kwargs, message):
+    arguments = {"parameter": "w", "start": 0.5, "stop": 2.0} | kwargs
+    with pytest.raises(ParameterError, match=message):
+        continuation(TanhUnit(), arguments.pop("parameter"), arguments.pop("start"),
+                     arguments.pop("stop"), **arguments)
+
+
+def test_start_far_from_equilibrium_reports_residual():
+    with pytest.raises(ContinuationError, match=r"not near an equilibrium.*residual max\|F\|"):
+        continuation(SCurve(), "p", 0.0, 1.0, x0=[50.0], max_iter=3)
+
+
+def test_singular_start_without_phase_condition():
+    with pytest.raises(ContinuationError, match="singular at the start"):
+        continuation(TanhUnit(w=1.0), "w", 1.0, 2.0, phase_condition="none")
+
+
+def test_switch_branch_needs_a_branch_point():
+    branch = continuation(SCurve(), "p", 0.0, 1.0, x0=[-1.0])
+    with pytest.raises(ParameterError, match="no special point of type 'branch_point'"):
+        switch_branch(SCurve(), branch, 0.0, 1.0)
