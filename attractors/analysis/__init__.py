@@ -20,9 +20,6 @@ from ._basins import (
 from ._branch_switch import (
     switch_branch,
 )
-from ._branch_switch import (
-    switch_branch,
-)
 from ._bump import (
     TrackingError,
     bump_amplitude,
@@ -50,10 +47,6 @@ from ._clique import (
 )
 from ._compare import (
     compare,
-)
-from ._continuation import (
-    ContinuationError,
-    continuation,
 )
 from ._continuation import (
     ContinuationError,
@@ -115,7 +108,6 @@ __all__ = [
     "BumpPosition",
     "CANNBump",
     "ContinuationError",
-    "ContinuationError",
     "GridSpacing",
     "NearestPattern",
     "TrackingError",
@@ -133,7 +125,6 @@ __all__ = [
     "classify_stability",
     "clique_network",
     "compare",
-    "continuation",
     "continuation",
     "dense_capacity",
     "dense_predicted_capacity",
@@ -165,7 +156,6 @@ __all__ = [
     "stable_state_energies",
     "state_space",
     "states_from_trajectory",
-    "switch_branch",
     "switch_branch",
     "tracking_error",
     "transition_graph",
