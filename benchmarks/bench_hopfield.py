@@ -73,7 +73,7 @@ import numpy as np  # noqa: E402
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from attractors.models._hopfield import HopfieldNetwork  # noqa: E402
+from attractors.models import HopfieldNetwork  # noqa: E402
 
 RESULTS = REPO / "benchmarks" / "results" / "hopfield.json"
 PEER_PYTHON = REPO / "benchmarks" / ".venv-peers" / "bin" / "python"
@@ -300,7 +300,7 @@ MEMORY_DRIVER = textwrap.dedent("""
     import resource, sys, time, json
     import numpy as np
     sys.path.insert(0, sys.argv[1])
-    from attractors.models._hopfield import HopfieldNetwork
+    from attractors.models import HopfieldNetwork
     n, mode = int(sys.argv[2]), sys.argv[3]
     p = n // 10
     rng = np.random.default_rng(0)
