@@ -287,7 +287,8 @@ def test_animate_a_bump_profile_and_save_a_gif(tmp_path):
     run = xr.Dataset({"state": (("time", "unit"), state, {"long_name": "rate", "units": "Hz"})},
                      coords={"time": times, "unit": np.arange(16), "theta": ("unit", theta)},
                      attrs={"model": "Bump"})
-    anim = attractors.plot.animate(run, path=tmp_path / "bump.gif", max_frames=5)
+    anim = attractors.plot.animate(run, path=tmp_path / "bump.gif", max_frames=5,
+                                   figsize=(3.0, 2.2))
     ax = anim._fig.axes[0]
     assert ax.get_xlabel() == "theta" and ax.get_ylabel() == "rate (Hz)"
     # The marked population vector is the heading of the last frame.
