@@ -73,8 +73,13 @@ def _previous(weights, n_units: int, *, dtype) -> np.ndarray | None:
             f"weights must be integer (the J of an earlier exact=True call) when exact=True, "
             f"got dtype {w.dtype}"
         )
+    if w.dtype.kind not in "biuf":
+        raise ParameterError(f"weights must be real numbers, got dtype {w.dtype}")
     if w.dtype.kind == "f" and not np.all(np.isfinite(w)):
         raise ParameterError("weights must be finite")
+    if w.dtype.kind == "u" and w.size and int(w.max()) > np.iinfo(np.int64).max:
+        raise ParameterError(f"weights hold {int(w.max())}, beyond a signed 64-bit integer "
+                             f"(a plain conversion would wrap it to a negative number)")
     return w.astype(dtype, copy=True)
 
 

@@ -149,3 +149,20 @@ def test_hebb_dtypes_give_the_same_matrix():
                          (dict(dtype=np.int8), "holds couplings up to 127")]:
         with pytest.raises(ParameterError, match=message):
             hebb(rng.choice([-1, 1], size=(200, 4)) if "127" in message else xi, **bad)
+
+
+def test_previous_weights_of_unsigned_or_complex_type():
+    import numpy as np
+
+    from attractors import ParameterError
+    from attractors.learning import hebb
+
+    xi = np.array([[1, -1, 1]])
+    previous = hebb(xi, exact=True).astype(np.int64) + 1
+    np.fill_diagonal(previous, 0)
+    np.testing.assert_array_equal(hebb(xi, weights=previous.astype(np.uint8), exact=True),
+                                  hebb(xi, weights=previous, exact=True))
+    with pytest.raises(ParameterError, match="signed 64-bit"):
+        hebb(xi, weights=np.full((3, 3), 2**64 - 1, dtype=np.uint64), exact=True)
+    with pytest.raises(ParameterError, match="real"):
+        hebb(xi, weights=np.zeros((3, 3), dtype=complex))
