@@ -222,10 +222,11 @@ def animate(trajectory, kind: str | None = None, *, variable: str = "state", tri
     >>> import attractors
     >>> from attractors.models import DoubleWell
     >>> run = attractors.simulate(DoubleWell(), [[0.3, 0.1], [-0.2, 0.4]], t_span=2.0, dt=0.1)
-    >>> anim = attractors.plot.animate(run, max_frames=10)
-    >>> anim.frame_seq is not None, len(anim._fig.axes[0].lines)
-    (True, 2)
+    >>> anim = attractors.plot.animate(run, max_frames=10)   # two units: the phase plane
+    >>> type(anim).__name__
+    'FuncAnimation'
     >>> html = anim.to_jshtml()   # for a notebook: IPython.display.HTML(html)
+    >>> anim.save("double_well.gif", writer="pillow")  # doctest: +SKIP
     """
     import matplotlib.pyplot as plt
     from matplotlib.animation import FuncAnimation, PillowWriter
