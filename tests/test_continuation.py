@@ -180,3 +180,23 @@ def test_switch_branch_needs_a_branch_point():
     branch = continuation(SCurve(), "p", 0.0, 1.0, x0=[-1.0])
     with pytest.raises(ParameterError, match="no special point of type 'branch_point'"):
         switch_branch(SCurve(), branch, 0.0, 1.0)
+
+
+def test_bifurcation_diagram_dashes_unstable_and_marks_specials():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from attractors.plot import plot_bifurcation_diagram
+
+    branch = continuation(SCurve(), "p", -1.0, 1.0, x0=[-1.3])
+    trivial = continuation(TanhUnit(), "w", 0.5, 2.0)
+    ax = plot_bifurcation_diagram(branch, y=0, labels=["S-curve"])
+    styles = {line.get_linestyle() for line in ax.lines if line.get_label() == "S-curve" or
+              line.get_marker() in ("None", None, "")}
+    assert styles == {"-", "--"}
+    assert "fold" in ax.get_legend_handles_labels()[1]
+    assert ax.get_xlabel() == "p"
+    ax = plot_bifurcation_diagram([trivial, *switch_branch(TanhUnit(), trivial, 0.5, 2.0)], y="norm")
+    assert "branch point" in ax.get_legend_handles_labels()[1]
+    with pytest.raises(ParameterError, match="y must be"):
+        plot_bifurcation_diagram(branch, y="nothing")
