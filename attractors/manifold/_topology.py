@@ -63,14 +63,17 @@ def _components(points):
     return np.zeros(deaths.size), deaths
 
 
-def _scale(points, max_dim, max_scale):
+def _scale(points, max_dim, max_scale, resolution):
     if max_scale is not None:
         return float(max_scale)
     if SCALE_QUANTILE[max_dim] >= 1.0:
         return np.inf
     from scipy.spatial.distance import pdist
 
-    return float(np.quantile(pdist(points), SCALE_QUANTILE[max_dim]))
+    # At least 4 resolutions: a void born at 2-3 times the spacing of the sample
+    # (measured 2.0 on the grid sheet's torus) must outlive the resolution floor of
+    # betti_numbers before the cut.
+    return max(float(np.quantile(pdist(points), SCALE_QUANTILE[max_dim])), 4.0 * resolution)
 
 
 def _bars(points, max_dim, scale, coeff):
@@ -141,7 +144,8 @@ def persistent_homology(data, *, max_dim: int = 1, max_scale: float | None = Non
         Largest :math:`\varepsilon` of the filtration for H1 and H2; bars still
         alive there are reported with ``death = inf`` and counted as ending at
         ``max_scale``.  By default the quantile :data:`SCALE_QUANTILE` ``[max_dim]``
-        of the cloud's pairwise distances (0.3 for H1, 0.1 for H2): the holes of a
+        of the cloud's pairwise distances (0.3 for H1, 0.1 for H2), and at least
+        four times the cloud's resolution (see :func:`betti_numbers`): the holes of a
         ring or torus sampled evenly (furthest-point sampling) are born well below
         those scales, and the cut keeps H2 on 1000 points to seconds.  The shuffled
         copies use the same scale.  H0 is always exact and uncut (single linkage,
@@ -207,7 +211,9 @@ def persistent_homology(data, *, max_dim: int = 1, max_scale: float | None = Non
         points, steps = cloud.values, dict(cloud.attrs)
     else:
         points, steps = _points(data), dict(getattr(data, "attrs", {}))
-    scale = _scale(points, max_dim, max_scale)
+    tree = _components(points)[1]
+    resolution = float(np.median(tree[np.isfinite(tree)])) if tree.size > 1 else 0.0
+    scale = _scale(points, max_dim, max_scale, resolution)
     dims, births, deaths, ripser_seconds = _bars(points, max_dim, scale, coeff)
     total = time.perf_counter() - started
 
@@ -227,10 +233,10 @@ def persistent_homology(data, *, max_dim: int = 1, max_scale: float | None = Non
         **{key: value for key, value in steps.items() if np.isscalar(value)},
         "max_dim": max_dim, "max_scale": scale, "coeff": coeff, "n_points": int(points.shape[0]),
         "n_shuffles": n_shuffles, "seed": seed if isinstance(seed, int) else str(seed),
-        "resolution": float(np.median(deaths[(dims == 0) & np.isfinite(deaths)])),
+        "resolution": resolution,
         "ripser_seconds": ripser_seconds, "total_seconds": total,
         "significance": "a bar counts if it is longer than every bar of its dimension in "
-                        "the shuffled copies and than the resolution (betti_numbers)",
+                        "the shuffled copies and than the resolution (twice it for H0; betti_numbers)",
     })
 
 
@@ -266,7 +272,9 @@ def betti_numbers(result, *, threshold: float | None = None) -> tuple[int, ...]:
     a hole smaller than the spacing of the sample is not resolved by it (loops among
     neighbours in sparse parts of a Gaussian blob were measured at up to
     :math:`0.65\,\delta`).  Without the floor a tiny bar would count whenever the
-    shuffles happen to have no bar of that dimension at all.
+    shuffles happen to have no bar of that dimension at all.  A component (H0 bar)
+    must also be longer than :math:`2\delta`: in a furthest-point sample every edge
+    of the spanning tree lies between the cover radius :math:`r` and :math:`2r`.
     :math:`b_0` also counts the one component that never dies.  With :math:`S`
     shuffles the chance that a bar of pure noise beats all of them is at most
     :math:`1/(S+1)` (a rank test; Gardner et al. 2022 use the same rule).
@@ -302,7 +310,11 @@ def betti_numbers(result, *, threshold: float | None = None) -> tuple[int, ...]:
     else:
         threshold = check_positive("threshold", threshold)
         beat = np.full(result.sizes["dimension"], threshold)
-    beat = np.maximum(beat, float(result.attrs.get("resolution", 0.0)))
+    resolution = float(result.attrs.get("resolution", 0.0))
+    beat = np.maximum(beat, resolution)
+    # Components: a furthest-point sample has every spanning-tree edge between its
+    # cover radius r and 2r, so a gap must exceed twice the spacing to stand apart.
+    beat[0] = max(beat[0], 2.0 * resolution)
     dims = result["homology_dimension"].values
     persistence = result["persistence"].values
     counts = []
