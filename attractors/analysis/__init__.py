@@ -89,6 +89,9 @@ from ._lyapunov import (
     largest_lyapunov_exponent,
     lyapunov_spectrum,
 )
+from ._periodic import (
+    periodic_orbit,
+)
 from ._phase import (
     phase_portrait,
     plot_phase_portrait,
@@ -145,6 +148,7 @@ __all__ = [
     "mean_field_critical_load",
     "mean_field_overlap",
     "pattern_displacement",
+    "periodic_orbit",
     "phase_portrait",
     "plot_phase_portrait",
     "project_onto_plane",
