@@ -31,7 +31,7 @@ degrees_per_s = np.select([times < 500.0, times < 700.0], [180.0, 0.0], -360.0)
 omega = np.radians(degrees_per_s) / 1000.0
 run = ring.track(omega, dt=dt, initial_heading=0.0, record_every=20)
 print(f"turned through {np.degrees(np.ptp(run.true_heading.values)):.0f} deg; "
-      f"RMS error of the decoded heading {np.degrees(run.attrs['rms_error']):.2f} deg")
+      f"RMS error of the decoded heading {np.degrees(run.attrs['rms_error']):.2g} deg")
 
 # %%
 # The rates (Hz) are the ring's observable; they stand in for the state in the
@@ -39,7 +39,7 @@ print(f"turned through {np.degrees(np.ptp(run.true_heading.values)):.0f} deg; "
 rates = run.state.copy(data=ring.rates(run.state.values))
 rates.attrs.update(long_name="rate", units="Hz")
 run = run.assign(rate=rates)
-anim = attractors.plot.animate(run, variable="rate", max_frames=8 if QUICK else 61,
+anim = attractors.plot.animate(run, variable="rate", max_frames=8 if QUICK else 41,
                                title="Head-direction ring")
 
 # %%
