@@ -45,6 +45,15 @@ class TanhUnit(attractors.ContinuousSystem):
         return -x + self.w * np.tanh(x)
 
 
+class Logistic(attractors.DiscreteSystem):
+    """x -> 3.2 x (1 - x): a stable 2-cycle."""
+
+    n_units = 1
+
+    def update(self, x, rng=None, inputs=None):
+        return 3.2 * x * (1 - x)
+
+
 def hopfield(n=10, p=2):
     return HopfieldNetwork.from_patterns(np.random.default_rng(0).choice([-1, 1], (p, n)))
 
@@ -130,6 +139,8 @@ OTHER_CASES = {
     "switch_branch": lambda: analysis.switch_branch(TanhUnit(), _continuation(), 0.5, 2.0)[0],
     "lyapunov_spectrum": lambda: _lyapunov(analysis.lyapunov_spectrum),
     "largest_lyapunov_exponent": lambda: _lyapunov(analysis.largest_lyapunov_exponent),
+    "periodic_orbit": lambda: analysis.periodic_orbit(Logistic(), [0.3], transient=200,
+                                                      t_search=50),
 }
 # Families being added in parallel are checked once they are in the namespace.
 OTHER_CASES = {name: case for name, case in OTHER_CASES.items() if hasattr(analysis, name)}
