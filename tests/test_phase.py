@@ -74,7 +74,7 @@ def test_user_written_system_and_plot():
     np.testing.assert_allclose(portrait.eigenvalue_real.values[order[1]], -0.15, atol=1e-8)
     ax = plot_phase_portrait(portrait, streamlines=False)
     labels = [line.get_label() for line in ax.lines]
-    assert "saddle (2)" in labels and "stable (1)" in labels
+    assert "saddle (2)" in labels and "stable focus (1)" in labels
     assert ax.get_xlim() == (-4.0, 4.0)
 
 

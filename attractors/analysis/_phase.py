@@ -215,7 +215,8 @@ def plot_phase_portrait(portrait, ax=None, *, streamlines: bool = True, energy: 
     """Draw a :func:`phase_portrait`: flow, nullclines, trajectories and fixed points.
 
     Stable fixed points are filled, saddles half-filled, unstable points open
-    and marginal ones grey.
+    and marginal ones grey; the legend names their type (stable node, stable
+    focus, saddle, ...: :func:`~attractors.analysis.classify_fixed_point`).
 
     Parameters
     ----------
@@ -240,6 +241,8 @@ def plot_phase_portrait(portrait, ax=None, *, streamlines: bool = True, energy: 
     >>> ax = plot_phase_portrait(portrait)
     >>> ax.get_xlabel()
     'unit 0 (model state units)'
+    >>> sorted(t.get_text() for t in ax.get_legend().get_texts() if "(" in t.get_text())
+    ['saddle (4)', 'stable node (4)', 'unstable node (1)']
     """
     import matplotlib.pyplot as plt
 
@@ -267,12 +270,14 @@ def plot_phase_portrait(portrait, ax=None, *, streamlines: bool = True, energy: 
         ax.plot(path[:, 0], path[:, 1], color="tab:green", linewidth=1.0, alpha=0.8)
         ax.plot(path[0, 0], path[0, 1], "o", color="tab:green", markersize=3)
     points, labels = portrait.fixed_point_state.values, portrait.stability.values
+    # Marker by stability, legend by the type of point (node, focus, saddle, ...).
+    types = portrait.point_type.values if "point_type" in portrait else labels
     for label, style in _STYLES.items():
-        chosen = points[labels == label]
-        if len(chosen):
+        for kind in np.unique(types[labels == label]):
+            chosen = points[(labels == label) & (types == kind)]
             ax.plot(chosen[:, 0], chosen[:, 1], linestyle="none", marker="o", markersize=9,
                     color="tab:red", markeredgewidth=1.5, zorder=5,
-                    label=f"{label} ({len(chosen)})", **style)
+                    label=f"{kind} ({len(chosen)})", **style)
     ax.set_xlim(xs[0], xs[-1])
     ax.set_ylim(ys[0], ys[-1])
     # Labelled from the portrait's long_name and units, as every attractors.plot function does.
