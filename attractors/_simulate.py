@@ -166,8 +166,16 @@ def _probe(system, x0, t0, source, record_energy, n_records):
     if not record_energy:
         energy_note = "not recorded (record_energy=False)"
     else:
+        # Only whether the model defines an energy is asked here: one trial answers
+        # it (the records' energies are computed later, and a batch's costs a
+        # product per trial in a Hopfield network).
+        x_one, u_one = x0, u0
+        if x0.ndim == 2:
+            x_one = x0[:1]
+            if u0 is not None and input_layout(system, x0.shape[:-1], u0)[0]:
+                u_one = np.asarray(u0)[:1]
         try:
-            np.asarray(system.energy(x0, u0))
+            np.asarray(system.energy(x_one, u_one))
             energy_note = "recorded"
         except NotImplementedError as reason:
             energy_note = f"not defined: {reason}"
