@@ -41,6 +41,10 @@ from ._capacity import (
     mean_field_critical_load,
     mean_field_overlap,
 )
+from ._classify import (
+    ATTRACTOR_TYPES,
+    classify_attractor,
+)
 from ._clique import (
     clique_network,
     is_maximal_clique,
@@ -108,6 +112,7 @@ from ._state_space import (
 )
 
 __all__ = [
+    "ATTRACTOR_TYPES",
     "BumpPosition",
     "CANNBump",
     "ContinuationError",
@@ -124,6 +129,7 @@ __all__ = [
     "cann_driven_height",
     "cann_tracking_lag",
     "capacity_curve",
+    "classify_attractor",
     "classify_fixed_point",
     "classify_stability",
     "clique_network",
