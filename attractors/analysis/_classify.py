@@ -27,7 +27,7 @@ from .._system import ContinuousSystem, DiscreteSystem
 from .._validate import ParameterError, check_finite_array, check_integer, check_positive, describe
 from ._basins import wilson_interval
 from ._lyapunov import largest_lyapunov_exponent
-from ._periodic import _fixed_step, recurrence, record_flow, section_crossings
+from ._periodic import _fixed_step, record_flow, recurrence, section_crossings
 
 __all__ = ["ATTRACTOR_TYPES", "classify_attractor"]
 
