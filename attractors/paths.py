@@ -130,14 +130,18 @@ def _path(path):
 
 
 def velocity_input(path) -> Sampled:
-    r"""The path's velocity (m/s), linearly interpolated: the input of a :class:`~attractors.GridCellSheet`."""
+    r"""The path's velocity (m/s), linearly interpolated: the input of a grid sheet.
+
+    For :class:`~attractors.GridCellSheet`, whose input is the velocity in m/s.
+    """
     path = _path(path)
     return Sampled(path["time"].values, path["velocity"].transpose("time", "axis").values)
 
 
 def angular_velocity_input(path) -> Sampled:
-    r"""The path's angular velocity (rad/ms), for a :class:`~attractors.RingAttractor` with ``drive="velocity"``.
+    r"""The path's angular velocity (rad/ms), the input of a ring that integrates heading.
 
+    For a :class:`~attractors.RingAttractor` with ``drive="velocity"``.
     Its integral is the unwrapped ``head_direction`` (up to the central-difference
     error of :func:`numpy.gradient`), so the ring's bump follows the head direction.
     """

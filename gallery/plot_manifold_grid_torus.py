@@ -4,14 +4,14 @@ The grid-cell torus under a RatInABox path
 
 A foraging path from RatInABox's Agent (George et al. 2024; rat-like speed and
 turning statistics in a 1 m periodic box) drives the grid-cell sheet's pattern
-(Burak & Fiete 2009).  The pattern is moved rigidly by the animal's displacement, one
-pattern period per 0.2 m of path, which is what the sheet's velocity input does at a
-fixed gain (see the grid-sheet story; one period per 0.2 m here); recorded cells then see position through the
-pattern's phase, a point on a torus.  (Simulating the sheet itself along the
-whole path is the slow, faithful version of this story; it is not run here.)  Persistent homology of 150 cells finds
-Betti numbers (1, 2, 1), and the toroidal coordinates (DREiMac; Scoccola et al. 2023)
-are the two phases of the pattern, as Gardner et al. (2022) found in recorded grid
-cells.
+(Burak & Fiete 2009).  The pattern is moved rigidly by the animal's displacement,
+one pattern period per 0.2 m of path, which is what the sheet's velocity input does
+at a fixed gain (see the grid-sheet story); recorded cells then see position through
+the pattern's phase, a point on a torus.  (Simulating the sheet itself along the
+whole path is the slow, faithful version of this story; it is not run here.)
+Persistent homology of 150 cells finds Betti numbers (1, 2, 1), as Gardner et al.
+(2022) found in recorded grid cells, and the toroidal coordinates (DREiMac;
+Scoccola et al. 2023) cut the torus open into a square.
 """
 
 # %%
@@ -52,20 +52,22 @@ rates = activity[:, cells] + np.random.default_rng(1).normal(0, 0.02, (len(shift
 preprocess = dict(n_components=6, n_points=250 if QUICK else 500)
 result = persistent_homology(rates, max_dim=2, n_shuffles=3 if QUICK else 10, seed=0,
                              preprocess=preprocess)
-theta = toroidal_coordinates(rates, preprocess=dict(n_components=6, n_points=None))
+theta = toroidal_coordinates(rates, preprocess=dict(n_components=6, n_points=800))
+seen = theta["time"].values.astype(int)  # the sample index of each point
 print(f"pattern period {period:.1f} neurons; Betti numbers {betti_numbers(result)}")
 
 # %%
-# Left: the path.  Middle: the barcode.  Right: the pattern's phase (displacement
-# modulo one period along x and y) coloured by the first toroidal coordinate: it
-# varies smoothly over the phase and winds once across it.
+# Left: the path.  Middle: the barcode.  Right: the points in their two toroidal
+# coordinates, the torus cut open into a square (opposite edges are the same
+# points); they fill it, as positions on a torus should.
 fig, (left, middle, right) = plt.subplots(1, 3, figsize=(14, 4.3), layout="constrained")
 left.plot(*path.position.values.T, ".", markersize=1)
 left.set(xlabel="x (m)", ylabel="y (m)", aspect="equal", title="RatInABox path (periodic box)")
 plot_barcode(result, ax=middle, max_bars=6)
 middle.set_title(f"Barcode: Betti numbers {betti_numbers(result)}")
-points = right.scatter(*(np.mod(shift, period) / period).T, s=2, c=theta[:, 0], cmap="twilight")
-fig.colorbar(points, ax=right, label="toroidal coordinate 1 (rad)")
-right.set(xlabel="phase along x (periods)", ylabel="phase along y (periods)", aspect="equal",
-          title="An intrinsic coordinate of the torus")
+points = right.scatter(theta[:, 0], theta[:, 1], s=4, c=path.time.values[seen] / 1000.0,
+                       cmap="viridis")
+fig.colorbar(points, ax=right, label="time along the path (s)")
+right.set(xlabel="toroidal coordinate 1 (rad)", ylabel="toroidal coordinate 2 (rad)",
+          aspect="equal", title="The torus, cut open by its coordinates")
 fig.suptitle("Grid cells on a torus, from the sheet under an animal's path")

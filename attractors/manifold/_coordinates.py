@@ -1,4 +1,4 @@
-r"""Intrinsic coordinates of rings and tori from persistent cohomology (through DREiMac), and circular correlation.
+r"""Intrinsic coordinates of rings and tori from persistent cohomology (DREiMac); circular correlation.
 
 Circular coordinates (de Silva, Morozov & Vejdemo-Johansson 2011) turn a
 persistent 1-cocycle of a landmark Rips complex into a map from every data point to
