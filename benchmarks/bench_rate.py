@@ -49,7 +49,8 @@ from bench_simulate import (  # noqa: E402  (sets one BLAS thread before numpy l
     machine,
 )
 
-import numpy as np  # noqa: E402
+# isort: split
+import numpy as np  # noqa: E402  (after bench_simulate, which sets the BLAS threads)
 
 import attractors  # noqa: E402
 from attractors.models._rate import RateNetwork  # noqa: E402
