@@ -141,13 +141,15 @@ OTHER_CASES = {
     "largest_lyapunov_exponent": lambda: _lyapunov(analysis.largest_lyapunov_exponent),
     "periodic_orbit": lambda: analysis.periodic_orbit(Logistic(), [0.3], transient=200,
                                                       t_search=50),
+    "classify_attractor": lambda: analysis.classify_attractor(Logistic(), [[0.3], [1.5]],
+                                                              transient=200, t_search=50),
 }
 # Families being added in parallel are checked once they are in the namespace.
 OTHER_CASES = {name: case for name, case in OTHER_CASES.items() if hasattr(analysis, name)}
 
 #: Public names that return no Dataset (numbers, arrays, classes, networks, figures).
 NOT_DATASETS = {
-    "BumpPosition", "CANNBump", "ContinuationError", "GridSpacing", "NearestPattern",
+    "ATTRACTOR_TYPES", "BumpPosition", "CANNBump", "ContinuationError", "GridSpacing", "NearestPattern",
     "TrackingError", "UniqueStates", "as_complex", "bump_amplitude", "bump_position",
     "bump_width", "cann_bump_theory", "cann_driven_height", "cann_tracking_lag",
     "classify_fixed_point", "classify_stability", "clique_network", "dense_capacity",
