@@ -1,4 +1,4 @@
-"""The ``attractors`` command: ``simulate``, ``sweep`` and ``gallery``.
+"""The ``attractors`` command: ``simulate``, ``sweep``, ``continue`` and ``gallery``.
 
 Every error is one line on stderr and exit status 2, never a traceback, and
 every output (files, folders) is checked to be writable before any work starts,
@@ -157,6 +157,80 @@ def _add_sweep(subparsers):
     parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
 
 
+def _add_continue(subparsers):
+    parser = subparsers.add_parser(
+        "continue", help="follow a branch of equilibria of a built-in model in one parameter",
+        description="Pseudo-arclength continuation of an equilibrium of MODEL in the parameter "
+                    "--param from --from towards --to (through folds), with stability and the "
+                    "folds, Hopf and branch points located; the branch is written to a netCDF "
+                    "file.  Model parameters are given as --NAME VALUE.  Example: attractors "
+                    "continue cann1d --param k --from 1 --to 30 --n-units 128 --out branch.nc")
+    parser.add_argument("model", choices=sorted(_model_registry()), help="the model")
+    parser.add_argument("--param", required=True, help="the model parameter to continue in")
+    parser.add_argument("--from", dest="start", type=float, required=True, help="start value")
+    parser.add_argument("--to", dest="stop", type=float, required=True, help="end value")
+    parser.add_argument("--out", required=True, help="output netCDF file (.nc)")
+    parser.add_argument("--plot", help="also save the bifurcation diagram (.png)")
+    parser.add_argument("--x0", choices=["own", "origin", "settle"], default="own",
+                        help="starting state: the model's own stationary state where it has one "
+                             "(else a settled run), the origin, or the end of a run from a random "
+                             "state (default: %(default)s)")
+    parser.add_argument("--max-steps", type=int, default=500, help="default: %(default)s")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the settling run")
+
+
+def _start_state(system, how, seed):
+    import attractors
+
+    from .analysis._compare_steps import _own_stationary_state
+
+    if how == "origin":
+        return None
+    if how == "own":
+        state, _ = _own_stationary_state(system)
+        if state is not None:
+            return state
+    run = attractors.simulate(system, t_span=200.0, dt=0.01, stop_at_fixed_point=True, seed=seed,
+                              progress=False)
+    return run.state.values[-1]
+
+
+def _run_continue(args, model_args):
+    import attractors
+
+    from .analysis import continuation
+
+    _check_file(args.out, "--out")
+    if args.plot:
+        _check_file(args.plot, "--plot")
+    cls = _model_registry()[args.model]
+    if not dataclasses.is_dataclass(cls):
+        raise _CommandError(f"{args.model} is built by a factory, not a dataclass model; "
+                            "continuation needs a model with fields")
+    if args.param not in {f.name for f in dataclasses.fields(cls)}:
+        raise _CommandError(f"--param {args.param!r} is not a parameter of {args.model} "
+                            f"({', '.join(f.name for f in dataclasses.fields(cls) if f.init)})")
+    system = cls(**{**model_args, args.param: args.start})
+    if not isinstance(system, attractors.ContinuousSystem):
+        raise _CommandError(f"{args.model} is a map (discrete time); continue follows equilibria "
+                            "of continuous-time models")
+    x0 = _start_state(system, args.x0, args.seed)
+    branch = continuation(system, args.param, args.start, args.stop, x0=x0, max_steps=args.max_steps)
+    branch.to_netcdf(args.out)
+    if args.plot:
+        import matplotlib
+
+        matplotlib.use("Agg", force=True)
+        from . import plot
+
+        plot.plot_bifurcation_diagram(branch).figure.savefig(args.plot)
+    found = [f"{kind} at {args.param} = {value:.10g}" for kind, value in
+             zip(branch.special_type.values, branch.special_parameter.values) if kind != "endpoint"]
+    print(f"{system.name}: {branch.sizes['point']} points, {branch.attrs['status']}; "
+          f"{'; '.join(found) if found else 'no bifurcation'}; wrote {args.out}")
+    return 0
+
+
 def _literal(text: str):
     """A command-line value: int, float, true/false/none, or the string itself."""
     lowered = text.strip().lower()
@@ -292,9 +366,10 @@ def main(argv=None) -> int:
     _add_gallery(subparsers)
     _add_simulate(subparsers)
     _add_sweep(subparsers)
+    _add_continue(subparsers)
 
     model_args = {}
-    if len(argv) >= 2 and argv[0] == "simulate" and argv[1] in _model_registry():
+    if len(argv) >= 2 and argv[0] in ("simulate", "continue") and argv[1] in _model_registry():
         if "-h" in argv or "--help" in argv:
             _print_model_help(argv[1])
         model_args, argv = _model_arguments(_model_registry()[argv[1]], argv)
@@ -311,6 +386,8 @@ def main(argv=None) -> int:
                 return _run_gallery(args)
             if args.command == "sweep":
                 return _run_sweep(args)
+            if args.command == "continue":
+                return _run_continue(args, model_args)
             return _run_simulate(args, model_args)
     except KeyboardInterrupt:
         print(f"attractors {args.command}: interrupted", file=sys.stderr)

@@ -200,3 +200,25 @@ def test_bifurcation_diagram_dashes_unstable_and_marks_specials():
     assert "branch point" in ax.get_legend_handles_labels()[1]
     with pytest.raises(ParameterError, match="y must be"):
         plot_bifurcation_diagram(branch, y="nothing")
+
+
+def test_command_line_continue(tmp_path, capsys):
+    import xarray as xr
+
+    from attractors.cli import main
+
+    out = tmp_path / "branch.nc"
+    assert main(["continue", "cann1d", "--param", "k", "--from", "1", "--to", "30",
+                 "--n-units", "32", "--out", str(out), "--plot", str(tmp_path / "b.png")]) == 0
+    assert "fold at k = " in capsys.readouterr().out
+    branch = xr.open_dataset(out)
+    k_c = attractors.CANN1D(n_units=32).critical_inhibition
+    fold = float(branch.special_parameter[branch.special_type == "fold"][0])
+    assert fold / k_c == pytest.approx(1.0, rel=1e-6)
+    assert (tmp_path / "b.png").stat().st_size > 0
+    assert main(["continue", "cann1d", "--param", "gain", "--from", "1", "--to", "2",
+                 "--out", str(tmp_path / "x.nc")]) == 2
+    assert "--param 'gain' is not a parameter of cann1d" in capsys.readouterr().err
+    assert main(["continue", "cann1d", "--param", "k", "--from", "1", "--to", "2",
+                 "--out", str(tmp_path / "missing" / "x.nc")]) == 2
+    assert "does not exist" in capsys.readouterr().err

@@ -125,7 +125,9 @@ def _detect(branch, left, right, width, steps, locate_tol, stability):
             found.append("hopf")
         if left["n_real"] != right["n_real"] and not fold and _crossed(_psi_branch, left, right):
             found.append("branch_point")
-    return [(kind, _locate(branch, kind, left, right, width, steps, locate_tol, stability))
+    # A fold's test function is the tangent: its trial points need no eigenvalues.
+    return [(kind, _locate(branch, kind, left, right, width, steps, locate_tol,
+                           stability and kind != "fold"))
             for kind in found]
 
 

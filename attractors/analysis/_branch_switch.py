@@ -39,7 +39,7 @@ def _branch_point(branch, special):
     return int(special)
 
 
-def switch_branch(system, branch, start, stop, *, special=None, ds=0.01, ds_min=1e-7, ds_max=0.02,
+def switch_branch(system, branch, start, stop, *, special=None, ds=0.01, ds_min=1e-7, ds_max=0.05,
                   max_steps=500, tol=1e-10, max_iter=8, phase_condition="none",
                   jacobian="auto", locate_tol=1e-10, stability=True):
     r"""Follow the branch that bifurcates at a branch point, in both directions.

@@ -82,7 +82,7 @@ class _Branch:
         self.phase = None if phase is None else phase / np.linalg.norm(phase)
         self.x_ref = None
         self.size = self.n + 1 + (self.phase is not None)
-        self._models = {}
+        self._models, self._jacobians = {}, {}
 
     def p(self, z):
         return self.start + z[self.n] * self.span
@@ -103,7 +103,16 @@ class _Branch:
         return np.asarray(self.model(p).vector_field(0.0, x), dtype=np.float64)
 
     def state_jacobian(self, x, p):
-        return jacobian_matrix(self.model(p), x, method=self.jacobian_method)
+        # The same point's Jacobian is asked for by the tangent, the eigenvalues and
+        # the phase update: the last few are kept (one N x N evaluation each saved).
+        key = (p, x.tobytes())
+        jac = self._jacobians.get(key)
+        if jac is None:
+            if len(self._jacobians) > 4:
+                self._jacobians.pop(next(iter(self._jacobians)))
+            jac = jacobian_matrix(self.model(p), x, method=self.jacobian_method)
+            self._jacobians[key] = jac
+        return jac
 
     def residual(self, z):
         x, p = self.x(z), self.p(z)
@@ -247,7 +256,7 @@ def _first_point(branch, x0, p0, tol, max_iter):
     return z
 
 
-def continuation(system, parameter, start, stop, *, x0=None, ds=0.01, ds_min=1e-7, ds_max=0.02,
+def continuation(system, parameter, start, stop, *, x0=None, ds=0.01, ds_min=1e-7, ds_max=0.05,
                  max_steps=500, tol=1e-10, max_iter=8, phase_condition="auto", jacobian="auto",
                  locate_tol=1e-10, stability=True):
     r"""Follow a branch of equilibria of ``system`` as ``parameter`` goes from ``start`` towards ``stop``.
