@@ -77,9 +77,13 @@ sphinx_gallery_conf = {
 # matplotlib's JavaScript animation player (to_jshtml) links Font Awesome from a
 # CDN for its button icons; the theme bundles Font Awesome, so drop the link and
 # keep the site offline.
+import matplotlib  # noqa: E402
 import matplotlib.animation as _animation  # noqa: E402
 
 _animation.JS_INCLUDE = re.sub(r"<link[^>]*font-awesome[^>]*>", "", _animation.JS_INCLUDE)
+# sphinx-gallery saves each animation's thumbnail with the default writer: Pillow
+# (no ffmpeg needed, and no "ffmpeg unavailable" warning).
+matplotlib.rcParams["animation.writer"] = "pillow"
 
 # -- HTML ----------------------------------------------------------------------
 html_theme = "pydata_sphinx_theme"

@@ -1,6 +1,6 @@
 r"""
 A sequence replayed by asymmetric weights, and the 4-cycles of antisymmetric ones
-================================================================================
+=================================================================================
 
 With symmetric weights a Hopfield network settles; with asymmetric ones it can
 move on.  The sequence memory
