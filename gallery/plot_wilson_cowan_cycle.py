@@ -1,6 +1,6 @@
 r"""
 An oscillating excitatory-inhibitory pair: limit cycle, period and Floquet multipliers
-=====================================================================================
+======================================================================================
 
 Two rate units, one excitatory and one inhibitory (a Wilson-Cowan style pair
 written as a :class:`~attractors.models.RateNetwork` with tanh units, strong

@@ -143,3 +143,18 @@ def test_captions_render_roles_and_math():
     assert matrix.count("<td>") == 4 and matrix.count("<svg") == 5 and "(" in matrix
     # What mathtext cannot typeset is shown as code, not dropped.
     assert '<code class="tex">' in rst_to_html(r":math:`\begin{aligned} x \end{aligned}`")
+
+
+@pytest.mark.parametrize("name", SCRIPTS)
+def test_gallery_titles_are_valid_restructuredtext(name):
+    # sphinx-gallery builds each script's docstring as a page title; an underline shorter
+    # than the title is a warning, and the docs build treats warnings as errors.
+    import ast
+
+    script = gallery_scripts()[name]
+    lines = (ast.get_docstring(ast.parse(script.read_text(encoding="utf-8"))) or "").splitlines()
+    assert len(lines) >= 2 and lines[1] and set(lines[1]) <= set("=-~^*#"), (
+        f"{script.name}: the docstring must open with a title and its underline")
+    assert len(lines[1]) >= len(lines[0]), (
+        f"{script.name}: the title underline ({len(lines[1])}) is shorter than the title "
+        f"({len(lines[0])})")
