@@ -209,3 +209,17 @@ def test_bad_input_is_refused_before_work(kwargs, words):
     options = {"x0": [1.0, 1.0, 1.0], "t_span": 1.0, "dt": 0.01, **kwargs}
     with pytest.raises(ParameterError, match=words.replace("(", r"\(").replace(")", r"\)")):
         lyapunov_spectrum(Lorenz(), options.pop("x0"), **options)
+
+
+def test_constant_inputs_per_trial_reach_the_right_trial():
+    net = RateNetwork.random(20, gain=2.0, seed=5)
+    x0 = np.random.default_rng(5).standard_normal((2, 20))
+    drive = np.array([np.zeros(20), np.full(20, 0.8)])
+    kw = dict(n_exponents=3, t_span=10.0, dt=0.05, transient=2.0, seed=5)
+    mixed = lyapunov_spectrum(net, x0, inputs=drive, **kw)
+    # Trial 1 of a batch gets the same initial tangent vectors (same seed and
+    # shape) whatever trial 0 is: with its own input it must give the same numbers.
+    driven = lyapunov_spectrum(net, x0[[1, 1]], inputs=drive[[1, 1]], **kw)
+    np.testing.assert_allclose(mixed.exponent[1], driven.exponent[1], rtol=1e-9, atol=1e-12)
+    # A strong constant drive changes the dynamics: the two trials differ.
+    assert not np.allclose(mixed.exponent[0], mixed.exponent[1], atol=1e-3)
