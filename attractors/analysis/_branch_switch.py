@@ -19,7 +19,14 @@ import numpy as np
 
 from .._validate import ParameterError, describe
 from ._bifurcation import follow
-from ._continuation import ContinuationError, _Branch, _check_parameter, _check_steps, _zero_mode
+from ._continuation import (
+    ContinuationError,
+    _Branch,
+    _check_parameter,
+    _check_steps,
+    _state_scale,
+    _zero_mode,
+)
 
 __all__ = ["switch_branch"]
 
@@ -109,7 +116,7 @@ def switch_branch(system, branch, start, stop, *, special=None, ds=0.01, ds_min=
     phase, note = _zero_mode(system, jacobian, x_star, p_star, parameter, phase_condition)
     rms = float(np.sqrt(np.mean(x_star * x_star)))
     new = _Branch(system, parameter, start, stop, jacobian=jacobian, phase=phase,
-                  state_scale=rms if rms > 0 else 1.0)
+                  state_scale=_state_scale(rms))
     new.x_ref = x_star
     z_star = np.concatenate([x_star / new.scale, [(p_star - start) / (stop - start)],
                              [0.0] if phase is not None else []])

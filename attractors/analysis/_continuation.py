@@ -64,8 +64,8 @@ def _check_parameter(system, parameter, start, stop):
 class _Branch:
     """The continuation problem in scaled coordinates.
 
-    Unknowns :math:`z = (x / (\\sqrt{n} s_x), q[, c])` (:math:`s_x` the RMS of the
-    starting state, or 1 at the origin), with the parameter
+    Unknowns :math:`z = (x / (\\sqrt{n} s_x), q[, c])` (:math:`s_x` from
+    :func:`_state_scale`), with the parameter
     :math:`p = p_0 + q (p_1 - p_0)` (so that q runs from 0 at ``start`` to 1 at
     ``stop``) and, with a phase condition along :math:`v`, an unfolding
     unknown :math:`c`: the equations are
@@ -217,6 +217,11 @@ def _zero_mode(system, jacobian_method, x, p, parameter, phase_condition):
     return vector, "given"
 
 
+def _state_scale(rms):
+    """Unit of state length in the arclength: the start's RMS, at least 0.1; 1 at the origin."""
+    return max(rms, 0.1) if rms > 0 else 1.0
+
+
 def _check_steps(ds, ds_min, ds_max, max_steps, tol, max_iter):
     ds = check_positive("ds", ds)
     ds_min = check_positive("ds_min", ds_min)
@@ -274,7 +279,8 @@ def continuation(system, parameter, start, stop, *, x0=None, ds=0.01, ds_min=1e-
     :math:`\Delta s` grows (x 1.5) after fast convergence and halves after a
     failure, or when the corrector lands farther than :math:`0.3\,\Delta s` from the
     prediction (so it cannot jump to another branch).  Lengths are measured in
-    :math:`(x / (\sqrt{N} s_x), q)`, :math:`s_x` the RMS of ``x0`` (1 for the origin), with
+    :math:`(x / (\sqrt{N} s_x), q)`, :math:`s_x` the RMS of ``x0`` (at least 0.1; 1
+    at the origin), with
     :math:`q = (p - \text{start}) / (\text{stop} - \text{start})`, so ``ds``
     is a fraction of the parameter range.  The branch ends where :math:`p`
     leaves the interval between ``start`` and ``stop`` (the last point located
@@ -369,7 +375,7 @@ def continuation(system, parameter, start, stop, *, x0=None, ds=0.01, ds_min=1e-
     phase, phase_note = _zero_mode(system, jacobian, x0, start, parameter, phase_condition)
     rms = float(np.sqrt(np.mean(x0 * x0)))
     branch = _Branch(system, parameter, start, stop, jacobian=jacobian, phase=phase,
-                     state_scale=rms if rms > 0 else 1.0)
+                     state_scale=_state_scale(rms))
     z = _first_point(branch, x0, start, steps[4], steps[5])
     return follow(branch, z, steps, locate_tol=locate_tol, stability=bool(stability),
                   phase_note=phase_note)
