@@ -112,3 +112,23 @@ def test_bad_input_is_refused(kwargs, words):
     options = {"x0": [0.1, 0.0], "dt": 0.01, "transient": 1.0, "t_search": 1.0, **kwargs}
     with pytest.raises(ParameterError, match=words):
         periodic_orbit(Hopf(), options.pop("x0"), **options)
+
+
+def test_synchronous_antisymmetric_hopfield_cycles_divide_four():
+    # Bruck (1990): with antisymmetric W, synchronous orbits end in cycles whose
+    # length divides 4.  Binary states have no derivative: the cycle is exact and
+    # its multipliers are NaN.
+    from attractors.analysis import classify_attractor
+    from attractors.models import HopfieldNetwork
+
+    gaussian = np.random.default_rng(6).standard_normal((40, 40))
+    net = HopfieldNetwork(gaussian - gaussian.T, dynamics="sync", symmetric=False)
+    starts = np.random.default_rng(7).choice([-1.0, 1.0], size=(5, 40))
+    for start in starts:
+        cycle = periodic_orbit(net, start, transient=50, t_search=40, seed=0)
+        assert bool(cycle.found) and 4 % int(cycle.period) == 0
+        assert np.all(np.isnan(cycle.floquet_multiplier_real)) and bool(cycle.is_stable)
+        assert float(cycle.residual) == 0.0
+    labels = classify_attractor(net, starts, transient=50, t_search=40, seed=0)
+    assert set(labels.label.values) <= {"periodic", "fixed_point"}
+    assert np.all(4 % labels.period.values[labels.label.values == "periodic"] == 0)

@@ -128,6 +128,17 @@ def _map_power(system, x, k, rng):
     return y[0, 0], y[0, 1:].T, orbit
 
 
+def _exact_cycle(system, x, k, rng):
+    """A cycle of a map with discrete states: no derivative, so NaN multipliers."""
+    orbit = np.empty((k, system.n_units))
+    for i in range(k):
+        orbit[i] = x
+        x = system.update(x, rng, None)
+    residual = float(np.linalg.norm(x - orbit[0]))
+    nan = np.full((system.n_units, system.n_units), np.nan)
+    return orbit[0], float(k), nan, orbit, residual, 0 if residual == 0 else -1
+
+
 def _shoot_map(system, x, k, tolerance, max_iterations, rng):
     """Newton on F^k(x) = x (a no-op for maps whose cycle repeats exactly)."""
     for iteration in range(max_iterations + 1):
@@ -164,7 +175,9 @@ def periodic_orbit(system, x0, *, dt=0.01, transient=100.0, t_search=100.0, solv
     :math:`x_{n+k} = x_n` (within ``tolerance``) for the last k points; Newton
     on :math:`F^k(x) = x` polishes a smooth map's cycle, and the multipliers
     are the eigenvalues of :math:`D(F^k)`, all inside the unit circle for a
-    stable cycle.  A map with an exact cycle (binary units) needs no polishing.
+    stable cycle.  A map with discrete states (binary units, which refuse the
+    perturbed states of the differences) has an exact cycle: NaN multipliers,
+    and ``is_stable`` True when the cycle repeats exactly.
 
     Parameters
     ----------
@@ -248,7 +261,11 @@ def periodic_orbit(system, x0, *, dt=0.01, transient=100.0, t_search=100.0, solv
         m = recurrence(states, tolerance * extent, max_period)
         if m is None:
             return _not_found(system, f"no recurrence within {max_period} steps")
-        polished = _shoot_map(system, states[-1], m, shooting_tolerance, max_iterations, rng)
+        try:
+            polished = _shoot_map(system, states[-1], m, shooting_tolerance, max_iterations,
+                                  rng)
+        except ParameterError:  # the model refuses states off its lattice (binary units)
+            polished = _exact_cycle(system, states[-1], m, rng)
     else:
         field = system.vector_field(0.0, states[0])
         times, points = section_crossings(states, field / np.linalg.norm(field), dt)
@@ -300,7 +317,9 @@ def _orbit_dataset(system, is_map, m, x, period, monodromy, orbit, residual, ite
         np.full(system.n_units, np.nan + 0j))
     multipliers = multipliers[np.argsort(-np.abs(multipliers), kind="stable")]
     moduli = np.abs(multipliers)
-    if is_map:
+    if is_map and not np.all(np.isfinite(moduli)):
+        stable = bool(residual == 0)  # discrete states: an exact cycle, reached and repeated
+    elif is_map:
         stable = bool(np.all(moduli < 1))
     else:  # drop the trivial multiplier (the one nearest 1, along the orbit)
         stable = bool(np.all(np.delete(moduli, np.argmin(np.abs(multipliers - 1))) < 1))
