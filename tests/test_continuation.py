@@ -222,3 +222,18 @@ def test_command_line_continue(tmp_path, capsys):
     assert main(["continue", "cann1d", "--param", "k", "--from", "1", "--to", "2",
                  "--out", str(tmp_path / "missing" / "x.nc")]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_ring_zero_mode_handled_by_phase_condition():
+    ring = attractors.RingAttractor(n_units=64)  # on 32 units the lattice pins the bump
+    bump = ring.stationary_state()
+    # tau only rescales time: the bump is an equilibrium for every tau, and the
+    # rotation mode stays at zero.  Without a phase condition G_z is singular.
+    with pytest.raises(ContinuationError, match="singular at the start"):
+        continuation(ring, "tau", 10.0, 20.0, x0=bump, phase_condition="none")
+    branch = continuation(ring, "tau", 10.0, 20.0, x0=bump)
+    assert branch.attrs["phase_condition"].startswith("auto: zero mode")
+    assert list(branch.special_type.values) == ["endpoint", "endpoint"]
+    # Newton's tolerance 1e-10 on F, with the slowest other mode ~1e-2 / ms: states within ~1e-8.
+    assert np.max(np.abs(branch.state.values - bump)) < 1e-8
+    assert branch.stable.values.all()  # the zero mode is not counted as unstable
