@@ -237,3 +237,52 @@ def test_ring_zero_mode_handled_by_phase_condition():
     # Newton's tolerance 1e-10 on F, with the slowest other mode ~1e-2 / ms: states within ~1e-8.
     assert np.max(np.abs(branch.state.values - bump)) < 1e-8
     assert branch.stable.values.all()  # the zero mode is not counted as unstable
+
+
+@dataclasses.dataclass(frozen=True)
+class CuspPair(attractors.ContinuousSystem):
+    """x' = p + r x - x^3 and a second, coupled unit y' = x - y: folds on 27 p^2 = 4 r^3."""
+
+    p: float = 0.0
+    r: float = 1.0
+    n_units = 2
+
+    def vector_field(self, t, z, inputs=None):
+        x, y = z[..., 0], z[..., 1]
+        return np.stack([self.p + self.r * x - x**3, x - y], axis=-1)
+
+
+def test_fold_curve_on_the_cusp_and_through_it():
+    from attractors.analysis import fold_curve
+
+    branch = continuation(CuspPair(), "p", 0.0, 1.0, x0=[-1.0, -1.0])
+    curve = fold_curve(CuspPair(), branch, "r", 3.0)
+    p, r = curve.parameter.values, curve.parameter2.values
+    # Every point solves the extended system to Newton's tolerance 1e-10, so
+    # 27 p^2 - 4 r^3 (derivatives of order 10 up to r = 3) is zero to ~1e-8.
+    np.testing.assert_allclose(27 * p**2, 4 * r**3, atol=1e-8)
+    assert r[-1] == pytest.approx(3.0, abs=1e-12) and curve.attrs["status"].startswith("reached")
+    np.testing.assert_allclose(curve.state.values[:, 0], -np.sqrt(r / 3), atol=1e-8)
+    # Towards r = 0 the curve is smooth in x (r = 3 x^2, p = -2 x^3): it turns at the
+    # cusp and comes back to r = 1 on the other fold.
+    back = fold_curve(CuspPair(), branch, "r", 0.0)
+    assert back.parameter2.values.min() < 1e-2
+    assert back.parameter.values[-1] == pytest.approx(-P_FOLD, rel=1e-9)
+    assert back.parameter2.values[-1] == pytest.approx(1.0, abs=1e-12)
+
+
+def test_fold_curve_refuses_equivariant_and_missing_folds(cann_branch):
+    from attractors.analysis import fold_curve
+
+    model, branch = cann_branch
+    with pytest.raises(ParameterError, match="equivariant"):
+        fold_curve(model, branch, "a", 0.6)
+    trivial = continuation(TanhUnit(), "w", 0.5, 2.0)
+    with pytest.raises(ParameterError, match="parameter2 must differ"):
+        fold_curve(TanhUnit(), trivial, "w", 2.0)
+    s_curve = continuation(SCurve(), "p", 0.0, 1.0, x0=[-1.0])
+    with pytest.raises(ParameterError, match="parameter2 must name a field of SCurve"):
+        fold_curve(SCurve(), s_curve, "r", 2.0)
+    pitchfork = continuation(CuspPair(), "p", 0.5, 1.0, x0=[1.5, 1.5])
+    with pytest.raises(ParameterError, match="no special point of type 'fold'"):
+        fold_curve(CuspPair(), pitchfork, "r", 2.0)

@@ -76,6 +76,9 @@ from ._fixed_points import (
     find_fixed_points,
     states_from_trajectory,
 )
+from ._fold_curve import (
+    fold_curve,
+)
 from ._grid import (
     GridSpacing,
     grid_spacing,
@@ -144,6 +147,7 @@ __all__ = [
     "energy_along_path",
     "energy_surface",
     "find_fixed_points",
+    "fold_curve",
     "grid_spacing",
     "is_maximal_clique",
     "jacobian_matrix",

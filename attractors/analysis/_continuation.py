@@ -34,7 +34,7 @@ class ContinuationError(ParameterError):
     """Newton's method found no equilibrium where one was needed; the message gives the residual."""
 
 
-def _check_parameter(system, parameter, start, stop):
+def _check_parameter(system, parameter, start, stop, name="parameter"):
     if not isinstance(system, ContinuousSystem):
         raise ParameterError(
             f"system must be a ContinuousSystem (continuation follows equilibria of flows), "
@@ -46,12 +46,12 @@ def _check_parameter(system, parameter, start, stop):
     names = [field.name for field in dataclasses.fields(system) if field.init]
     if not isinstance(parameter, str) or parameter not in names:
         raise ParameterError(
-            f"parameter must name a field of {type(system).__name__} ({', '.join(names)}), "
+            f"{name} must name a field of {type(system).__name__} ({', '.join(names)}), "
             f"got {describe(parameter)}")
     value = getattr(system, parameter)
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise ParameterError(
-            f"parameter {parameter!r} of {type(system).__name__} is not a real number "
+            f"{name} {parameter!r} of {type(system).__name__} is not a real number "
             f"(it is {describe(value)}), so it cannot be continued")
     for name, bound in (("start", start), ("stop", stop)):
         if isinstance(bound, bool) or not isinstance(bound, numbers.Real) or not math.isfinite(bound):

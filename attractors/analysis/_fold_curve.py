@@ -1,0 +1,239 @@
+r"""Two-parameter continuation of a fold (limit point) found by :func:`attractors.analysis.continuation`.
+
+A fold of equilibria is a codimension-one point: it persists as a curve when a
+second parameter varies.  :func:`fold_curve` follows it on the standard
+extended system (Moore & Spence 1980; Kuznetsov 2004, sec. 10.2.1),
+
+.. math::
+
+    F(x, p_1, p_2) = 0, \qquad F_x(x, p_1, p_2)\, v = 0, \qquad \langle l, v \rangle = 1,
+
+:math:`2n + 1` equations in :math:`(x, v, p_1, p_2)`, by the same
+pseudo-arclength predictor-corrector as the branches.  The second derivative
+in its Jacobian comes from one pair of Jacobians, because :math:`F_{xx}` is
+symmetric: :math:`\partial_x (F_x v)\, e_j = F_{xx}(v, e_j) \approx
+[F_x(x + \epsilon v) - F_x(x - \epsilon v)] / (2\epsilon)`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+import xarray as xr
+
+from .._validate import ParameterError, describe
+from ._continuation import ContinuationError, _check_parameter, _check_steps, _state_scale
+from ._stability import jacobian_matrix
+
+__all__ = ["fold_curve"]
+
+
+class _FoldSystem:
+    """The extended system in scaled unknowns z = (x / s_x, v, q1, q2)."""
+
+    def __init__(self, system, names, origin, spans, state_scale, left):
+        self.system, self.names, self.origin, self.spans = system, names, origin, spans
+        self.n, self.sx, self.left = system.n_units, state_scale, left
+
+    def unpack(self, z):
+        n = self.n
+        return (z[:n] * self.sx, z[n:2 * n], self.origin[0] + z[2 * n] * self.spans[0],
+                self.origin[1] + z[2 * n + 1] * self.spans[1])
+
+    def _model(self, p1, p2):
+        return dataclasses.replace(self.system, **{self.names[0]: p1, self.names[1]: p2})
+
+    def residual(self, z):
+        x, v, p1, p2 = self.unpack(z)
+        model = self._model(p1, p2)
+        return np.concatenate([model.vector_field(0.0, x), jacobian_matrix(model, x) @ v,
+                               [self.left @ v - 1.0]])
+
+    def jacobian(self, z):
+        n = self.n
+        x, v, p1, p2 = self.unpack(z)
+        model = self._model(p1, p2)
+        jac = jacobian_matrix(model, x)
+        eps = np.finfo(float).eps ** (1 / 3) * max(1.0, float(np.max(np.abs(x))))
+        hessian_v = (jacobian_matrix(model, x + eps * v) - jacobian_matrix(model, x - eps * v)) / (2 * eps)
+        rows = np.zeros((2 * n + 1, 2 * n + 2))
+        rows[:n, :n] = jac * self.sx
+        rows[n:2 * n, :n] = hessian_v * self.sx
+        rows[n:2 * n, n:2 * n] = jac
+        rows[2 * n, n:2 * n] = self.left
+        for column, (p, span) in enumerate(zip((p1, p2), self.spans)):
+            h = np.finfo(float).eps ** (1 / 3) * max(1.0, abs(p))
+            shifted = [(p1 + s * h, p2) if column == 0 else (p1, p2 + s * h) for s in (1, -1)]
+            up, down = (self._model(*pair) for pair in shifted)
+            rows[:n, 2 * n + column] = (up.vector_field(0.0, x) - down.vector_field(0.0, x)) / (2 * h) * span
+            rows[n:2 * n, 2 * n + column] = (jacobian_matrix(up, x) - jacobian_matrix(down, x)) @ v \
+                / (2 * h) * span
+        return rows
+
+    def correct(self, guess, direction, anchor, target, tol, max_iter):
+        z = guess.copy()
+        for _ in range(max_iter):
+            residual = np.append(self.residual(z), direction @ (z - anchor) - target)
+            if np.max(np.abs(residual)) <= tol:
+                return z, True
+            bordered = np.vstack([self.jacobian(z), direction])
+            try:
+                z = z + np.linalg.solve(bordered, -residual)
+            except np.linalg.LinAlgError:
+                return z, False
+            if not np.all(np.isfinite(z)):
+                return z, False
+        residual = np.append(self.residual(z), direction @ (z - anchor) - target)
+        return z, bool(np.max(np.abs(residual)) <= tol)
+
+    def tangent(self, z, previous):
+        bordered = np.vstack([self.jacobian(z), previous])
+        rhs = np.zeros(bordered.shape[0])
+        rhs[-1] = 1.0
+        tangent = np.linalg.lstsq(bordered, rhs, rcond=None)[0]
+        tangent /= np.linalg.norm(tangent)
+        return tangent if tangent @ previous >= 0 else -tangent
+
+
+def _fold_start(system, branch, special, parameter2):
+    types = [str(kind) for kind in np.asarray(branch["special_type"].values)]
+    folds = [i for i, kind in enumerate(types) if kind == "fold"]
+    if not folds:
+        raise ParameterError("branch has no special point of type 'fold' to follow")
+    if special is None:
+        special = folds[0]
+    if isinstance(special, bool) or special not in folds:
+        raise ParameterError(f"special must be the index of a fold of the branch ({folds}), "
+                             f"got {describe(special)}")
+    if branch.attrs.get("phase_condition", "none").startswith(("auto: zero", "given")):
+        raise ParameterError(
+            "fold_curve does not handle equivariant models (the branch needed a phase "
+            "condition): the fold's null space holds the symmetry mode too")
+    return (np.asarray(branch["special_state"].values[special], dtype=np.float64),
+            float(branch["special_parameter"].values[special]))
+
+
+def fold_curve(system, branch, parameter2, stop2, *, special=None, ds=0.01, ds_min=1e-7,
+               ds_max=0.05, max_steps=500, tol=1e-10, max_iter=8):
+    r"""Follow a fold of ``branch`` in a second parameter: the curve :math:`p_1(p_2)` where the fold sits.
+
+    Starting from the fold located by :func:`~attractors.analysis.continuation`
+    (at ``system``'s own value of ``parameter2``), the extended system of the
+    module docstring is followed by pseudo-arclength continuation until
+    ``parameter2`` reaches ``stop2`` (or ``max_steps``, or the step falls below
+    ``ds_min``, e.g. at a cusp where the fold curve ends).
+
+    Parameters
+    ----------
+    system : ContinuousSystem
+        The model ``branch`` was computed for.
+    branch : xarray.Dataset
+        A :func:`~attractors.analysis.continuation` result with a fold.
+    parameter2 : str
+        The second parameter (a real field of the model).
+    stop2 : float
+    special : int, optional
+        Index along ``special`` of the fold (default: the first).
+    ds, ds_min, ds_max, max_steps, tol, max_iter
+        As in :func:`~attractors.analysis.continuation` (lengths in
+        :math:`(x / (\sqrt{N} s_x), v, q_1, q_2)`).
+
+    Returns
+    -------
+    xarray.Dataset
+        Over ``point``: ``parameter`` (the first), ``parameter2``, ``state``
+        (point, unit), ``null_vector`` (point, unit) and ``arclength``.
+
+    References
+    ----------
+    Moore, G. & Spence, A. (1980). The calculation of turning points of
+    nonlinear equations. SIAM J. Numer. Anal. 17, 567-576.
+    Kuznetsov, Y. A. (2004). Elements of Applied Bifurcation Theory, 3rd ed., sec. 10.2.
+
+    Examples
+    --------
+    The folds of :math:`\dot x = p + r x - x^3` lie on the cusp curve :math:`27 p^2 = 4 r^3`:
+
+    >>> import dataclasses, attractors
+    >>> @dataclasses.dataclass(frozen=True)
+    ... class Cusp(attractors.ContinuousSystem):
+    ...     p: float = 0.0
+    ...     r: float = 1.0
+    ...     n_units = 1
+    ...     def vector_field(self, t, x, inputs=None):
+    ...         return self.p + self.r * x - x**3
+    >>> branch = attractors.analysis.continuation(Cusp(), "p", 0.0, 1.0, x0=[-1.0])
+    >>> curve = fold_curve(Cusp(), branch, "r", 2.0)
+    >>> p, r = float(curve.parameter[-1]), float(curve.parameter2[-1])
+    >>> round(r, 12), round(27 * p**2 - 4 * r**3, 8)
+    (2.0, 0.0)
+    """
+    parameter = branch.attrs.get("parameter") if hasattr(branch, "attrs") else None
+    _check_parameter(system, parameter, 0.0, 1.0)
+    start2 = getattr(system, parameter2, None) if isinstance(parameter2, str) else None
+    start2, stop2 = _check_parameter(system, parameter2, start2, stop2, name="parameter2")
+    if parameter2 == parameter:
+        raise ParameterError(f"parameter2 must differ from the branch's parameter {parameter!r}")
+    ds, ds_min, ds_max, max_steps, tol, max_iter = _check_steps(ds, ds_min, ds_max, max_steps, tol,
+                                                                max_iter)
+    x_star, p_star = _fold_start(system, branch, special, parameter2)
+    model = dataclasses.replace(system, **{parameter: p_star})
+    null = np.linalg.svd(jacobian_matrix(model, x_star))[2][-1]
+    rms = float(np.sqrt(np.mean(x_star * x_star)))
+    fold = _FoldSystem(system, (parameter, parameter2), (p_star, start2),
+                       (max(abs(p_star), 1.0), stop2 - start2), _state_scale(rms) * math.sqrt(x_star.size),
+                       null)
+    n = system.n_units
+    z = np.concatenate([x_star / fold.sx, null, [0.0, 0.0]])
+    natural = np.zeros(2 * n + 2)
+    natural[-1] = 1.0
+    z, ok = fold.correct(z, natural, np.zeros(2 * n + 2), 0.0, tol, 2 * max_iter)
+    if not ok:
+        raise ContinuationError(
+            f"Newton's method did not converge on the fold at {parameter} = {p_star:.10g}: "
+            f"residual max = {np.max(np.abs(fold.residual(z))):.3g}")
+    points, status = [z], f"stopped after max_steps = {max_steps} steps"
+    tangent = fold.tangent(z, natural)
+    for _ in range(max_steps):
+        new, ok = fold.correct(z + ds * tangent, tangent, z, ds, tol, max_iter)
+        ok = ok and np.linalg.norm(new - z - ds * tangent) <= 0.3 * ds
+        if ok:
+            new_tangent = fold.tangent(new, tangent)
+            ok = new_tangent @ tangent >= 0.8
+        if not ok:
+            ds /= 2
+            if ds < ds_min:
+                status = f"step fell below ds_min = {ds_min:g} (a cusp, or no convergence)"
+                break
+            continue
+        if not 0.0 <= new[-1] <= 1.0:
+            bound = 1.0 if new[-1] > 1.0 else 0.0
+            guess = z + (bound - z[-1]) / (new[-1] - z[-1]) * (new - z)
+            new, ok = fold.correct(guess, natural, np.zeros(2 * n + 2), bound, tol, 2 * max_iter)
+            if ok:
+                points.append(new)
+                status = "reached the end of the parameter interval"
+            else:
+                status = "could not land on the end of the parameter interval"
+            break
+        points.append(new)
+        z, tangent, ds = new, new_tangent, min(1.5 * ds, ds_max)
+    return _curve_dataset(fold, np.array(points), status)
+
+
+def _curve_dataset(fold, zs, status):
+    unpacked = [fold.unpack(z) for z in zs]
+    states = np.array([u[0] for u in unpacked])
+    arclength = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(zs, axis=0), axis=1))])
+    return xr.Dataset(
+        {"parameter": ("point", np.array([u[2] for u in unpacked]), {"long_name": fold.names[0]}),
+         "parameter2": ("point", np.array([u[3] for u in unpacked]), {"long_name": fold.names[1]}),
+         "state": (("point", "unit"), states),
+         "null_vector": (("point", "unit"), np.array([u[1] for u in unpacked])),
+         "arclength": ("point", arclength)},
+        coords={"point": np.arange(len(zs))},
+        attrs={"model": fold.system.name, "parameter": fold.names[0], "parameter2": fold.names[1],
+               "status": status, "special_type": "fold",
+               "method": "Moore-Spence extended system, pseudo-arclength continuation"})
