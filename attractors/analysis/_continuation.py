@@ -25,7 +25,7 @@ import numpy as np
 from .._system import ContinuousSystem
 from .._validate import ParameterError, check_finite_array, check_integer, check_positive, describe
 from ._bifurcation import follow
-from ._stability import jacobian_matrix
+from ._stability import _jacobian_function, jacobian_matrix
 
 __all__ = ["ContinuationError", "continuation"]
 
@@ -82,7 +82,7 @@ class _Branch:
         self.phase = None if phase is None else phase / np.linalg.norm(phase)
         self.x_ref = None
         self.size = self.n + 1 + (self.phase is not None)
-        self._models, self._jacobians = {}, {}
+        self._models, self._jacobians, self._analytic = {}, {}, None
 
     def p(self, z):
         return self.start + z[self.n] * self.span
@@ -110,9 +110,18 @@ class _Branch:
         if jac is None:
             if len(self._jacobians) > 4:
                 self._jacobians.pop(next(iter(self._jacobians)))
-            jac = jacobian_matrix(self.model(p), x, method=self.jacobian_method)
+            jac = self._jacobian_of(self.model(p), x)
             self._jacobians[key] = jac
         return jac
+
+    def _jacobian_of(self, model, x):
+        # Whether the model class has an analytic Jacobian is decided once (with the
+        # one probe jacobian_matrix would make on every call), then called directly.
+        if self._analytic is None:
+            self._analytic = _jacobian_function(self.system, self.jacobian_method)[1] == "analytic"
+        if self._analytic:
+            return np.asarray(model.jacobian(0.0, x), dtype=np.float64)
+        return jacobian_matrix(model, x, method="finite_differences")
 
     def residual(self, z):
         x, p = self.x(z), self.p(z)
