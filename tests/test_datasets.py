@@ -50,8 +50,8 @@ def test_the_ring_and_the_heading_are_found_in_the_spikes():
     data = load_head_direction()
     rates = bin_spikes(data["spike_time"], data["spike_unit"], 64, bin_width=100.0,
                        t_span=(0.0, data.attrs["duration"]), smooth_sigma=1.0)
-    result = persistent_homology(rates, max_dim=1, n_shuffles=5, seed=0,
-                                 preprocess=dict(n_components=6, n_points=300))
+    result = persistent_homology(rates, max_dim=1, n_shuffles=3, seed=0,
+                                 preprocess=dict(n_components=6, n_points=200))
     assert betti_numbers(result)[1] == 1
     theta = circular_coordinates(rates, preprocess=dict(n_components=6, n_points=None))
     heading = np.interp(rates["time"].values, data["time"].values, data["heading"].values)
