@@ -286,3 +286,35 @@ def test_fold_curve_refuses_equivariant_and_missing_folds(cann_branch):
     pitchfork = continuation(CuspPair(), "p", 0.5, 1.0, x0=[1.5, 1.5])
     with pytest.raises(ParameterError, match="no special point of type 'fold'"):
         fold_curve(CuspPair(), pitchfork, "r", 2.0)
+
+
+@dataclasses.dataclass(frozen=True)
+class Brusselator(attractors.ContinuousSystem):
+    """x' = A - (B + 1) x + x^2 y, y' = B x - x^2 y: Hopf at B = 1 + A^2 with omega = A."""
+
+    A: float = 1.0
+    B: float = 1.5
+    n_units = 2
+
+    def vector_field(self, t, z, inputs=None):
+        x, y = z[..., 0], z[..., 1]
+        return np.stack([self.A - (self.B + 1) * x + x * x * y, self.B * x - x * x * y], axis=-1)
+
+
+def test_hopf_curve_of_the_brusselator():
+    from attractors.analysis import hopf_curve
+
+    branch = continuation(Brusselator(), "B", 1.5, 3.0, x0=[1.0, 1.5])
+    hopf = branch.special_type.values == "hopf"
+    # Along the branch x = A, y = B / A; Re(lambda) = (B - 1 - A^2) / 2 is linear in B.
+    assert branch.special_parameter.values[hopf][0] == pytest.approx(2.0, abs=1e-9)
+    assert branch.special_frequency.values[hopf][0] == pytest.approx(1.0, rel=1e-9)
+    for stop in (2.5, 0.4):
+        curve = hopf_curve(Brusselator(), branch, "A", stop)
+        A, B = curve.parameter2.values, curve.parameter.values
+        assert curve.attrs["status"] == "reached the end of the parameter interval"
+        assert A[-1] == pytest.approx(stop, abs=1e-12)
+        # Newton's tolerance 1e-10 on the augmented system; B and omega of order 1-7.
+        np.testing.assert_allclose(B, 1 + A**2, atol=1e-8)
+        np.testing.assert_allclose(curve.frequency.values, A, atol=1e-8)
+        np.testing.assert_allclose(curve.state.values, np.stack([A, B / A], axis=1), atol=1e-8)

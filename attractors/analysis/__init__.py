@@ -85,6 +85,9 @@ from ._grid import (
     pattern_displacement,
     velocity_gain,
 )
+from ._hopf_curve import (
+    hopf_curve,
+)
 from ._landscape import (
     energy_along_path,
     energy_surface,
@@ -149,6 +152,7 @@ __all__ = [
     "find_fixed_points",
     "fold_curve",
     "grid_spacing",
+    "hopf_curve",
     "is_maximal_clique",
     "jacobian_matrix",
     "kaplan_yorke_dimension",

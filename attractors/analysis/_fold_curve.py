@@ -194,13 +194,21 @@ def fold_curve(system, branch, parameter2, stop2, *, special=None, ds=0.01, ds_m
         raise ContinuationError(
             f"Newton's method did not converge on the fold at {parameter} = {p_star:.10g}: "
             f"residual max = {np.max(np.abs(fold.residual(z))):.3g}")
+    points, status = _trace(fold, z, natural, (ds, ds_min, ds_max, max_steps, tol, max_iter))
+    return _curve_dataset(fold, np.array(points), status)
+
+
+def _trace(problem, z, natural, steps):
+    """Pseudo-arclength steps on ``problem`` from z until the last unknown leaves [0, 1]."""
+    ds, ds_min, ds_max, max_steps, tol, max_iter = steps
+    size = z.size
     points, status = [z], f"stopped after max_steps = {max_steps} steps"
-    tangent = fold.tangent(z, natural)
+    tangent = problem.tangent(z, natural)
     for _ in range(max_steps):
-        new, ok = fold.correct(z + ds * tangent, tangent, z, ds, tol, max_iter)
+        new, ok = problem.correct(z + ds * tangent, tangent, z, ds, tol, max_iter)
         ok = ok and np.linalg.norm(new - z - ds * tangent) <= 0.3 * ds
         if ok:
-            new_tangent = fold.tangent(new, tangent)
+            new_tangent = problem.tangent(new, tangent)
             ok = new_tangent @ tangent >= 0.8
         if not ok:
             ds /= 2
@@ -211,7 +219,7 @@ def fold_curve(system, branch, parameter2, stop2, *, special=None, ds=0.01, ds_m
         if not 0.0 <= new[-1] <= 1.0:
             bound = 1.0 if new[-1] > 1.0 else 0.0
             guess = z + (bound - z[-1]) / (new[-1] - z[-1]) * (new - z)
-            new, ok = fold.correct(guess, natural, np.zeros(2 * n + 2), bound, tol, 2 * max_iter)
+            new, ok = problem.correct(guess, natural, np.zeros(size), bound, tol, 2 * max_iter)
             if ok:
                 points.append(new)
                 status = "reached the end of the parameter interval"
@@ -220,7 +228,7 @@ def fold_curve(system, branch, parameter2, stop2, *, special=None, ds=0.01, ds_m
             break
         points.append(new)
         z, tangent, ds = new, new_tangent, min(1.5 * ds, ds_max)
-    return _curve_dataset(fold, np.array(points), status)
+    return points, status
 
 
 def _curve_dataset(fold, zs, status):
