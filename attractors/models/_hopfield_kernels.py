@@ -20,6 +20,12 @@ sweep costs :math:`O(N)` plus :math:`O(N)` per unit that changes, instead of
 never recomputed.  Trials run in parallel (``prange``); each trial draws its
 random numbers from its own SplitMix64 stream seeded per sweep by the caller, so
 results do not depend on the number of threads.
+
+The library's one numba convention: numba is imported at the top of this module
+(a required dependency, no numpy fallback), every kernel is a module-level
+``@njit(cache=True)`` function (a closure's disk-cache key changes in every
+process), and the model modules import this module only inside the function
+that first runs a kernel, so ``import attractors`` never loads numba.
 """
 
 from __future__ import annotations
@@ -27,8 +33,15 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-__all__ = ["run_chunk", "run_chunk_parallel", "run_sweeps", "run_sweeps_serial",
-           "shuffle_orders", "sync_step", "carry_quadratic"]
+__all__ = [
+    "carry_quadratic",
+    "run_chunk",
+    "run_chunk_parallel",
+    "run_sweeps",
+    "run_sweeps_serial",
+    "shuffle_orders",
+    "sync_step",
+]
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
