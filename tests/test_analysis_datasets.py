@@ -127,6 +127,39 @@ def _continuation():
     return analysis.continuation(TanhUnit(), "w", 0.5, 2.0)
 
 
+@dataclasses.dataclass(frozen=True)
+class CuspUnit(attractors.ContinuousSystem):
+    """x' = p + r x - x^3 (folds), and the Brusselator-like Hopf pair below, for curves."""
+
+    p: float = 0.0
+    r: float = 1.0
+    n_units = 1
+
+    def vector_field(self, t, x, inputs=None):
+        return self.p + self.r * x - x**3
+
+
+@dataclasses.dataclass(frozen=True)
+class Brusselator(attractors.ContinuousSystem):
+    A: float = 1.0
+    B: float = 1.5
+    n_units = 2
+
+    def vector_field(self, t, z, inputs=None):
+        x, y = z[..., 0], z[..., 1]
+        return np.stack([self.A - (self.B + 1) * x + x * x * y, self.B * x - x * x * y], axis=-1)
+
+
+def _fold_curve():
+    branch = analysis.continuation(CuspUnit(), "p", 0.0, 1.0, x0=[-1.0])
+    return analysis.fold_curve(CuspUnit(), branch, "r", 1.5)
+
+
+def _hopf_curve():
+    branch = analysis.continuation(Brusselator(), "B", 1.5, 3.0, x0=[1.0, 1.5])
+    return analysis.hopf_curve(Brusselator(), branch, "A", 1.5)
+
+
 def _lyapunov(function):
     return function(LinearSystem([[-1.0, 2.0], [-2.0, -1.0]]), [1.0, 0.0], t_span=5.0,
                     dt=0.01, seed=0)
@@ -137,6 +170,8 @@ def _lyapunov(function):
 OTHER_CASES = {
     "continuation": _continuation,
     "switch_branch": lambda: analysis.switch_branch(TanhUnit(), _continuation(), 0.5, 2.0)[0],
+    "fold_curve": _fold_curve,
+    "hopf_curve": _hopf_curve,
     "lyapunov_spectrum": lambda: _lyapunov(analysis.lyapunov_spectrum),
     "largest_lyapunov_exponent": lambda: _lyapunov(analysis.largest_lyapunov_exponent),
     "periodic_orbit": lambda: analysis.periodic_orbit(Logistic(), [0.3], transient=200,
