@@ -53,6 +53,7 @@ are printed as a table and written to ``benchmarks/results/cann.json``.
 from __future__ import annotations
 
 import argparse
+import functools
 import gc
 import json
 import os
@@ -321,7 +322,7 @@ def bench_batch(repeats):
 
     steps(BATCH_STEPS, 2), dense_product()  # warm-up (compiles the batched kernel once)
     times = {"dense_product": [], "modes_product": [], "simulate": [], "simulate_recording": []}
-    for rep in range(repeats):
+    for _ in range(repeats):
         times["dense_product"].append(_timed(dense_product)[0] / BATCH_STEPS)
         times["simulate"].append(_timed(lambda: steps(BATCH_STEPS, BATCH_STEPS))[0] / BATCH_STEPS)
         times["modes_product"].append(_timed(modes_product)[0] / BATCH_STEPS)
@@ -348,7 +349,7 @@ def bench_crossover():
                     model = CANN1D(n_units=n, a=a, method=method, backend=backend)
                     x, drive = np.full(n, 0.05), np.zeros(n)
                     model.vector_field(0.0, x, drive)
-                    seconds = min(timeit.repeat(lambda: model.vector_field(0.0, x, drive),
+                    seconds = min(timeit.repeat(functools.partial(model.vector_field, 0.0, x, drive),
                                                 number=100, repeat=5)) / 100
                     row[f"{method}/{'compiled' if backend == 'auto' else 'numpy'}_us"] = 1e6 * seconds
             row["n_modes"] = int(CANN1D(n_units=n, a=a, method="modes")._fast["basis"].shape[0])

@@ -346,7 +346,8 @@ def main(argv=None):
     print("  packages (cumulative):  " + ", ".join(
         f"{r['module']} {r['cumulative_ms']:.0f} ms" for r in imp["importtime_biggest_packages"][:6]))
     print("  direct children of attractors (cumulative):  " + ", ".join(
-        f"{r['module']} {r['cumulative_ms']:.0f} ms" for r in imp["importtime_direct_children_of_attractors"][:6]))
+        f"{r['module']} {r['cumulative_ms']:.0f} ms"
+        for r in imp["importtime_direct_children_of_attractors"][:6]))
     print("  modules by self time:  " + ", ".join(
         f"{r['module']} {r['self_ms']:.1f} ms" for r in imp["importtime_biggest_self"][:6]))
     print(f"non-stdlib packages loaded: {', '.join(imp['packages_loaded'])}; heavy ones: "
