@@ -13,10 +13,10 @@ import numpy as np
 
 from ._validate import ParameterError
 
-__all__ = ["check_allocation"]
+__all__ = ["available_memory", "check_allocation", "check_bytes"]
 
 
-def _available_memory() -> int:
+def available_memory() -> int:
     """Bytes of memory available now (Linux ``MemAvailable``; else the free pages)."""
     try:
         with open("/proc/meminfo") as meminfo:
@@ -40,11 +40,21 @@ def check_allocation(name: str, value, shape, dtype, what: str) -> None:
     numpy's allocator or the out-of-memory killer.
     """
     n_bytes = float(np.prod([float(d) for d in shape])) * np.dtype(dtype).itemsize
-    available = _available_memory()
+    detail = (f" (shape {' x '.join(f'{int(d):,}' for d in shape)}, "
+              f"{np.dtype(dtype).name})")
+    check_bytes(name, value, n_bytes, what + detail)
+
+
+def check_bytes(name: str, value, n_bytes: float, what: str, *, estimate: bool = False) -> None:
+    """Refuse ``n_bytes`` for ``what`` when more than the memory available (see check_allocation).
+
+    ``estimate``: the size is an estimate (a model's derived tables), said as "about".
+    """
+    available = available_memory()
     if n_bytes > available:
         shown = value if isinstance(value, str) else (
             f"{value:,}" if isinstance(value, int) else str(value))
+        size = f"{'about ' if estimate else ''}{n_bytes / 2**30:,.1f} GiB"
         raise ParameterError(
-            f"{name}={shown} needs {n_bytes / 2**30:,.1f} GiB for {what} (shape "
-            f"{' x '.join(f'{int(d):,}' for d in shape)}, {np.dtype(dtype).name}), but only "
+            f"{name}={shown} needs {size} for {what}, but only "
             f"{available / 2**30:,.1f} GiB of memory is available; choose a smaller {name}")

@@ -9,10 +9,9 @@ about :data:`BLOCK_BYTES` of states, so their temporaries stay bounded.
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 
+from ._allocation import available_memory
 from ._trajectory import build_dataset, format_bytes
 from ._validate import ParameterError
 
@@ -94,22 +93,8 @@ class Recorder:
                          criterion.t_converged)
 
 
-def _available_memory() -> int:
-    try:
-        with open("/proc/meminfo") as meminfo:
-            for line in meminfo:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    try:
-        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    except (ValueError, OSError, AttributeError):
-        return 2**63
-
-
 def _refuse(need, what, advice):
-    available = _available_memory()
+    available = available_memory()
     if need > available:
         raise TooLargeError(f"{what} needs {format_bytes(need)}, but only "
                             f"{format_bytes(available)} of memory is available; {advice}")
@@ -155,7 +140,7 @@ def memory_estimate(n_records, x0, observables, energy_defined, input_value=None
 def check_memory(n_records, x0, observables, energy_defined, input_value=None):
     """Refuse (TooLargeError, a MemoryError) a run whose record would not fit in memory."""
     fixed, per_record = memory_estimate(n_records, x0, observables, energy_defined, input_value)
-    fitting = max(1, (_available_memory() - fixed) // per_record)
+    fitting = max(1, (available_memory() - fixed) // per_record)
     _refuse(fixed + n_records * per_record,
             f"recording {n_records:,} states of shape {x0.shape} (with their energy, "
             f"observables and input)",

@@ -13,6 +13,7 @@ from types import MappingProxyType
 
 import numpy as np
 
+from .._allocation import check_bytes
 from .._validate import ParameterError, check_positive, describe
 
 __all__ = ["gamma_for_velocity", "velocity_for_gamma"]
@@ -82,17 +83,6 @@ def frozen_tables(tables):
     return MappingProxyType({name: freeze(value) for name, value in tables.items()})
 
 
-def _available_memory() -> int:
-    try:
-        with open("/proc/meminfo") as meminfo:
-            for line in meminfo:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 2**63
-
-
 def check_allocation(name: str, value, n_bytes: float, what: str):
     """Refuse a model whose construction would allocate more than the available memory.
 
@@ -100,11 +90,7 @@ def check_allocation(name: str, value, n_bytes: float, what: str):
     huge ``n_units`` or ``n_side`` fails with the size named instead of in
     numpy's allocator (or the out-of-memory killer).
     """
-    available = _available_memory()
-    if n_bytes > available:
-        raise ParameterError(
-            f"{name}={value:,} needs about {n_bytes / 2**30:,.1f} GiB for {what}, but only "
-            f"{available / 2**30:,.1f} GiB of memory is available; choose a smaller {name}")
+    check_bytes(name, value, n_bytes, what, estimate=True)
 
 
 def relax(field, x, tau, *, tol=1e-10, max_steps=200_000):
