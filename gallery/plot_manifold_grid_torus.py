@@ -49,8 +49,8 @@ activity = np.fft.ifft2(np.fft.fft2(pattern)[None] * phase).real.reshape(len(shi
 cells = np.random.default_rng(0).choice(n_side**2, 150, replace=False)
 rates = activity[:, cells] + np.random.default_rng(1).normal(0, 0.02, (len(shift), 150))
 
-preprocess = dict(n_components=6, n_points=250 if QUICK else 500)
-result = persistent_homology(rates, max_dim=2, n_shuffles=3 if QUICK else 10, seed=0,
+preprocess = dict(n_components=6, n_points=250 if QUICK else 400)
+result = persistent_homology(rates, max_dim=2, n_shuffles=3 if QUICK else 6, seed=0,
                              preprocess=preprocess)
 theta = toroidal_coordinates(rates, preprocess=dict(n_components=6, n_points=800))
 seen = theta["time"].values.astype(int)  # the sample index of each point
