@@ -213,7 +213,7 @@ def _write_index(out: Path, entries) -> None:
             f"<details open><summary>What the script found</summary>"
             f"<pre>{html.escape(printed.rstrip())}</pre></details>\n" if printed.strip() else ""
         )
-        links.append(f'<li><a href="#{html.escape(name)}">{html.escape(text)}</a></li>')
+        links.append(f'<li><a href="#{html.escape(name)}">{inline_html(title)}</a></li>')
         sections.append(
             f'<section id="{html.escape(name)}"><h2>{inline_html(title)}</h2>\n'
             f"{rst_to_html(caption)}\n{findings}{pictures}</section>"
