@@ -97,16 +97,23 @@ class _FoldSystem:
         return tangent if tangent @ previous >= 0 else -tangent
 
 
-def _fold_start(system, branch, special, parameter2):
-    types = [str(kind) for kind in np.asarray(branch["special_type"].values)]
-    folds = [i for i, kind in enumerate(types) if kind == "fold"]
-    if not folds:
-        raise ParameterError("branch has no special point of type 'fold' to follow")
+def _special_index(branch, kind, label, special):
+    """The index of the branch's special point of type ``kind`` to start from (the first one
+    when ``special`` is None); a clear error when there is none or ``special`` is not one."""
+    types = [str(value) for value in np.asarray(branch["special_type"].values)]
+    points = [i for i, value in enumerate(types) if value == kind]
+    if not points:
+        raise ParameterError(f"branch has no special point of type '{kind}' to follow")
     if special is None:
-        special = folds[0]
-    if isinstance(special, bool) or special not in folds:
-        raise ParameterError(f"special must be the index of a fold of the branch ({folds}), "
+        return points[0]
+    if isinstance(special, bool) or special not in points:
+        raise ParameterError(f"special must be the index of {label} of the branch ({points}), "
                              f"got {describe(special)}")
+    return special
+
+
+def _fold_start(system, branch, special, parameter2):
+    special = _special_index(branch, "fold", "a fold", special)
     if branch.attrs.get("phase_condition", "none").startswith(("auto: zero", "given")):
         raise ParameterError(
             "fold_curve does not handle equivariant models (the branch needed a phase "

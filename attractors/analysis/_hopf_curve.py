@@ -25,9 +25,9 @@ import math
 import numpy as np
 import xarray as xr
 
-from .._validate import ParameterError, describe
+from .._validate import ParameterError
 from ._continuation import ContinuationError, _check_parameter, _check_steps, _state_scale
-from ._fold_curve import _FoldSystem, _trace
+from ._fold_curve import _FoldSystem, _special_index, _trace
 from ._stability import jacobian_matrix
 
 __all__ = ["hopf_curve"]
@@ -81,15 +81,7 @@ class _HopfSystem(_FoldSystem):
 
 
 def _hopf_start(branch, special):
-    types = [str(kind) for kind in np.asarray(branch["special_type"].values)]
-    points = [i for i, kind in enumerate(types) if kind == "hopf"]
-    if not points:
-        raise ParameterError("branch has no special point of type 'hopf' to follow")
-    if special is None:
-        special = points[0]
-    if isinstance(special, bool) or special not in points:
-        raise ParameterError(f"special must be the index of a Hopf point of the branch ({points}), "
-                             f"got {describe(special)}")
+    special = _special_index(branch, "hopf", "a Hopf point", special)
     return (np.asarray(branch["special_state"].values[special], dtype=np.float64),
             float(branch["special_parameter"].values[special]),
             float(branch["special_frequency"].values[special]))
