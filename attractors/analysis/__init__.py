@@ -79,6 +79,9 @@ from ._fixed_points import (
 from ._fold_curve import (
     fold_curve,
 )
+from ._global_continuation import (
+    global_continuation,
+)
 from ._grid import (
     GridSpacing,
     grid_spacing,
@@ -151,6 +154,7 @@ __all__ = [
     "energy_surface",
     "find_fixed_points",
     "fold_curve",
+    "global_continuation",
     "grid_spacing",
     "hopf_curve",
     "is_maximal_clique",
