@@ -28,6 +28,7 @@ from .._validate import ParameterError, check_finite_array, check_integer, check
 from ._basins import wilson_interval
 from ._lyapunov import largest_lyapunov_exponent
 from ._periodic import _fixed_step, record_flow, recurrence, section_crossings
+from ._stability import _time_units
 
 __all__ = ["ATTRACTOR_TYPES", "classify_attractor"]
 
@@ -196,25 +197,35 @@ def _classification_dataset(system, batched, label, period, returns, exponent, e
                             confidence, attrs):
     counts = np.array([np.sum(label == kind) for kind in ATTRACTOR_TYPES])
     low, high = wilson_interval(counts, np.full(counts.shape, label.size), confidence)
-    unit = system.time_unit
+    unit = _time_units(system)
+    state = "model state units"
     per_trial = {
-        "label": (label.astype(str), {"long_name": "type of attractor reached"}),
+        "label": (label.astype(str), {"units": "1", "long_name": "type of attractor reached"}),
         "period": (period, {"units": unit, "long_name": "period (NaN unless periodic)"}),
-        "returns_per_period": (returns, {"long_name": "section crossings (flow) or steps "
+        "returns_per_period": (returns, {"units": "1",
+                                         "long_name": "section crossings (flow) or steps "
                                                       "(map) per period"}),
-        "largest_exponent": (exponent, {"units": f"1/{unit}" if unit else "1/time unit",
+        "largest_exponent": (exponent, {"units": f"1/{system.time_unit}" if system.time_unit
+                                        else "1/time unit",
                                         "long_name": "largest Lyapunov exponent"}),
-        "extent": (extent, {"long_name": "largest range of a unit over the record"}),
+        "extent": (extent, {"units": state,
+                            "long_name": "largest range of a unit over the record"}),
     }
     lead = ("trial",) if batched else ()
     pick = (lambda a: a) if batched else (lambda a: a[0])
+    fractions = {"units": "1"}
     data = xr.Dataset(
         {name: (lead, pick(values), meta) for name, (values, meta) in per_trial.items()}
-        | {"final_state": (lead + ("unit",), pick(final), {"long_name": "state at the end"}),
-           "count": (("attractor_type",), counts),
-           "fraction": (("attractor_type",), counts / label.size),
-           "fraction_low": (("attractor_type",), low),
-           "fraction_high": (("attractor_type",), high)},
+        | {"final_state": (lead + ("unit",), pick(final),
+                           {"units": state, "long_name": "state at the end"}),
+           "count": (("attractor_type",), counts,
+                     fractions | {"long_name": "starts that reached this type"}),
+           "fraction": (("attractor_type",), counts / label.size,
+                        fractions | {"long_name": "fraction of starts reaching this type"}),
+           "fraction_low": (("attractor_type",), low, fractions | {
+               "long_name": "lower end of the Wilson interval of the fraction"}),
+           "fraction_high": (("attractor_type",), high, fractions | {
+               "long_name": "upper end of the Wilson interval of the fraction"})},
         coords={"attractor_type": list(ATTRACTOR_TYPES)}, attrs=attrs)
     if batched:
         data = data.assign_coords(trial=np.arange(label.size))

@@ -32,6 +32,7 @@ from .._validate import (
     describe,
 )
 from ..solvers import Adaptive, EulerMaruyama, MapStepper, get_solver
+from ._stability import _time_units
 
 __all__ = ["kaplan_yorke_dimension", "largest_lyapunov_exponent", "lyapunov_spectrum"]
 
@@ -357,9 +358,11 @@ def lyapunov_spectrum(system, x0, *, n_exponents=None, t_span=None, n_steps=None
         "seed": -1 if seed is None else seed, "model": system.name})
 
 
-def _spectrum_dataset(system, final, running, times, settled, last, batched, attrs):
+def _spectrum_dataset(system, final, running, times, settled, last, batched, attrs,
+                      lead_dim="trial"):
+    time = _time_units(system)
     unit = f"1/{system.time_unit}" if system.time_unit else "1/time unit"
-    lead = ("trial",) if batched else ()
+    lead = (lead_dim,) if batched else ()
     pick = (lambda a: a) if batched else (lambda a: a[0])
     index = np.arange(final.shape[-1])
     data = xr.Dataset(
@@ -369,14 +372,18 @@ def _spectrum_dataset(system, final, running, times, settled, last, batched, att
                               pick(np.moveaxis(running, 0, 1)),
                               {"units": unit, "long_name": "running estimate of the exponent"}),
          "settled": (lead, pick(settled),
-                     {"long_name": "running estimate within settle_tolerance of the final one"}),
+                     {"units": "1", "long_name": "running estimate within settle_tolerance "
+                                                 "of the final one"}),
          "kaplan_yorke_dimension": (lead, pick(_ky_or_nan(final, system.n_units)),
-                                    {"long_name": "Kaplan-Yorke dimension"}),
-         "final_state": (lead + ("unit",), pick(last), {"long_name": "state at the end"})},
-        coords={"exponent_index": index, "time": ("time", times, {"units": system.time_unit})},
+                                    {"units": "1", "long_name": "Kaplan-Yorke dimension"}),
+         "final_state": (lead + ("unit",), pick(last),
+                         {"units": "model state units", "long_name": "state at the end"})},
+        coords={"exponent_index": ("exponent_index", index,
+                                   {"units": "1", "long_name": "exponent, largest first"}),
+                "time": ("time", times, {"units": time, "long_name": "measurement time"})},
         attrs=attrs)
     if batched:
-        data = data.assign_coords(trial=np.arange(final.shape[0]))
+        data = data.assign_coords({lead_dim: np.arange(final.shape[0])})
     return data
 
 

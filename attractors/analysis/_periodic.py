@@ -28,6 +28,7 @@ from .._validate import (
 )
 from ..solvers import Adaptive, EulerMaruyama, MapStepper, get_solver
 from ._lyapunov import _central, _Tangent
+from ._stability import _time_units
 
 __all__ = ["periodic_orbit"]
 
@@ -323,22 +324,30 @@ def _orbit_dataset(system, is_map, m, x, period, monodromy, orbit, residual, ite
         stable = bool(np.all(moduli < 1))
     else:  # drop the trivial multiplier (the one nearest 1, along the orbit)
         stable = bool(np.all(np.delete(moduli, np.argmin(np.abs(multipliers - 1))) < 1))
-    unit = system.time_unit
+    unit = _time_units(system)
     phase = np.arange(len(orbit)) * (period / max(len(orbit), 1))
     amplitude = np.ptp(orbit, axis=0) / 2 if len(orbit) else np.full(system.n_units, np.nan)
     converged = iterations >= 0
+    state = "model state units"
     return xr.Dataset(
-        {"found": ((), converged, {"long_name": "a periodic orbit was found and polished"}),
+        {"found": ((), converged, {"units": "1",
+                                   "long_name": "a periodic orbit was found and polished"}),
          "period": ((), period, {"units": unit, "long_name": "period of the orbit"}),
-         "orbit": (("phase", "unit"), orbit, {"long_name": "states over one period"}),
-         "amplitude": (("unit",), amplitude, {"long_name": "half the range over the orbit"}),
+         "orbit": (("phase", "unit"), orbit, {"units": state,
+                                              "long_name": "states over one period"}),
+         "amplitude": (("unit",), amplitude, {"units": state,
+                                              "long_name": "half the range over the orbit"}),
          "floquet_multiplier_real": (("mode",), multipliers.real,
-                                     {"long_name": "Floquet multiplier (real part)"}),
+                                     {"units": "1", "long_name": "Floquet multiplier (real part)"}),
          "floquet_multiplier_imag": (("mode",), multipliers.imag,
-                                     {"long_name": "Floquet multiplier (imaginary part)"}),
-         "is_stable": ((), stable, {"long_name": "all non-trivial multipliers inside |mu| = 1"}),
-         "residual": ((), residual, {"long_name": "shooting residual |Phi_T(x) - x|"})},
-        coords={"phase": ("phase", phase, {"units": unit}), "mode": np.arange(system.n_units)},
+                                     {"units": "1",
+                                      "long_name": "Floquet multiplier (imaginary part)"}),
+         "is_stable": ((), stable, {"units": "1",
+                                    "long_name": "all non-trivial multipliers inside |mu| = 1"}),
+         "residual": ((), residual, {"units": state,
+                                     "long_name": "shooting residual |Phi_T(x) - x|"})},
+        coords={"phase": ("phase", phase, {"units": unit, "long_name": "time within the period"}),
+                "mode": np.arange(system.n_units)},
         attrs={"model": system.name, "message": "converged" if converged else
                "Newton shooting did not converge within max_iterations",
                "iterations": iterations, "crossings_per_period": m,
