@@ -82,11 +82,11 @@ class _Setup:
         count = np.zeros(n_slots, dtype=np.int64)
         key = np.full(n_slots, -3, dtype=np.int64)
         state = np.full((n_slots, model.n_units), np.nan)
-        count[:keys.size] = [np.sum(labels == k) for k in keys]
-        key[:keys.size] = keys
-        # Representative: the centroid of the final states of the starts in the basin
-        # (one state for a fixed point, to within the rest tolerance).
-        state[:keys.size] = [final[labels == k].mean(axis=0) for k in keys]
+        for slot, k in enumerate(keys):
+            # Representative: a state on the attractor, the final state of the first start
+            # that reached it (a fixed point's to within the rest tolerance; a point of a cycle).
+            count[slot], key[slot] = np.sum(labels == k), k
+            state[slot] = final[np.argmax(labels == k)]
         out = {"count": count, "key": key, "state": state,
                "not_converged": np.sum(labels == NOT_CONVERGED),
                "unrecognised": np.sum(labels == UNRECOGNISED)}
@@ -242,8 +242,8 @@ def global_continuation(system, parameter, values, initial_states, *, mapper="ba
     fraction :math:`f_a(p_k) = n_a / n` is estimated with a Wilson interval.
     Attractors at neighbouring values are matched by the Hungarian assignment
     minimising :math:`\sum_{(a,b)} \lVert v_a(p_{k-1}) - v_b(p_k)\rVert`
-    over representative vectors :math:`v` (the mean final state of a basin,
-    or ``feature``); pairs farther than ``threshold`` and unpaired attractors
+    over representative vectors :math:`v` (a state on the attractor, or
+    ``feature``: give one for cycles, whose states depend on the phase); pairs farther than ``threshold`` and unpaired attractors
     get new ids, never reused.  With ``match="label"`` the classifier's
     labels are the ids (it already names attractors the same way at every
     value, as :class:`NearestPattern` does).  The values run on
@@ -300,7 +300,7 @@ def global_continuation(system, parameter, values, initial_states, *, mapper="ba
         ``name``), ``unit`` and ``feature`` (with ``feature``).  Variables
         ``count``, ``fraction`` (summing to 1 at each value),
         ``fraction_low``, ``fraction_high``, ``exists``, ``attractor_state``
-        (mean final state; NaN where absent), ``attractor_feature``,
+        (final state of the first start that reached it; NaN where absent), ``attractor_feature``,
         ``n_attractors``.
 
     References
@@ -403,7 +403,7 @@ def _result(swept, setup, model, values, n_starts, match, threshold, use_vanishe
         "fraction_low": ("lower end of the Wilson interval of the fraction", "1"),
         "fraction_high": ("upper end of the Wilson interval of the fraction", "1"),
         "exists": ("the attractor was found at this value", "1"),
-        "attractor_state": ("mean final state of the starts in the basin (NaN if absent)",
+        "attractor_state": ("a state on the attractor (NaN if absent)",
                             "model state units"),
         "attractor_feature": ("feature of the attractor (NaN if absent)", "1"),
         "n_attractors": ("attractors found (not counting -1 and -2)", "1"),

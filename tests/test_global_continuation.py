@@ -1,0 +1,215 @@
+"""Global continuation: basin fractions over a parameter grid, ids kept across steps.
+
+Closed forms: the bistable unit x' = h - x + 2 tanh x has fixed points on
+h = x - 2 tanh x, whose upper stable branch ends in a fold at
+h* = arccosh(sqrt 2) - sqrt 2 (where 1 = 2 sech^2 x); two targets rotating
+rigidly in the plane swap their lexicographic order halfway, which only the
+matching (not the order in which attractors are found) can see through.
+"""
+
+import dataclasses
+import math
+
+import numpy as np
+import pytest
+import xarray as xr
+from scipy.optimize import brentq
+
+import attractors
+from attractors import ParameterError
+from attractors.analysis import NearestPattern, global_continuation
+from attractors.models import HopfieldNetwork
+from attractors.patterns import flip, random_patterns
+
+H_FOLD = math.acosh(math.sqrt(2)) - math.sqrt(2)  # -0.5328
+
+
+@dataclasses.dataclass(frozen=True)
+class Bistable(attractors.ContinuousSystem):
+    h: float = 0.0
+    n_units = 1
+
+    def vector_field(self, t, x, inputs=None):
+        return self.h - x + 2 * np.tanh(x)
+
+
+@dataclasses.dataclass(frozen=True)
+class TwoTargets(attractors.DiscreteSystem):
+    """Every state jumps to the nearer of (cos p, sin p) and its negative: fixed in one step."""
+
+    p: float = 0.0
+    n_units = 2
+
+    def update(self, x, rng=None, inputs=None):
+        a = np.array([math.cos(self.p), math.sin(self.p)])
+        closer = (x @ a)[..., None] >= 0
+        return np.where(closer, a, -a)
+
+
+@dataclasses.dataclass(frozen=True)
+class HopfNormalForm(attractors.ContinuousSystem):
+    mu: float = -1.0
+    n_units = 2
+
+    def vector_field(self, t, z, inputs=None):
+        x, y = z[..., 0], z[..., 1]
+        r2 = x * x + y * y
+        return np.stack([self.mu * x - y - x * r2, x + self.mu * y - y * r2], axis=-1)
+
+
+STARTS = np.linspace(-3, 3, 40)[:, None]
+H_VALUES = np.round(np.arange(0.0, -1.01, -0.1), 10)
+
+
+@pytest.fixture(scope="module")
+def fold():
+    # t_span 100: the slowest rate, at h = -0.5 next to the fold, is
+    # |g'(x)| ~ 0.3, so the runs reach max|F| <= tol well within it.
+    return global_continuation(Bistable(), "h", H_VALUES, STARTS, t_span=100.0, dt=0.05)
+
+
+def test_fractions_sum_to_one_and_identity_kept_through_the_fold(fold):
+    np.testing.assert_allclose(fold.fraction.sum("attractor"), 1.0, rtol=0, atol=1e-12)
+    assert fold.attractor.values.tolist() == [0, 1]  # no id born, none lost to a relabelling
+    lower, upper = (fold.attractor_state.sel(attractor=a, unit=0) for a in (0, 1))
+    assert np.all(lower < -1)  # the lower state exists over the whole range
+    alive = fold.exists.sel(attractor=1).values
+    # The upper state exists exactly above the closed-form fold, and its fraction is 0 after it.
+    np.testing.assert_array_equal(alive, H_VALUES > H_FOLD)
+    assert np.all(fold.fraction.sel(attractor=1).values[~alive] == 0)
+    last, after = H_VALUES[alive][-1], H_VALUES[~alive][0]
+    assert after < H_FOLD < last
+    # Where found, the states sit on the closed-form branches h = x - 2 tanh x (the runs stop
+    # at max|F| <= 1e-8 ... the default tol; |F| / |g'| <= 1e-6 away from the fold).
+    for value, x_low, x_up, up in zip(H_VALUES, lower.values, upper.values, alive):
+        exact_low = brentq(lambda x, h=value: x - 2 * np.tanh(x) - h, -5, -0.8814)
+        assert x_low == pytest.approx(exact_low, abs=1e-5)
+        if up:
+            exact_up = brentq(lambda x, h=value: x - 2 * np.tanh(x) - h, 0.8814, 5)
+            assert x_up == pytest.approx(exact_up, abs=1e-5)
+    # Counts: starts above the unstable middle state go up (all 40 starts are accounted for).
+    assert fold["count"].sum("attractor").values.tolist() == [40] * H_VALUES.size
+    assert fold.n_attractors.values.tolist() == [int(a) + 1 for a in alive]
+
+
+def test_matching_follows_attractors_whose_order_swaps():
+    values = np.arange(0.0, 3.01, 0.2)  # the targets turn by 0.2 rad per step (0.2 apart)
+    starts = np.random.default_rng(1).normal(size=(30, 2))
+    result = global_continuation(TwoTargets(), "p", values, starts, n_steps=5)
+    assert result.attractor.values.tolist() == [0, 1]
+    a = np.stack([np.cos(values), np.sin(values)], axis=-1)
+    first = result.attractor_state.sel(attractor=0).values
+    sign = np.sign(first[0] @ a[0])
+    # Attractor 0 stays the same target all the way (its lexicographic rank swaps at pi/2).
+    np.testing.assert_allclose(first, sign * a, atol=1e-12)
+    # Basins are half-planes through the origin rotating with p; fractions follow the starts.
+    expected = np.mean((starts @ a.T) * sign >= 0, axis=0)
+    np.testing.assert_allclose(result.fraction.sel(attractor=0), expected)
+    # A threshold below the 0.2-per-step distance: every step gives new ids, never reused.
+    split = global_continuation(TwoTargets(), "p", values, starts, n_steps=5, threshold=0.1)
+    assert split.attractor.size == 2 * values.size
+    assert np.all(split.exists.sum("p") == 1)
+
+
+def test_not_converged_label_counted_and_fractions_sum_to_one():
+    result = global_continuation(Bistable(), "h", [0.0, -0.2], STARTS, t_span=0.5, dt=0.05)
+    assert -1 in result.attractor.values
+    assert result.name.sel(attractor=-1).item() == "not converged"
+    assert result.fraction.sel(attractor=-1).min() > 0
+    np.testing.assert_allclose(result.fraction.sum("attractor"), 1.0, rtol=0, atol=1e-12)
+    assert set(result.data_vars) >= {"fraction_low", "fraction_high"}
+    assert np.all(result.fraction_low <= result.fraction)
+    assert np.all(result.fraction <= result.fraction_high)
+
+
+def random_starts(model, rng):
+    return rng.uniform(-3, 3, size=(25, 1))
+
+
+def test_same_seed_same_result_and_workers_agree(tmp_path):
+    kwargs = dict(t_span=60.0, dt=0.05)
+    one = global_continuation(Bistable(), "h", [0.2, 0.0, -0.2], random_starts, seed=3, **kwargs)
+    again = global_continuation(Bistable(), "h", [0.2, 0.0, -0.2], random_starts, seed=3,
+                                **kwargs)
+    xr.testing.assert_identical(one, again)
+    other = global_continuation(Bistable(), "h", [0.2, 0.0, -0.2], random_starts, seed=4,
+                                **kwargs)
+    assert not np.array_equal(one["count"].values, other["count"].values)
+    two = global_continuation(Bistable(), "h", [0.2, 0.0, -0.2], random_starts, seed=3,
+                              workers=2, store=tmp_path / "store", **kwargs)
+    xr.testing.assert_equal(one, two)
+    resumed = global_continuation(Bistable(), "h", [0.2, 0.0, -0.2], random_starts, seed=3,
+                                  store=tmp_path / "store", **kwargs)
+    assert resumed.attrs["computed_points"] == 0
+    xr.testing.assert_equal(one, resumed)
+
+
+class OwnPattern:
+    """Pattern 0 of the network at hand, its reversal, or -2: names the same at every load."""
+
+    names = ["retrieval", "reversal"]
+
+    def __call__(self, final, system):
+        return NearestPattern(system.patterns[:1])(final, system)
+
+
+def test_hopfield_load_factory_label_matching_and_features():
+    n = 200
+    xi = random_patterns(60, n, seed=0)
+
+    def network(load):
+        return HopfieldNetwork.from_patterns(xi[: round(load * n)])
+
+    def cues(model, rng):
+        return flip(np.repeat(model.patterns[:1], 20, axis=0), 0.1, exact=True, rng=rng)
+
+    result = global_continuation(network, "load", [0.02, 0.05, 0.25], cues, classifier=OwnPattern(),
+                                 match="label", feature=lambda s, m: s.mean(0) @ m.patterns[0] / n)
+    assert result.sel(attractor=0).name.item() == "retrieval"
+    # Far below alpha_c = 0.138 a 10 % cue is retrieved (AGS: m ~ 1, basin radius >> 0.1);
+    # far above it the cue drifts to a spin-glass state (overlap < 0.95: unrecognised).
+    retrieval = result.fraction.sel(attractor=0).values
+    assert retrieval[0] == 1 and retrieval[1] == 1 and retrieval[2] < 0.5
+    assert result.attractor_feature.sel(attractor=0, load=0.02).item() == pytest.approx(1, abs=0.02)
+    assert result.attractor_feature.dims == ("load", "attractor", "feature")
+
+
+def test_type_mapper_labels_the_hopf_cycle():
+    starts = np.array([[0.5, 0.0], [-0.3, 0.4]])
+    result = global_continuation(HopfNormalForm(), "mu", [-0.5, 0.5], starts, mapper="type",
+                                 match="label", dt=0.05, options={"transient": 60.0,
+                                                                  "t_search": 20.0})
+    assert result.fraction.sel(mu=-0.5, name="fixed_point").item() == 1
+    assert result.fraction.sel(mu=0.5, name="periodic").item() == 1
+    # The cycle's representative state lies on the circle r = sqrt(mu).
+    state = result.attractor_state.sel(mu=0.5, attractor=result.name == "periodic")
+    assert np.linalg.norm(state.values) == pytest.approx(math.sqrt(0.5), rel=1e-2)
+
+
+@pytest.mark.parametrize("args, kwargs, match", [
+    (("k", [0.0, 1.0], STARTS), {}, "parameter must name a field of Bistable"),
+    (("h", [], STARTS), {}, "values must be a non-empty"),
+    (("h", [0.0, 0.0], STARTS), {}, "values must not repeat"),
+    (("h", [0.0], np.zeros((5, 2))), {}, r"initial_states must have shape \(n_starts, 1\)"),
+    (("h", [0.0], np.zeros(5)), {}, "initial_states must have shape"),
+    (("h", [0.0], STARTS), {"mapper": "lyapunov"}, "mapper must be one of"),
+    (("h", [0.0], STARTS), {"threshold": 0}, "threshold must be a positive number"),
+    (("h", [0.0], STARTS), {"mapper": "type", "classifier": OwnPattern()}, "classifier is for"),
+    (("h", [0.0], STARTS), {"feature": 3}, "feature must be callable"),
+])
+def test_bad_input(args, kwargs, match):
+    with pytest.raises(ParameterError, match=match):
+        global_continuation(Bistable(), *args, **kwargs)
+
+
+def test_bad_input_non_numeric_field_and_bad_factory():
+    @dataclasses.dataclass(frozen=True)
+    class Named(Bistable):
+        label: str = "x"
+
+    with pytest.raises(ParameterError, match="'label' of Named is not a real number"):
+        global_continuation(Named(), "label", [0.0], STARTS)
+    with pytest.raises(ParameterError, match="must return a DynamicalSystem"):
+        global_continuation(lambda value: 3, "load", [0.1], STARTS)
+    with pytest.raises(ParameterError, match="parameter must not be named 'unit'"):
+        global_continuation(lambda value: Bistable(), "unit", [0.1], STARTS)
