@@ -52,14 +52,21 @@ class Recorder:
         Length of the run and the recording interval.
     x0 : ndarray, shape (..., n_units)
         The initial state, recorded at once.
+    energy0 : ndarray, shape x0.shape[:-1], optional
+        Its energy, where the stepper reads energies from its run state: the
+        record then keeps one energy per state (see :meth:`record`).
     """
 
-    def __init__(self, n_steps, record_every, x0):
+    def __init__(self, n_steps, record_every, x0, energy0=None):
         self.n_steps, self.every = n_steps, record_every
         self.n_records = n_steps // record_every + 1 + (n_steps % record_every != 0)
         self.states = np.empty((self.n_records,) + x0.shape, dtype=x0.dtype)
         self.states[0] = x0
         self.taken = np.zeros(self.n_records, dtype=np.int64)  # the step of each record
+        self.energy = None
+        if energy0 is not None:
+            self.energy = np.empty((self.n_records,) + x0.shape[:-1])
+            self.energy[0] = energy0
         self.count = 1
         #: Records per block: blow-up checks and progress updates every ~128 steps.
         self.block = max(1, 128 // min(record_every, n_steps))
@@ -68,10 +75,12 @@ class Recorder:
         """The step at which record ``r`` is due (a Python int)."""
         return min(r * self.every, self.n_steps)
 
-    def record(self, x, k):
-        """Keep ``x``, reached at step ``k``, as the next record."""
+    def record(self, x, k, energy=None):
+        """Keep ``x``, reached at step ``k`` (and its energy, when energies are kept)."""
         self.states[self.count] = x
         self.taken[self.count] = k
+        if self.energy is not None:
+            self.energy[self.count] = energy
         self.count += 1
 
     def first_non_finite(self, start):
@@ -90,7 +99,8 @@ class Recorder:
 
         return RunResult(self.states[:n_records], t0 + self.taken[:n_records] * dt,
                          status, message, int(steps_taken), criterion.converged,
-                         criterion.t_converged)
+                         criterion.t_converged,
+                         None if self.energy is None else self.energy[:n_records])
 
 
 def _refuse(need, what, advice):
@@ -197,7 +207,9 @@ def assemble(system, batch_shape, source, energy_note, run, attrs):
         input_variables, input_values, per_time = _record_input(system, source, times,
                                                                 batch_shape)
     energy = None
-    if energy_note == "recorded" and len(states):
+    if energy_note == "recorded" and run.energy is not None:
+        energy = run.energy  # read from the run state at every record
+    elif energy_note == "recorded" and len(states):
         energy = np.asarray(_in_blocks(system.energy, states, input_values, per_time),
                             dtype=np.float64)
     observables = {}

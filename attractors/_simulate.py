@@ -335,7 +335,7 @@ def simulate(
             criterion = stop_criterion(system, discrete, stop_at_fixed_point, tol, t0, dt, x0,
                                        source)
             run = _run_fixed_step(system, solver, x0, t0, dt, n_steps, record_every, source,
-                                  rng, criterion, bar)
+                                  rng, criterion, bar, energy_note == "recorded")
 
     if run.status == "blew_up":
         warnings.warn(run.message, BlowUpWarning, stacklevel=2)
@@ -377,18 +377,41 @@ def _blow_up_message(times, r_bad, trials, batched):
             f"are kept (reduce dt, or check the model's parameters for instability)")
 
 
+def _energy_reader(system, solver, source, t0, x0, state):
+    """``(energy of x0, read(t, x, state))`` where the stepper reads energies from its state.
+
+    ``(None, None)`` where it does not: the energies are then evaluated from the
+    records after the run, in blocks.  A record the stepper has no energy for
+    (None) gets ``system.energy``.
+    """
+    first = solver.state_energy(t0, x0, state)
+    if first is None:
+        return None, None
+
+    def read(t, x, state):
+        energy = solver.state_energy(t, x, state)
+        if energy is None:
+            energy = system.energy(x, None if source is None else source(t))
+        return energy
+
+    return first, read
+
+
 def _run_fixed_step(system, solver, x, t0, dt, n_steps, record_every, source, rng, criterion,
-                    bar):
+                    bar, record_energy):
     """The stepping loop shared by every fixed-step solver and every map: a RunResult."""
     run_to = _stepping(solver.step, t0, dt, criterion.after_step if criterion.per_step else None)
     state = solver.init(system, x, t0, dt, source, rng)
-    recorder = Recorder(n_steps, record_every, x)
+    energy0, read_energy = (_energy_reader(system, solver, source, t0, x, state)
+                            if record_energy else (None, None))
+    recorder = Recorder(n_steps, record_every, x, energy0)
     k, stopped = 0, False
     while recorder.count < recorder.n_records and not stopped:
         block_start, k_block = recorder.count, k
         for r in range(block_start, min(block_start + recorder.block, recorder.n_records)):
             x, state, k = run_to(x, state, k, recorder.target(r))
-            recorder.record(x, k)
+            recorder.record(x, k, None if read_energy is None else read_energy(t0 + k * dt, x,
+                                                                               state))
             if criterion.at_record(t0 + k * dt, x):
                 stopped = True
                 break

@@ -36,6 +36,10 @@ class RunResult:
     converged, t_converged : ndarray or None
         Per trial: at a fixed point at the end, and since when (NaN if not);
         None when no fixed-point test ran.
+    energy : ndarray, shape (n_records, ...), or None
+        The energies of the records where the stepper read them from its run
+        state (``DiscreteSystem.energy_of_run``); None: evaluated from the
+        records afterwards.
     """
 
     states: np.ndarray
@@ -45,6 +49,7 @@ class RunResult:
     steps_taken: int
     converged: np.ndarray | None = None
     t_converged: np.ndarray | None = None
+    energy: np.ndarray | None = None
 
 
 class NoStop:

@@ -36,7 +36,9 @@ class DynamicalSystem(abc.ABC):
     5. Optionally, for a map whose steps carry state from one call to the next
        (a sweep split into parts), ``init_run(x0, rng)`` and ``advance(x, rng,
        inputs, run_state)``: the run state lives in the stepper, never on the
-       model, so one model object may run in several threads at once.
+       model, so one model object may run in several threads at once.  Where
+       the run state makes the energy cheap (a Hopfield network's local fields),
+       ``energy_of_run(x, inputs, run_state)`` returns it at every record.
 
     What then works for free, with no further code:
 
@@ -313,6 +315,32 @@ class DiscreteSystem(DynamicalSystem):
             What :meth:`init_run` (or the previous :meth:`advance`) returned.
         """
         return self.update(x, rng, inputs), run_state
+
+    def energy_of_run(
+        self, x: np.ndarray, inputs: np.ndarray | None, run_state: Any
+    ) -> np.ndarray | None:
+        """The energy of ``x`` read from the run state, or None where it gives none (the default).
+
+        :func:`attractors.simulate` asks at every record, with ``x`` the state
+        :meth:`advance` (or :meth:`init_run`, for the first record) left in
+        ``run_state`` and ``inputs`` the input at the record's time.  The answer
+        must equal ``energy(x, inputs)`` (to round-off); it exists because the
+        run state may hold the expensive part (the local fields
+        :math:`h = W s` make :math:`E = -\\tfrac12 s^\\top h + (\\theta - u)^\\top s`
+        cost :math:`O(N)` instead of a matrix product).  Where it returns None,
+        :meth:`energy` is used instead.  Only asked where the model defines an
+        energy; it must leave ``run_state`` unchanged.
+
+        Parameters
+        ----------
+        x : ndarray, shape (..., n_units)
+            The state(s) just recorded.
+        inputs : ndarray or None
+            External input at the record's time.
+        run_state : object
+            The run state that goes with ``x``.
+        """
+        return None
 
     def initial_state(self, rng: np.random.Generator, n_trials: int | None = None) -> np.ndarray:
         """Random ±1 states (override for a model-specific distribution)."""

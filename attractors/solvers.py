@@ -123,6 +123,14 @@ class Solver(abc.ABC):
         """Advance ``x`` from ``t`` by one step: ``(x_next, state)``."""
         return state(t, x), state
 
+    def state_energy(self, t: float, x: np.ndarray, state):
+        """The system's energy at ``x`` read from the solver state, or None (the default).
+
+        :func:`attractors.simulate` asks at every record; with None the energy
+        is evaluated from the recorded states after the run.
+        """
+        return None
+
     def options(self) -> dict:
         """The solver's settings, written into trajectories."""
         return {}
@@ -407,12 +415,17 @@ class MapStepper(Solver):
 
     def init(self, system, x0, t0, dt, inputs, rng):
         u = inputs if inputs is not None else _no_input
-        return system.advance, u, rng, system.init_run(x0, rng)
+        return system.advance, system.energy_of_run, u, rng, system.init_run(x0, rng)
 
     def step(self, t, x, state):
-        advance, u, rng, run_state = state
+        advance, energy_of_run, u, rng, run_state = state
         x, run_state = advance(x, rng, u(t), run_state)
-        return x, (advance, u, rng, run_state)
+        return x, (advance, energy_of_run, u, rng, run_state)
+
+    def state_energy(self, t, x, state):
+        """The model's ``energy_of_run(x, u(t), run_state)`` (None where it gives none)."""
+        _, energy_of_run, u, _, run_state = state
+        return energy_of_run(x, u(t), run_state)
 
     def make_stepper(self, system, dt, inputs, rng):
         raise TypeError("MapStepper carries the model's run state: use init() and step()")

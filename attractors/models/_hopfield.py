@@ -341,6 +341,11 @@ class HopfieldNetwork(DiscreteSystem):
         """One step carrying the run's local fields and the sweep in progress."""
         return dynamics.advance(self, x, rng, inputs, run_state)
 
+    def energy_of_run(self, x, inputs, run_state):
+        """The energy of ``x`` from the run's local fields: O(N) per trial, no matrix product."""
+        self._require_symmetric("energy")
+        return dynamics.energy_of_run(self, x, inputs, run_state)
+
     # -- construction and recall ---------------------------------------------
 
     @classmethod
