@@ -8,6 +8,7 @@ The model and what it shares with the 2-D network are described in
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import MappingProxyType
 
 import numpy as np
 
@@ -27,6 +28,7 @@ from ._cann_kernels import (
     numba_kernels,
     ring_distance,
     ring_kernel,
+    shared_tables,
 )
 from ._ring_common import check_allocation, frozen_tables
 
@@ -40,6 +42,43 @@ def _auto_method(n, n_modes, compiled):
     if 4 * n_modes <= n and n_modes * n <= 150_000:
         return "modes"
     return "dense" if n <= 256 else "fft"
+
+
+def _ring_tables(n, a, J0, method, backend):
+    """The k- and tau-independent tables of a CANN1D, read-only (see CANN1D.__post_init__)."""
+    # The kernel, its spectrum and grids (~12 N), the three mode tables
+    # (<= 3 x 2 K N, K <= 64 modes for a >= 2 pi / N), and the dense N x N
+    # matrix twice when it is used: sized before anything is allocated.
+    modes = min(n, 2 * 64 + 1)
+    dense = 2 * n * n if method == "dense" or (method == "auto" and n <= 256) else 0
+    check_allocation("n_units", n, 8.0 * (12 * n + 3 * modes * n + dense), "the CANN's kernels")
+    kernel = ring_kernel(n, a, J0)
+    basis, weights, modes_kept = fourier_modes(kernel)
+    if method == "auto":
+        method = _auto_method(n, basis.shape[0], backend != "numpy" and numba_kernels())
+    if backend == "numba" and method == "fft":
+        raise ParameterError(
+            "backend='numba' has no FFT kernel; use method='modes' or 'dense' with it, "
+            "or backend='auto'")
+    kernels = None
+    if backend != "numpy" and method != "fft":
+        kernels = numba_kernels()
+        if kernels is None and backend == "numba":
+            raise ParameterError("backend='numba' needs numba installed (pip install numba)")
+    index = np.arange(n)
+    # The dense matrix only where it is used (it is N^2: 128 MB at N = 4096).
+    matrix = kernel[(index[:, None] - index[None, :]) % n] if method == "dense" else None
+    fast = {
+        "kernel": kernel, "matrix": matrix, "method": method,
+        "basis": basis, "basis_t": np.ascontiguousarray(basis.T), "weights": weights,
+        "basis_w": np.ascontiguousarray(weights[:, None] * basis),
+        "half_tables": half_tables(kernel, modes_kept),
+        "matrix_t": None if matrix is None else np.ascontiguousarray(matrix.T),
+        "kernel_fft": np.fft.rfft(kernel), "kernels": kernels, "no_drive": np.zeros((1, n)),
+        "x": -np.pi + 2.0 * np.pi * index / n,
+    }
+    fast["cos_sin"] = (np.cos(fast["x"]), np.sin(fast["x"]))
+    return frozen_tables(fast)
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -123,43 +162,21 @@ class CANN1D(_CANN):
     def __post_init__(self):
         _check_model(self, "n_units", self.n_units, 8)
         object.__setattr__(self, "n_units", int(self.n_units))
-        n = self.n_units
-        # The kernel, its spectrum and grids (~12 N), the three mode tables
-        # (<= 3 x 2 K N, K <= 64 modes for a >= 2 pi / N), and the dense N x N
-        # matrix twice when it is used: sized before anything is allocated.
-        modes = min(n, 2 * 64 + 1)
-        dense = 2 * n * n if self.method == "dense" or (self.method == "auto" and n <= 256) else 0
-        check_allocation("n_units", n, 8.0 * (12 * n + 3 * modes * n + dense), "the CANN's kernels")
-        kernel = ring_kernel(n, self.a, self.J0)
-        basis, weights, modes_kept = fourier_modes(kernel)
         method = check_choice("method", self.method, self._METHODS)
         backend = check_choice("backend", self.backend, self._BACKENDS)
-        if method == "auto":
-            method = _auto_method(n, basis.shape[0], backend != "numpy" and numba_kernels())
-        kernels = None
         if backend == "numba" and method == "fft":
             raise ParameterError(
                 "backend='numba' has no FFT kernel; use method='modes' or 'dense' with it, "
                 "or backend='auto'")
-        if backend != "numpy" and method != "fft":
-            kernels = numba_kernels()
-            if kernels is None and backend == "numba":
-                raise ParameterError("backend='numba' needs numba installed (pip install numba)")
-        index = np.arange(n)
-        # The dense matrix only where it is used (it is N^2: 128 MB at N = 4096).
-        matrix = kernel[(index[:, None] - index[None, :]) % n] if method == "dense" else None
-        fast = {
-            "kernel": kernel, "matrix": matrix, "method": method,
-            "basis": basis, "basis_t": np.ascontiguousarray(basis.T), "weights": weights,
-            "basis_w": np.ascontiguousarray(weights[:, None] * basis),
-            "half_tables": half_tables(kernel, modes_kept),
-            "matrix_t": None if matrix is None else np.ascontiguousarray(matrix.T),
-            "kernel_fft": np.fft.rfft(kernel), "kernels": kernels,
-            "k_norm": self.k, "inv_tau": 1.0 / self.tau, "no_drive": np.zeros((1, n)),
-            "x": -np.pi + 2.0 * np.pi * index / n,
-        }
-        fast["cos_sin"] = (np.cos(fast["x"]), np.sin(fast["x"]))
-        object.__setattr__(self, "_fast", frozen_tables(fast))
+        # Everything but k and tau is built once per (n, a, J0, method, backend) and
+        # shared read-only (continuation rebuilds the model at every k).
+        key = ("CANN1D", self.n_units, self.a, self.J0, method, backend)
+        tables = shared_tables(key, lambda: _ring_tables(self.n_units, self.a, self.J0, method,
+                                                         backend))
+        fast = dict(tables)
+        fast.update({"k_norm": self.k, "inv_tau": 1.0 / self.tau})
+        object.__setattr__(self, "_fast", MappingProxyType(fast))
+
 
     # -- structure -------------------------------------------------------------
 

@@ -9,6 +9,7 @@ Private to :mod:`attractors.models._cann`.  The compiled (numba) kernels live in
 from __future__ import annotations
 
 import math
+import threading
 
 import numpy as np
 
@@ -20,6 +21,33 @@ MODE_CUTOFF = 1e-15
 
 #: From this many trials on, the modes are applied by two BLAS products.
 BLAS_TRIALS = 16
+
+#: Read-only tables that depend only on (n, a, J0, method, backend), shared by every
+#: model with those values: continuation rebuilds the model at each value of k
+#: (dataclasses.replace), and the kernel, its modes and the dense matrix do not
+#: change with k or tau.  At most _MAX_TABLES sets are kept (the oldest is dropped).
+_TABLES: dict = {}
+_TABLES_LOCK = threading.Lock()
+_MAX_TABLES = 8
+
+
+def shared_tables(key, build):
+    """The read-only mapping ``build()`` made once per ``key`` (a process-wide cache).
+
+    ``build`` must return immutable values (read-only arrays in a
+    ``MappingProxyType``); models stay immutable and thread-safe, as two threads
+    that build the same key at once only do the work twice.
+    """
+    with _TABLES_LOCK:
+        tables = _TABLES.get(key)
+    if tables is not None:
+        return tables
+    tables = build()
+    with _TABLES_LOCK:
+        if len(_TABLES) >= _MAX_TABLES and key not in _TABLES:
+            _TABLES.pop(next(iter(_TABLES)))
+        _TABLES[key] = tables
+    return tables
 
 def ring_distance(x):
     """Signed distance around the circle of circumference 2 pi, in [-pi, pi)."""
