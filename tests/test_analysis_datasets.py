@@ -181,9 +181,10 @@ OTHER_CASES = {
 }
 # Families being added in parallel are checked once they are in the namespace.
 OTHER_CASES = {name: case for name, case in OTHER_CASES.items() if hasattr(analysis, name)}
-# Lyapunov spectra, periodic orbits and classifications label their variables: full CASES.
+# Lyapunov spectra, periodic orbits, classifications and continuation results label
+# their variables: full CASES.
 for _name in ("lyapunov_spectrum", "largest_lyapunov_exponent", "periodic_orbit",
-              "classify_attractor"):
+              "classify_attractor", "continuation", "switch_branch", "fold_curve", "hopf_curve"):
     CASES[_name] = OTHER_CASES.pop(_name)
 
 #: Public names that return no Dataset (numbers, arrays, classes, networks, figures).

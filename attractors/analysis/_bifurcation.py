@@ -22,11 +22,14 @@ arclength, each trial point corrected back onto the branch, to a bracket of
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 
 import numpy as np
 import xarray as xr
+
+from ._stability import _time_units
 
 __all__: list[str] = []
 
@@ -215,37 +218,49 @@ def _dataset(branch, points, specials, *, status, phase_note, stability, locate_
     values = np.array([branch.p(z) for z in zs])
     scaled = np.concatenate([zs[:, : branch.n], zs[:, branch.n: branch.n + 1]], axis=1)
     arclength = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(scaled, axis=0), axis=1))])
+    time = _time_units(system)
+    units = parameter_units(system, parameter)
     data = {
-        "parameter": ("point", values, {"long_name": parameter}),
-        "state": (("point", "unit"), states, {"long_name": "equilibrium state"}),
-        "norm": ("point", np.linalg.norm(states, axis=1), {"long_name": "norm of the state, |x|"}),
+        "parameter": ("point", values, {"long_name": parameter, "units": units}),
+        "state": (("point", "unit"), states,
+                  {"long_name": "equilibrium state", "units": "model state units"}),
+        "norm": ("point", np.linalg.norm(states, axis=1),
+                 {"long_name": "norm of the state, |x|", "units": "model state units"}),
         "arclength": ("point", arclength,
-                      {"long_name": "arclength in (x / sqrt(n_units), scaled parameter)"}),
+                      {"long_name": "arclength in (x / (sqrt(n_units) s_x), scaled parameter)",
+                       "units": "1"}),
     }
     if stability:
         eigen = np.array([info["values"] for info in points]).reshape(len(points), -1)
         n_unstable = np.array([info["n_unstable"] for info in points])
         data.update({
-            "eigenvalue_real": (("point", "mode"), eigen.real, {"long_name": "Re(eigenvalue)"}),
-            "eigenvalue_imag": (("point", "mode"), eigen.imag, {"long_name": "Im(eigenvalue)"}),
+            "eigenvalue_real": (("point", "mode"), eigen.real,
+                                {"long_name": "Re(eigenvalue) of dF/dx", "units": f"1/{time}"}),
+            "eigenvalue_imag": (("point", "mode"), eigen.imag,
+                                {"long_name": "Im(eigenvalue) of dF/dx", "units": f"1/{time}"}),
             "n_unstable": ("point", n_unstable,
-                           {"long_name": "unstable modes (symmetry zero mode excluded)"}),
+                           {"long_name": "unstable modes (symmetry zero mode excluded)",
+                            "units": "1"}),
             "stable": ("point", (n_unstable == 0).astype(np.int8),
-                       {"long_name": "stable (1) or unstable (0)"}),
+                       {"long_name": "stable (1) or unstable (0)", "units": "1"}),
         })
     data.update(_observables(system, states))
     kinds = [kind for kind, _, _ in specials]
     frequency = [abs(_psi_freq(info)) if kind == "hopf" else math.nan for kind, _, info in specials]
     data.update({
-        "special_type": ("special", np.array(kinds, dtype=str)),
+        "special_type": ("special", np.array(kinds, dtype=str),
+                         {"long_name": "type of special point (endpoint, fold, hopf, "
+                                       "branch_point)", "units": "1"}),
         "special_parameter": ("special", np.array([branch.p(info["z"]) for _, _, info in specials]),
-                              {"long_name": f"{parameter} at the special point"}),
+                              {"long_name": f"{parameter} at the special point", "units": units}),
         "special_state": (("special", "unit"),
-                          np.array([branch.x(info["z"]) for _, _, info in specials])),
+                          np.array([branch.x(info["z"]) for _, _, info in specials]),
+                          {"long_name": "state at the special point", "units": "model state units"}),
         "special_point": ("special", np.array([index for _, index, _ in specials]),
-                          {"long_name": "index of the point before the special point"}),
+                          {"long_name": "index of the point before the special point", "units": "1"}),
         "special_frequency": ("special", np.array(frequency),
-                              {"long_name": "angular frequency at a Hopf point"}),
+                              {"long_name": "angular frequency at a Hopf point",
+                               "units": f"rad/{time}"}),
     })
     attrs = {
         "model": system.name, "parameter": parameter,
@@ -257,6 +272,14 @@ def _dataset(branch, points, specials, *, status, phase_note, stability, locate_
     }
     return xr.Dataset(data, coords={"point": np.arange(len(points)), "special": np.arange(len(specials))},
                       attrs=attrs)
+
+
+def parameter_units(system, name):
+    """Units of the model field ``name``: its ``metadata["units"]`` if given, else a generic label."""
+    for field in dataclasses.fields(system):
+        if field.name == name and field.metadata.get("units"):
+            return str(field.metadata["units"])
+    return "model parameter units"
 
 
 def _psi_freq(info):

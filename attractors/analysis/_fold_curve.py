@@ -24,6 +24,7 @@ import numpy as np
 import xarray as xr
 
 from .._validate import ParameterError, describe
+from ._bifurcation import parameter_units
 from ._continuation import ContinuationError, _check_parameter, _check_steps, _state_scale
 from ._stability import jacobian_matrix
 
@@ -242,12 +243,20 @@ def _curve_dataset(fold, zs, status):
     unpacked = [fold.unpack(z) for z in zs]
     states = np.array([u[0] for u in unpacked])
     arclength = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(zs, axis=0), axis=1))])
+    system, names = fold.system, fold.names
     return xr.Dataset(
-        {"parameter": ("point", np.array([u[2] for u in unpacked]), {"long_name": fold.names[0]}),
-         "parameter2": ("point", np.array([u[3] for u in unpacked]), {"long_name": fold.names[1]}),
-         "state": (("point", "unit"), states),
-         "null_vector": (("point", "unit"), np.array([u[1] for u in unpacked])),
-         "arclength": ("point", arclength)},
+        {"parameter": ("point", np.array([u[2] for u in unpacked]),
+                       {"long_name": f"{names[0]} at the fold",
+                        "units": parameter_units(system, names[0])}),
+         "parameter2": ("point", np.array([u[3] for u in unpacked]),
+                        {"long_name": names[1], "units": parameter_units(system, names[1])}),
+         "state": (("point", "unit"), states,
+                   {"long_name": "equilibrium state at the fold", "units": "model state units"}),
+         "null_vector": (("point", "unit"), np.array([u[1] for u in unpacked]),
+                         {"long_name": "null vector v of dF/dx (<l, v> = 1)", "units": "1"}),
+         "arclength": ("point", arclength,
+                       {"long_name": "arclength in the scaled unknowns (x / s_x, v, q1, q2)",
+                        "units": "1"})},
         coords={"point": np.arange(len(zs))},
         attrs={"model": fold.system.name, "parameter": fold.names[0], "parameter2": fold.names[1],
                "status": status, "special_type": "fold",

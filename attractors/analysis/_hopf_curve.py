@@ -26,9 +26,10 @@ import numpy as np
 import xarray as xr
 
 from .._validate import ParameterError
+from ._bifurcation import parameter_units
 from ._continuation import ContinuationError, _check_parameter, _check_steps, _state_scale
 from ._fold_curve import _FoldSystem, _special_index, _trace
-from ._stability import jacobian_matrix
+from ._stability import _time_units, jacobian_matrix
 
 __all__ = ["hopf_curve"]
 
@@ -170,13 +171,21 @@ def hopf_curve(system, branch, parameter2, stop2, *, special=None, ds=0.01, ds_m
     unpacked = [hopf.unpack(point) for point in points]
     zs = np.array(points)
     arclength = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(zs, axis=0), axis=1))])
+    time = _time_units(system)
     return xr.Dataset(
-        {"parameter": ("point", np.array([u[4] for u in unpacked]), {"long_name": parameter}),
-         "parameter2": ("point", np.array([u[5] for u in unpacked]), {"long_name": parameter2}),
-         "state": (("point", "unit"), np.array([u[0] for u in unpacked])),
+        {"parameter": ("point", np.array([u[4] for u in unpacked]),
+                       {"long_name": f"{parameter} at the Hopf point",
+                        "units": parameter_units(system, parameter)}),
+         "parameter2": ("point", np.array([u[5] for u in unpacked]),
+                        {"long_name": parameter2, "units": parameter_units(system, parameter2)}),
+         "state": (("point", "unit"), np.array([u[0] for u in unpacked]),
+                   {"long_name": "equilibrium state at the Hopf point",
+                    "units": "model state units"}),
          "frequency": ("point", np.abs([u[3] for u in unpacked]),
-                       {"long_name": "angular frequency at the Hopf point"}),
-         "arclength": ("point", arclength)},
+                       {"long_name": "angular frequency at the Hopf point", "units": f"rad/{time}"}),
+         "arclength": ("point", arclength,
+                       {"long_name": "arclength in the scaled unknowns (x / s_x, q_r, q_i, omega, "
+                                     "q1, q2)", "units": "1"})},
         coords={"point": np.arange(len(points))},
         attrs={"model": system.name, "parameter": parameter, "parameter2": parameter2,
                "status": status, "special_type": "hopf",
