@@ -213,3 +213,29 @@ def test_bad_input_non_numeric_field_and_bad_factory():
         global_continuation(lambda value: 3, "load", [0.1], STARTS)
     with pytest.raises(ParameterError, match="parameter must not be named 'unit'"):
         global_continuation(lambda value: Bistable(), "unit", [0.1], STARTS)
+
+
+def test_plot_basin_fractions_stacks_to_one_with_stable_colours(fold):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from attractors.plot import plot_basin_fractions
+
+    ax = plot_basin_fractions(fold, labels={0: "lower", 1: None}, colors={0: "tab:blue"})
+    bands = ax.collections
+    assert len(bands) == 2
+    # The top edge of the last band is 1 at every value: the fractions stack to one.
+    top = bands[-1].get_paths()[0].vertices[:, 1]
+    assert top.max() == pytest.approx(1.0)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["lower"]
+    assert matplotlib.colors.same_color(bands[0].get_facecolor()[0], "tab:blue")
+    # Colour per id, not per position: attractor 1 gets the colour map's entry 1.
+    assert matplotlib.colors.same_color(bands[1].get_facecolor()[0], plt.get_cmap("tab10")(1))
+    assert ax.get_xlabel() == "parameter h"
+    with pytest.raises(ParameterError, match="global_continuation"):
+        plot_basin_fractions(fold.drop_vars("fraction"))
+    with pytest.raises(ParameterError, match="labels must be a mapping"):
+        plot_basin_fractions(fold, labels=["a"])
+    plt.close("all")

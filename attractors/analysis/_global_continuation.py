@@ -243,10 +243,11 @@ def global_continuation(system, parameter, values, initial_states, *, mapper="ba
     Attractors at neighbouring values are matched by the Hungarian assignment
     minimising :math:`\sum_{(a,b)} \lVert v_a(p_{k-1}) - v_b(p_k)\rVert`
     over representative vectors :math:`v` (a state on the attractor, or
-    ``feature``: give one for cycles, whose states depend on the phase); pairs farther than ``threshold`` and unpaired attractors
-    get new ids, never reused.  With ``match="label"`` the classifier's
-    labels are the ids (it already names attractors the same way at every
-    value, as :class:`NearestPattern` does).  The values run on
+    ``feature``: give one for cycles, whose states depend on the phase);
+    pairs farther than ``threshold`` and unpaired attractors get new ids,
+    never reused.  With ``match="label"`` the classifier's labels are the
+    ids (it already names attractors the same way at every value, as
+    :class:`NearestPattern` does).  The values run on
     :func:`attractors.sweep`, so they parallelise and resume.
 
     Parameters
@@ -409,7 +410,7 @@ def _result(swept, setup, model, values, n_starts, match, threshold, use_vanishe
         "n_attractors": ("attractors found (not counting -1 and -2)", "1"),
         "attractor": ("attractor id (-1 not converged, -2 unrecognised)", "1"),
         "name": ("name of the attractor", "1"),
-        dim: (f"parameter {dim}", "1"),
+        dim: (f"parameter {dim}", ""),
     })
     result.attrs.update({
         "model": model.name, "parameter": dim, "mapper": setup.mapper, "match": match,

@@ -23,6 +23,7 @@ function                               shows
 :func:`animate`                        a bump moving, a pattern completing, a phase-plane path
 :func:`plot_compare`                   the result of :func:`attractors.analysis.compare`
 :func:`plot_bifurcation_diagram`       branches of :func:`attractors.analysis.continuation`
+:func:`plot_basin_fractions`           stacked fractions of :func:`attractors.analysis.global_continuation`
 =====================================  =============================================
 """
 
@@ -30,8 +31,10 @@ from ._animate import animate
 from ._bifurcation import plot_bifurcation_diagram
 from ._common import MAX_LEGEND_TRIALS, MAX_LINES
 from ._compare import plot_compare
+from ._fractions import plot_basin_fractions
 from ._lines import plot_energy, plot_phase_plane, plot_state
 from ._patterns import plot_patterns, spin_cmap
 
-__all__ = ["MAX_LEGEND_TRIALS", "MAX_LINES", "animate", "plot_bifurcation_diagram", "plot_compare",
-           "plot_energy", "plot_patterns", "plot_phase_plane", "plot_state", "spin_cmap"]
+__all__ = ["MAX_LEGEND_TRIALS", "MAX_LINES", "animate", "plot_basin_fractions",
+           "plot_bifurcation_diagram", "plot_compare", "plot_energy", "plot_patterns",
+           "plot_phase_plane", "plot_state", "spin_cmap"]
