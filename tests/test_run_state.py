@@ -143,3 +143,68 @@ def test_run_result_is_a_frozen_record():
     with pytest.raises(dataclasses.FrozenInstanceError):
         result.status = "failed"
     assert result.converged is None and result.t_converged is None
+
+
+class HalvingMap(attractors.DiscreteSystem):
+    """x -> x / 2 + u, with the Lyapunov function E = |x|^2 / 2 - u.x.
+
+    The run state keeps |x|^2 of the state it returned, so ``energy_of_run`` reads the
+    quadratic part from it; it gives no answer (None) every third step, where
+    simulate() must fall back to ``energy``.  The asked inputs are logged.
+    """
+
+    n_units = 3
+
+    def __init__(self):
+        self._asked = []
+
+    def update(self, x, rng, inputs=None):
+        return self.advance(x, rng, inputs, self.init_run(x, rng))[0]
+
+    def init_run(self, x0, rng):
+        return {"norm2": np.sum(x0**2, axis=-1), "step": 0}
+
+    def advance(self, x, rng, inputs, run_state):
+        y = 0.5 * x + (0.0 if inputs is None else inputs)
+        return y, {"norm2": np.sum(y**2, axis=-1), "step": run_state["step"] + 1}
+
+    def energy(self, x, inputs=None):
+        quadratic = 0.5 * np.sum(x**2, axis=-1)
+        return quadratic if inputs is None else quadratic - np.sum(inputs * x, axis=-1)
+
+    def energy_of_run(self, x, inputs, run_state):
+        self._asked.append((run_state["step"], inputs))
+        if run_state["step"] % 3 == 2:
+            return None
+        quadratic = 0.5 * run_state["norm2"]
+        return quadratic if inputs is None else quadratic - np.sum(inputs * x, axis=-1)
+
+
+def test_energy_read_from_the_run_state_at_every_record():
+    model = HalvingMap()
+
+    def drive(t):
+        return 0.1 * t * np.ones(3)
+
+    x0 = np.array([[1.0, -2.0, 3.0], [0.5, 0.0, -1.0]])
+    run = attractors.simulate(model, x0, n_steps=8, record_every=2, inputs=drive, seed=0)
+    states, times = run["state"].values, run["time"].values
+    # Asked at each record (steps 0, 2, ..., 8), with the input at the record's time.
+    assert [step for step, _ in model._asked] == [0, 2, 4, 6, 8]
+    for (_, u), t in zip(model._asked, times):
+        np.testing.assert_array_equal(u, drive(t))
+    # The same operations as energy(), so the same bits; steps 2 and 8 came from energy().
+    expected = np.array([model.energy(x, drive(t)) for x, t in zip(states, times)])
+    np.testing.assert_array_equal(run["energy"].values, expected)
+    # A solver without run state gives no energy: the default is None.
+    decay, rng = LinearSystem([[-1.0]]), np.random.default_rng(0)
+    rk4 = solvers.RK4()
+    assert rk4.state_energy(0.0, np.ones(1), rk4.init(decay, np.ones(1), 0.0, 0.1, None, rng)) \
+        is None
+    assert attractors.models.ContractionMap().energy_of_run(np.ones(3), None, None) is None
+
+
+def test_energy_of_run_is_not_asked_when_the_energy_is_not_recorded():
+    model = HalvingMap()
+    run = attractors.simulate(model, np.ones(3), n_steps=4, seed=0, record_energy=False)
+    assert model._asked == [] and "energy" not in run
