@@ -188,10 +188,14 @@ OTHER_CASES = {name: case for name, case in OTHER_CASES.items() if hasattr(analy
 for _name in ("lyapunov_spectrum", "largest_lyapunov_exponent", "periodic_orbit",
               "classify_attractor", "continuation", "switch_branch", "fold_curve", "hopf_curve"):
     CASES[_name] = OTHER_CASES.pop(_name)
+CASES["basins (attractor type)"] = lambda: analysis.basins(
+    Logistic(), [[0.3], [0.6], [1.5]], classifier=analysis.AttractorType(transient=200,
+                                                                         t_search=50))
 
 #: Public names that return no Dataset (numbers, arrays, classes, networks, figures).
 NOT_DATASETS = {
-    "ATTRACTOR_TYPES", "BumpPosition", "CANNBump", "ContinuationError", "GridSpacing", "NearestPattern",
+    "ATTRACTOR_TYPES", "AttractorType", "BumpPosition",
+    "CANNBump", "ContinuationError", "GridSpacing", "NearestPattern",
     "TrackingError", "UniqueStates", "as_complex", "bump_amplitude", "bump_position",
     "bump_width", "cann_bump_theory", "cann_driven_height", "cann_tracking_lag",
     "classify_fixed_point", "classify_stability", "clique_network", "dense_capacity",

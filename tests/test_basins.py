@@ -230,3 +230,125 @@ def test_plain_function_classifier_and_errors():
     with pytest.raises(ParameterError, match="angular"):
         basins(RotatedWells(), [[1.5, 0.2]], t_span=20.0, dt=0.05, classifier=BumpPosition())
     assert repr(UniqueStates()) == "UniqueStates(tol=0.0001)"
+
+
+# ------------------------------------------------- AttractorType: attractors of every type
+
+
+class Bautin(attractors.ContinuousSystem):
+    """r' = r (mu + r^2 - r^4), theta' = 2 (Kuznetsov 2004, sec. 8.3), mu = -0.2."""
+
+    n_units = 2
+
+    def vector_field(self, t, x, inputs=None):
+        r2 = np.sum(x * x, axis=-1)
+        growth = -0.2 + r2 - r2 * r2
+        return np.stack([growth * x[..., 0] - 2.0 * x[..., 1],
+                         growth * x[..., 1] + 2.0 * x[..., 0]], axis=-1)
+
+
+class TwoCycles(attractors.ContinuousSystem):
+    """r' = -r (r - 1)(r - 2)(r - 3), theta' = 1.5: stable cycles at r = 1 and 3, same period."""
+
+    n_units = 2
+
+    def vector_field(self, t, x, inputs=None):
+        r = np.linalg.norm(x, axis=-1)
+        g = -(r - 1) * (r - 2) * (r - 3)
+        return np.stack([g * x[..., 0] - 1.5 * x[..., 1], g * x[..., 1] + 1.5 * x[..., 0]], -1)
+
+
+def _cell_centred_grid(half_width, side):
+    h = 2 * half_width / side
+    axis = -half_width + h * (np.arange(side) + 0.5)
+    return np.array(np.meshgrid(axis, axis)).reshape(2, -1).T, h
+
+
+def test_attractor_type_basins_of_the_bautin_fixed_point_and_cycle():
+    from attractors.analysis import AttractorType
+
+    grid, h = _cell_centred_grid(1.3, 25)
+    result = basins(Bautin(), grid, classifier=AttractorType(transient=60.0, t_search=10.0),
+                    dt=0.02, seed=0)
+    assert sorted(result.attractor_type.values.tolist()) == ["fixed_point", "periodic"]
+    point = result.sel(name="fixed_point 0")
+    cycle = result.sel(name="periodic 1")
+    # The state is a final state judged at rest: its record (10 time units, decay rate 0.2)
+    # moved by at most tolerance 1e-3, so it is within 1e-3 / (1 - e^-2) of the origin.
+    np.testing.assert_allclose(point.attractor_state, [0.0, 0.0], atol=1.2e-3)
+    # The stable cycle r^2 = (1 + sqrt(1 + 4 mu)) / 2; period 2 pi / omega.  Recorded states
+    # sit on the cycle to the transient's decay e^(-60 * 0.25) and RK4's O(dt^4) ~ 1e-7.
+    outer, inner = np.sqrt((1 + np.sqrt(0.2)) / 2), np.sqrt((1 - np.sqrt(0.2)) / 2)
+    assert np.linalg.norm(cycle.attractor_state) == pytest.approx(outer, abs=1e-5)
+    assert float(cycle.period) == pytest.approx(np.pi, rel=1e-3)  # crossing interpolation
+    # Exact per start: r never crosses the unstable cycle r = inner (1-D radial dynamics),
+    # so every start off it (by more than the integrator's O(dt^4) drift) lands on its side.
+    radius = np.linalg.norm(grid, axis=1)
+    off = np.abs(radius - inner) > 1e-3
+    expected = np.where(radius < inner, int(point.label_value), int(cycle.label_value))
+    np.testing.assert_array_equal(result.label.values[off], expected[off])
+    # The fraction inside is the area ratio pi r^2 / (2.6)^2 = 0.1285 up to the cells the
+    # circle crosses: a monotone quarter arc meets at most 2 (r / h + 1) cells, so at most
+    # 8 (r / h + 1) in all, out of 625.
+    bound = 8 * (inner / h + 1) / grid.shape[0]
+    assert float(point.fraction) == pytest.approx(np.pi * inner**2 / 2.6**2, abs=bound)
+    assert float(point.fraction + cycle.fraction) == 1.0
+
+
+def test_attractor_type_tells_two_cycles_of_the_same_period_apart():
+    from attractors.analysis import AttractorType
+
+    grid, _ = _cell_centred_grid(3.6, 16)
+    result = basins(TwoCycles(), grid, classifier=AttractorType(transient=20.0, t_search=20.0),
+                    dt=0.02, seed=0)
+    assert result.attractor_type.values.tolist() == ["periodic", "periodic"]
+    radii = np.linalg.norm(result.attractor_state.values, axis=1)
+    # Convergence at rates 2 (r = 1) and 6 (r = 3) over 20 time units: on the cycles to 1e-6.
+    np.testing.assert_allclose(sorted(radii), [1.0, 3.0], atol=1e-6)
+    np.testing.assert_allclose(result.period, 2 * np.pi / 1.5, rtol=1e-3)
+    # Inside r = 2 (the unstable cycle) to the inner cycle, outside to the outer one.
+    inner = int(result.label_value[np.argmin(radii)])
+    start_radius = np.linalg.norm(grid, axis=1)
+    np.testing.assert_array_equal(result.label.values == inner, start_radius < 2)
+
+
+def test_attractor_type_fixed_points_and_divergence():
+    from attractors.analysis import AttractorType
+
+    class Bistable(attractors.ContinuousSystem):
+        n_units = 1
+
+        def vector_field(self, t, x, inputs=None):
+            return x - x**3 + np.where(x > 3, x**3, 0.0)  # beyond 3: x' = x, runs away
+
+    starts = [[-2.0], [-0.5], [0.5], [2.0], [3.5]]
+    result = basins(Bistable(), starts, classifier=AttractorType(transient=30.0, t_search=5.0),
+                    dt=0.01, seed=0)
+    assert result.name.values.tolist() == ["fixed_point 0", "fixed_point 1", "divergent"]
+    np.testing.assert_allclose(result.attractor_state.values[:2, 0], [-1.0, 1.0], atol=1e-8)
+    assert result.label.values.tolist() == [0, 0, 1, 1, -1]
+    assert result.converged.values.tolist() == [True] * 4 + [False]
+    with pytest.raises(ParameterError, match="t_span cannot be given"):
+        basins(Bistable(), starts, classifier=AttractorType(), dt=0.01, t_span=5.0)
+    with pytest.raises(ParameterError, match="match_fraction must be in"):
+        AttractorType(match_fraction=1.5)
+    with pytest.raises(ParameterError, match="dt is required"):
+        basins(Bistable(), starts, classifier=AttractorType())
+
+
+def test_attractor_type_one_chaotic_attractor_from_many_starts():
+    from attractors.analysis import AttractorType
+
+    class Lorenz(attractors.ContinuousSystem):
+        n_units = 3
+
+        def vector_field(self, t, x, inputs=None):
+            a, b, c = x[..., 0], x[..., 1], x[..., 2]
+            return np.stack([10 * (b - a), a * (28 - c) - b, a * b - 8 / 3 * c], axis=-1)
+
+    starts = np.random.default_rng(0).normal(size=(6, 3)) * 5 + [0, 0, 25]
+    result = basins(Lorenz(), starts, classifier=AttractorType(transient=10.0, t_search=30.0),
+                    dt=0.01, seed=0)
+    # One attractor, chaotic: its records (30 time units, ~35 circuits) cover the same set.
+    assert result.name.values.tolist() == ["chaotic 0"]
+    assert result["count"].values.tolist() == [6]

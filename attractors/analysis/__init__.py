@@ -102,6 +102,7 @@ from ._lyapunov import (
     largest_lyapunov_exponent,
     lyapunov_spectrum,
 )
+from ._mapper import AttractorType
 from ._periodic import (
     periodic_orbit,
 )
@@ -122,6 +123,7 @@ from ._state_space import (
 
 __all__ = [
     "ATTRACTOR_TYPES",
+    "AttractorType",
     "BumpPosition",
     "CANNBump",
     "ContinuationError",

@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from .._simulate import simulate
+from .._simulate import _resolve_rng, simulate
 from .._system import DiscreteSystem
 from .._validate import ParameterError, check_finite_array, check_integer, check_positive, describe, plain
 from ._basin_classifiers import UNRECOGNISED, NearestPattern, UniqueStates, _classify
@@ -164,6 +164,10 @@ def basins(system, initial_states, *, classifier=None, t_span=None, n_steps=None
         classifiers here (:class:`UniqueStates`, the default;
         :class:`NearestPattern`; :class:`BumpPosition`) also name the
         attractors (``names``) and give their states (``states``) where known.
+        A trajectory classifier, :class:`AttractorType`, follows the starts
+        instead of running them to rest and labels attractors of every type
+        (cycles, tori, chaotic sets, each distinct one apart; -1 divergent); the
+        result then also has ``attractor_type`` and ``period`` per attractor.
     t_span, n_steps, dt, solver, tol, inputs, rng, seed
         As for :func:`attractors.simulate` (a map runs 100 time units by default).
     confidence : float
@@ -203,6 +207,9 @@ def basins(system, initial_states, *, classifier=None, t_span=None, n_steps=None
     n_records = check_integer("n_records", n_records, minimum=1)
     wilson_interval(0, 1, confidence)  # validates confidence before any work
     classifier = UniqueStates() if classifier is None else classifier
+    if getattr(classifier, "from_trajectories", False):
+        return _basins_of_trajectories(system, x0, classifier, t_span, n_steps, dt, solver,
+                                       tol, inputs, confidence, rng, seed)
     if not callable(classifier):
         raise ParameterError(f"classifier must be callable, got {describe(classifier)}")
     run = _run(system, x0, t_span, n_steps, dt, solver, tol, inputs, rng, seed, n_records)
@@ -217,6 +224,32 @@ def basins(system, initial_states, *, classifier=None, t_span=None, n_steps=None
         labels[converged] = _classify(classifier, final[converged], system)
     return _summarise(system, x0, final, labels, converged, times, classifier, confidence,
                       run.attrs)
+
+
+def _basins_of_trajectories(system, x0, classifier, t_span, n_steps, dt, solver, tol, inputs,
+                            confidence, rng, seed):
+    """:func:`basins` with a trajectory classifier (:class:`AttractorType`): any attractor."""
+    given = {"t_span": t_span, "n_steps": n_steps, "tol": tol, "inputs": inputs}
+    given = {name: value for name, value in given.items() if value is not None}
+    if given:
+        raise ParameterError(f"{', '.join(given)} cannot be given with {classifier!r}: its "
+                             "transient and t_search set the runs (no inputs)")
+    generator, seed = _resolve_rng(rng, seed)
+    labels, final = classifier.map_starts(system, x0, dt=dt, solver=solver, rng=generator)
+    result = _summarise(system, x0, final, labels, labels >= 0, np.full(labels.size, np.nan),
+                        classifier, confidence, {"seed": -1 if seed is None else seed},
+                        not_converged="divergent")
+    values = result.label_value.values
+    known = (values >= 0) & (values < len(classifier.types))
+    kinds = np.array([classifier.types[v] if ok else "divergent"
+                      for v, ok in zip(values, known)], dtype=object).astype(str)
+    periods = np.where(known, classifier.periods[np.where(known, values, 0)], np.nan)
+    result["attractor_type"] = ("attractor", kinds, {"long_name": "type of the attractor",
+                                                     "units": "1"})
+    result["period"] = ("attractor", periods, {"long_name": "period (NaN unless periodic)",
+                                               "units": _time_units(system)})
+    result["converged"].attrs["long_name"] = "the run from this start stayed bounded"
+    return result
 
 
 def _basin_labels(time):
@@ -237,7 +270,8 @@ def _basin_labels(time):
     }
 
 
-def _summarise(system, x0, final, labels, converged, times, classifier, confidence, run_attrs):
+def _summarise(system, x0, final, labels, converged, times, classifier, confidence, run_attrs,
+               not_converged="not converged"):
     names = list(getattr(classifier, "names", None) or [])
     known = getattr(classifier, "states", None)
     found = np.unique(labels[labels >= 0])
@@ -245,7 +279,7 @@ def _summarise(system, x0, final, labels, converged, times, classifier, confiden
     attractor_labels = list(range(n_known)) if names else found.tolist()
     names = names + [f"attractor {k}" for k in range(len(names), n_known)]
     attractor_names = [names[k] for k in attractor_labels]
-    for special, name in ((NOT_CONVERGED, "not converged"), (UNRECOGNISED, "unrecognised")):
+    for special, name in ((NOT_CONVERGED, not_converged), (UNRECOGNISED, "unrecognised")):
         if np.any(labels == special):
             attractor_labels.append(special)
             attractor_names.append(name)

@@ -160,6 +160,23 @@ def classify_attractor(system, x0, *, dt=0.01, transient=100.0, t_search=100.0, 
     solver = None if is_map else _fixed_step(solver)
     rng, seed = _resolve_rng(rng, seed)
 
+    label, period, returns, exponent, extent, records = _classify_records(
+        system, x0, is_map, dt, n_transient, n_record, solver, tolerance, max_period, bound,
+        chaos_threshold, t_lyapunov, rng)
+    return _classification_dataset(system, batched, label, period, returns, exponent, extent,
+                                   records[-1], confidence, {
+                                       "model": system.name, "tolerance": tolerance,
+                                       "chaos_threshold": chaos_threshold, "t_search": t_search,
+                                       "transient": transient, "dt": dt,
+                                       "seed": -1 if seed is None else seed})
+
+
+def _classify_records(system, x0, is_map, dt, n_transient, n_record, solver, tolerance,
+                      max_period, bound, chaos_threshold, t_lyapunov, rng):
+    """Validated settings -> (label, period, returns, exponent, extent, records).
+
+    ``records`` has shape (n_record, n_trials, n_units): the trajectories judged.
+    """
     records = _record(system, x0, is_map, dt, n_transient, n_record, solver, rng)
     n = x0.shape[0]
     label = np.full(n, "", dtype=object)
@@ -185,12 +202,7 @@ def classify_attractor(system, x0, *, dt=0.01, transient=100.0, t_search=100.0, 
             transient=t_lyapunov / 10, rng=rng)  # lets the tangent vector align first
         exponent[rest] = measured.exponent.values
         label[rest] = np.where(exponent[rest] > chaos_threshold, "chaotic", "quasi_periodic")
-    return _classification_dataset(system, batched, label, period, returns, exponent, extent,
-                                   records[-1], confidence, {
-                                       "model": system.name, "tolerance": tolerance,
-                                       "chaos_threshold": chaos_threshold, "t_search": t_search,
-                                       "transient": transient, "dt": dt,
-                                       "seed": -1 if seed is None else seed})
+    return label, period, returns, exponent, extent, records
 
 
 def _classification_dataset(system, batched, label, period, returns, exponent, extent, final,
