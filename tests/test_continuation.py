@@ -271,12 +271,9 @@ def test_fold_curve_on_the_cusp_and_through_it():
     assert back.parameter2.values[-1] == pytest.approx(1.0, abs=1e-12)
 
 
-def test_fold_curve_refuses_equivariant_and_missing_folds(cann_branch):
+def test_fold_curve_refuses_missing_folds():
     from attractors.analysis import fold_curve
 
-    model, branch = cann_branch
-    with pytest.raises(ParameterError, match="equivariant"):
-        fold_curve(model, branch, "a", 0.6)
     trivial = continuation(TanhUnit(), "w", 0.5, 2.0)
     with pytest.raises(ParameterError, match="parameter2 must differ"):
         fold_curve(TanhUnit(), trivial, "w", 2.0)
@@ -286,6 +283,31 @@ def test_fold_curve_refuses_equivariant_and_missing_folds(cann_branch):
     pitchfork = continuation(CuspPair(), "p", 0.5, 1.0, x0=[1.5, 1.5])
     with pytest.raises(ParameterError, match="no special point of type 'fold'"):
         fold_curve(CuspPair(), pitchfork, "r", 2.0)
+
+
+@pytest.mark.parametrize("stop", [0.35, 0.6])
+def test_equivariant_cann_fold_follows_the_closed_form_in_the_connection_width(cann_branch, stop):
+    from attractors.analysis import fold_curve
+
+    model, branch = cann_branch
+    curve = fold_curve(model, branch, "a", stop)
+    a, k = curve.parameter2.values, curve.parameter.values
+    assert curve.attrs["status"] == "reached the end of the parameter interval"
+    assert a[-1] == pytest.approx(stop, abs=1e-12)
+    assert curve.attrs["phase_condition"].startswith("pinned")
+    # k_c = rho J0^2 / (8 sqrt(2 pi) a) on the infinite line.  On the ring the
+    # grid sums of these Gaussians (widths a and sqrt(2) a >= 10 grid steps) are
+    # exact to round-off (errors ~exp(-2 pi^2 (a / dx)^2)); what differs is the
+    # part of the bump beyond +-pi, relative 2 exp(-pi^2 / (2 a^2)) (the bump
+    # profile's own bound: 5e-9 at a = 0.5, 2.3e-6 at a = 0.6), plus Newton's
+    # 1e-10.  Allow 1.5 times that bound and 1e-9.
+    theory = model.rho * model.J0**2 / (8 * math.sqrt(2 * math.pi) * a)
+    bound = 1.5 * 2 * np.exp(-np.pi**2 / (2 * a**2)) + 1e-9
+    assert np.all(np.abs(k / theory - 1) <= bound)
+    # The state is the unstable-and-stable bump merging at the fold: u0 = J0 / (4 sqrt(pi) a k_c).
+    # The same tails bound it (the grid holds x = 0, where the bump is centred).
+    heights = curve.state.max("unit").values
+    assert np.all(np.abs(heights / (model.J0 / (4 * math.sqrt(math.pi) * a * theory)) - 1) <= bound)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -53,8 +53,11 @@ class _FoldSystem:
                                [self.left @ v - 1.0]])
 
     def jacobian(self, z):
+        return self._plain_jacobian(*self.unpack(z))
+
+    def _plain_jacobian(self, x, v, p1, p2):
+        """The Jacobian of (F, F_x v, <l, v> - 1) in the scaled (x, v, q1, q2)."""
         n = self.n
-        x, v, p1, p2 = self.unpack(z)
         model = self._model(p1, p2)
         jac = jacobian_matrix(model, x)
         eps = np.finfo(float).eps ** (1 / 3) * max(1.0, float(np.max(np.abs(x))))
@@ -98,6 +101,78 @@ class _FoldSystem:
         return tangent if tangent @ previous >= 0 else -tangent
 
 
+class _EquivariantFold(_FoldSystem):
+    r"""The extended system of a model with one continuous symmetry (a ring's rotations).
+
+    The fold's null space holds the symmetry mode :math:`\psi` as well as the
+    fold mode, and the equilibrium is one of a continuous family, so the plain
+    system is singular.  As on the one-parameter branch, an unfolding unknown
+    and a pinning condition are added for each (Kuznetsov 2004, sec. 10.2):
+    unknowns z = (x / s_x, v, c_1, c_2, q1, q2) and equations
+
+    .. math::
+
+        F + c_1 \psi = 0,\quad \langle x - x_{ref}, \psi\rangle = 0,\quad
+        F_x v + c_2 \psi = 0,\quad \langle v, \psi\rangle = 0,\quad \langle l, v\rangle = 1,
+
+    with :math:`c_1 = c_2 = 0` at solutions (the fields of an equivariant model
+    and :math:`F_x v` lie in the range of :math:`F_x`, orthogonal to its left
+    zero mode).
+    """
+
+    def __init__(self, system, names, origin, spans, state_scale, left, phase, x_ref):
+        super().__init__(system, names, origin, spans, state_scale, left)
+        self.phase, self.x_ref = phase, x_ref
+
+    def unpack(self, z):
+        n = self.n
+        return (z[:n] * self.sx, z[n:2 * n], self.origin[0] + z[2 * n + 2] * self.spans[0],
+                self.origin[1] + z[2 * n + 3] * self.spans[1])
+
+    def residual(self, z):
+        n = self.n
+        x, v, p1, p2 = self.unpack(z)
+        model = self._model(p1, p2)
+        c1, c2, psi = z[2 * n], z[2 * n + 1], self.phase
+        return np.concatenate([model.vector_field(0.0, x) + c1 * psi, [(x - self.x_ref) @ psi],
+                               jacobian_matrix(model, x) @ v + c2 * psi,
+                               [v @ psi, self.left @ v - 1.0]])
+
+    def jacobian(self, z):
+        n, psi = self.n, self.phase
+        plain = self._plain_jacobian(*self.unpack(z))
+        rows = np.zeros((2 * n + 3, 2 * n + 4))
+        # Rows: F (n), pin (1), F_x v (n), <v, psi>, <l, v>; columns: x, v, c1, c2, q1, q2.
+        for out, source in ((slice(0, n), slice(0, n)), (slice(n + 1, 2 * n + 1), slice(n, 2 * n)),
+                            (slice(2 * n + 2, 2 * n + 3), slice(2 * n, 2 * n + 1))):
+            rows[out, :2 * n] = plain[source, :2 * n]
+            rows[out, 2 * n + 2:] = plain[source, 2 * n:]
+        rows[:n, 2 * n] = psi
+        rows[n, :n] = psi * self.sx
+        rows[n + 1:2 * n + 1, 2 * n + 1] = psi
+        rows[2 * n + 1, n:2 * n] = psi
+        return rows
+
+
+def _symmetry_mode(system, branch, parameter, jacobian, fold_parameter):
+    """The symmetry mode at the fold and the fold's own null vector (orthogonal to it).
+
+    The symmetry mode is the zero mode at the branch point farthest from the fold
+    in the parameter (there the fold mode is far from zero), projected on the
+    two-dimensional null space at the fold.
+    """
+    values = np.asarray(branch["parameter"].values)
+    far = int(np.argmax(np.abs(values - fold_parameter)))
+    model = dataclasses.replace(system, **{parameter: float(values[far])})
+    eigenvalues, vectors = np.linalg.eig(jacobian_matrix(model, branch["state"].values[far]))
+    psi = np.real(vectors[:, int(np.argmin(np.abs(eigenvalues)))])
+    null = np.linalg.svd(jacobian)[2][-2:].T  # (n, 2): the two smallest singular directions
+    psi = null @ (null.T @ psi)
+    psi /= np.linalg.norm(psi)
+    v = null @ np.array([-(null[:, 1] @ psi), null[:, 0] @ psi])
+    return psi, v / np.linalg.norm(v)
+
+
 def _special_index(branch, kind, label, special):
     """The index of the branch's special point of type ``kind`` to start from (the first one
     when ``special`` is None); a clear error when there is none or ``special`` is not one."""
@@ -113,14 +188,11 @@ def _special_index(branch, kind, label, special):
     return special
 
 
-def _fold_start(system, branch, special, parameter2):
+def _fold_start(branch, special):
     special = _special_index(branch, "fold", "a fold", special)
-    if branch.attrs.get("phase_condition", "none").startswith(("auto: zero", "given")):
-        raise ParameterError(
-            "fold_curve does not handle equivariant models (the branch needed a phase "
-            "condition): the fold's null space holds the symmetry mode too")
+    equivariant = branch.attrs.get("phase_condition", "none").startswith(("auto: zero", "given"))
     return (np.asarray(branch["special_state"].values[special], dtype=np.float64),
-            float(branch["special_parameter"].values[special]))
+            float(branch["special_parameter"].values[special]), equivariant)
 
 
 def fold_curve(system, branch, parameter2, stop2, *, special=None, ds=0.01, ds_min=1e-7,
@@ -186,24 +258,33 @@ def fold_curve(system, branch, parameter2, stop2, *, special=None, ds=0.01, ds_m
         raise ParameterError(f"parameter2 must differ from the branch's parameter {parameter!r}")
     ds, ds_min, ds_max, max_steps, tol, max_iter = _check_steps(ds, ds_min, ds_max, max_steps, tol,
                                                                 max_iter)
-    x_star, p_star = _fold_start(system, branch, special, parameter2)
+    x_star, p_star, equivariant = _fold_start(branch, special)
     model = dataclasses.replace(system, **{parameter: p_star})
-    null = np.linalg.svd(jacobian_matrix(model, x_star))[2][-1]
+    jac = jacobian_matrix(model, x_star)
     rms = float(np.sqrt(np.mean(x_star * x_star)))
-    fold = _FoldSystem(system, (parameter, parameter2), (p_star, start2),
-                       (max(abs(p_star), 1.0), stop2 - start2), _state_scale(rms) * math.sqrt(x_star.size),
-                       null)
-    n = system.n_units
-    z = np.concatenate([x_star / fold.sx, null, [0.0, 0.0]])
-    natural = np.zeros(2 * n + 2)
+    args = (system, (parameter, parameter2), (p_star, start2), (max(abs(p_star), 1.0), stop2 - start2),
+            _state_scale(rms) * math.sqrt(x_star.size))
+    if equivariant:
+        psi, null = _symmetry_mode(system, branch, parameter, jac, p_star)
+        fold = _EquivariantFold(*args, null, psi, x_star)
+        z = np.concatenate([x_star / fold.sx, null, [0.0, 0.0, 0.0, 0.0]])
+    else:
+        null = np.linalg.svd(jac)[2][-1]
+        fold = _FoldSystem(*args, null)
+        z = np.concatenate([x_star / fold.sx, null, [0.0, 0.0]])
+    natural = np.zeros(z.size)
     natural[-1] = 1.0
-    z, ok = fold.correct(z, natural, np.zeros(2 * n + 2), 0.0, tol, 2 * max_iter)
+    z, ok = fold.correct(z, natural, np.zeros(z.size), 0.0, tol, 2 * max_iter)
     if not ok:
         raise ContinuationError(
             f"Newton's method did not converge on the fold at {parameter} = {p_star:.10g}: "
             f"residual max = {np.max(np.abs(fold.residual(z))):.3g}")
     points, status = _trace(fold, z, natural, (ds, ds_min, ds_max, max_steps, tol, max_iter))
-    return _curve_dataset(fold, np.array(points), status)
+    result = _curve_dataset(fold, np.array(points), status)
+    result.attrs["phase_condition"] = (
+        "pinned: <x - x_fold, psi> = 0 and <v, psi> = 0 along the symmetry mode psi"
+        if equivariant else "none")
+    return result
 
 
 def _trace(problem, z, natural, steps):
