@@ -340,3 +340,35 @@ def test_hopf_curve_of_the_brusselator():
         np.testing.assert_allclose(B, 1 + A**2, atol=1e-8)
         np.testing.assert_allclose(curve.frequency.values, A, atol=1e-8)
         np.testing.assert_allclose(curve.state.values, np.stack([A, B / A], axis=1), atol=1e-8)
+
+
+@dataclasses.dataclass(frozen=True)
+class DriftingBrusselator(attractors.ContinuousSystem):
+    """The Brusselator and a drift w' = x - A: a line of equilibria (A, B / A, w) for every w."""
+
+    A: float = 1.0
+    B: float = 1.5
+    n_units = 3
+
+    def vector_field(self, t, z, inputs=None):
+        x, y = z[..., 0], z[..., 1]
+        return np.stack([self.A - (self.B + 1) * x + x * x * y, self.B * x - x * x * y,
+                         x - self.A], axis=-1)
+
+
+def test_hopf_curve_of_an_equivariant_model_is_pinned():
+    from attractors.analysis import hopf_curve
+
+    # F does not depend on w (a translation symmetry): a zero eigenvalue at every equilibrium.
+    branch = continuation(DriftingBrusselator(), "B", 1.5, 3.0, x0=[1.0, 1.5, 0.7])
+    assert branch.attrs["phase_condition"].startswith("auto: zero mode")
+    for stop in (2.5, 0.4):
+        curve = hopf_curve(DriftingBrusselator(), branch, "A", stop)
+        A, B = curve.parameter2.values, curve.parameter.values
+        assert curve.attrs["status"] == "reached the end of the parameter interval"
+        assert curve.attrs["phase_condition"].startswith("pinned")
+        # As for the plain Brusselator (Newton's tol 1e-10); w stays where it was pinned.
+        np.testing.assert_allclose(B, 1 + A**2, atol=1e-8)
+        np.testing.assert_allclose(curve.frequency.values, A, atol=1e-8)
+        np.testing.assert_allclose(curve.state.values, np.stack([A, B / A, np.full_like(A, 0.7)], 1),
+                                   atol=1e-8)

@@ -55,8 +55,11 @@ class _HopfSystem(_FoldSystem):
         return (jacobian_matrix(model, x + eps * v) - jacobian_matrix(model, x - eps * v)) / (2 * eps)
 
     def jacobian(self, z):
+        return self._plain_jacobian(*self.unpack(z))
+
+    def _plain_jacobian(self, x, qr, qi, omega, p1, p2):
+        """The Jacobian of the augmented system in the scaled (x, q_r, q_i, omega, q1, q2)."""
         n = self.n
-        x, qr, qi, omega, p1, p2 = self.unpack(z)
         model = self._model(p1, p2)
         jac = jacobian_matrix(model, x)
         eye = np.eye(n)
@@ -78,6 +81,43 @@ class _HopfSystem(_FoldSystem):
                 / (2 * h) * span
             rows[n:2 * n, 3 * n + 1 + column] = djac @ qr
             rows[2 * n:3 * n, 3 * n + 1 + column] = djac @ qi
+        return rows
+
+
+class _EquivariantHopf(_HopfSystem):
+    r"""The augmented system with one continuous symmetry: :math:`F + c\,\psi = 0` and
+    :math:`\langle x - x_{ref}, \psi\rangle = 0` replace :math:`F = 0` (unknowns
+    z = (x / s_x, q_r, q_i, omega, c, q1, q2)); the zero eigenvalue of the symmetry
+    mode is distinct from :math:`\pm i\omega`, so the eigenvector rows need no change."""
+
+    def __init__(self, system, names, origin, spans, state_scale, left, phase, x_ref):
+        super().__init__(system, names, origin, spans, state_scale, left)
+        self.phase, self.x_ref = phase, x_ref
+
+    def unpack(self, z):
+        n = self.n
+        return (z[:n] * self.sx, z[n:2 * n], z[2 * n:3 * n], z[3 * n],
+                self.origin[0] + z[3 * n + 2] * self.spans[0],
+                self.origin[1] + z[3 * n + 3] * self.spans[1])
+
+    def residual(self, z):
+        n, psi = self.n, self.phase
+        x, qr, qi, omega, p1, p2 = self.unpack(z)
+        model = self._model(p1, p2)
+        jac = jacobian_matrix(model, x)
+        return np.concatenate([model.vector_field(0.0, x) + z[3 * n + 1] * psi,
+                               [(x - self.x_ref) @ psi], jac @ qr + omega * qi,
+                               jac @ qi - omega * qr, [self.left @ qr - 1.0, self.left @ qi]])
+
+    def jacobian(self, z):
+        n, psi = self.n, self.phase
+        plain = self._plain_jacobian(*self.unpack(z))
+        rows = np.zeros((3 * n + 3, 3 * n + 4))
+        # Rows F (n), pin (1), then the plain rows; columns x, q_r, q_i, omega, c, q1, q2.
+        rows[:n, :3 * n + 1], rows[:n, 3 * n + 2:] = plain[:n, :3 * n + 1], plain[:n, 3 * n + 1:]
+        rows[n + 1:, :3 * n + 1], rows[n + 1:, 3 * n + 2:] = plain[n:, :3 * n + 1], plain[n:, 3 * n + 1:]
+        rows[:n, 3 * n + 1] = psi
+        rows[n, :n] = psi * self.sx
         return rows
 
 
@@ -155,14 +195,20 @@ def hopf_curve(system, branch, parameter2, stop2, *, special=None, ds=0.01, ds_m
     left = left / np.linalg.norm(left)
     q = q / (left @ q)
     rms = float(np.sqrt(np.mean(x_star * x_star)))
-    hopf = _HopfSystem(system, (parameter, parameter2), (p_star, start2),
-                       (max(abs(p_star), 1.0), stop2 - start2),
-                       _state_scale(rms) * math.sqrt(x_star.size), left)
-    n = system.n_units
-    z = np.concatenate([x_star / hopf.sx, q.real, q.imag, [omega, 0.0, 0.0]])
-    natural = np.zeros(3 * n + 3)
+    args = (system, (parameter, parameter2), (p_star, start2), (max(abs(p_star), 1.0), stop2 - start2),
+            _state_scale(rms) * math.sqrt(x_star.size), left)
+    head = np.concatenate([x_star / args[4], q.real, q.imag, [omega]])
+    equivariant = branch.attrs.get("phase_condition", "none").startswith(("auto: zero", "given"))
+    if equivariant:
+        psi = np.real(vectors[:, int(np.argmin(np.abs(values)))])
+        hopf = _EquivariantHopf(*args, psi / np.linalg.norm(psi), x_star)
+        z = np.concatenate([head, [0.0, 0.0, 0.0]])
+    else:
+        hopf = _HopfSystem(*args)
+        z = np.concatenate([head, [0.0, 0.0]])
+    natural = np.zeros(z.size)
     natural[-1] = 1.0
-    z, ok = hopf.correct(z, natural, np.zeros(3 * n + 3), 0.0, steps[4], 2 * steps[5])
+    z, ok = hopf.correct(z, natural, np.zeros(z.size), 0.0, steps[4], 2 * steps[5])
     if not ok:
         raise ContinuationError(
             f"Newton's method did not converge on the Hopf point at {parameter} = {p_star:.10g}: "
@@ -189,4 +235,6 @@ def hopf_curve(system, branch, parameter2, stop2, *, special=None, ds=0.01, ds_m
         coords={"point": np.arange(len(points))},
         attrs={"model": system.name, "parameter": parameter, "parameter2": parameter2,
                "status": status, "special_type": "hopf",
+               "phase_condition": "pinned: <x - x_hopf, psi> = 0 along the symmetry mode psi"
+               if equivariant else "none",
                "method": "augmented Hopf system (Kuznetsov 2004), pseudo-arclength continuation"})
