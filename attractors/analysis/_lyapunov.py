@@ -33,6 +33,7 @@ from .._validate import (
 )
 from ..solvers import Adaptive, EulerMaruyama, MapStepper, get_solver
 from ._stability import _time_units
+from ._stacked import stack_systems
 
 __all__ = ["kaplan_yorke_dimension", "largest_lyapunov_exponent", "lyapunov_spectrum"]
 
@@ -262,10 +263,15 @@ def lyapunov_spectrum(system, x0, *, n_exponents=None, t_span=None, n_steps=None
 
     Parameters
     ----------
-    system : ContinuousSystem or DiscreteSystem
-        The model; a map must be smooth (deterministic, differentiable).
+    system : ContinuousSystem or DiscreteSystem, or a sequence of ContinuousSystems
+        The model; a map must be smooth (deterministic, differentiable).  A
+        list of flows of one class and size (e.g. 20 random networks) runs as
+        one batch, with a leading ``system`` dimension in the result:
+        :class:`~attractors.models.RateNetwork` s sharing a transfer function
+        by one batched product with their stacked weights per step.
     x0 : array_like, shape (n_units,) or (n_trials, n_units)
-        Initial state(s).
+        Initial state(s); for a sequence of systems, one state for all or one
+        per system, shape (n_systems, n_units).
     n_exponents : int, optional
         k, the number of exponents (default: all ``n_units``).
     t_span, n_steps : float or int
@@ -306,7 +312,8 @@ def lyapunov_spectrum(system, x0, *, n_exponents=None, t_span=None, n_steps=None
     Returns
     -------
     xarray.Dataset
-        ``exponent`` (``trial`` for a batch, ``exponent_index``: largest first),
+        ``exponent`` (``trial`` for a batch, or ``system`` for a sequence of
+        systems; ``exponent_index``: largest first),
         ``running_exponent`` (also over ``time``), ``settled``,
         ``kaplan_yorke_dimension`` and ``final_state``; attrs say how it was computed.
 
@@ -330,6 +337,9 @@ def lyapunov_spectrum(system, x0, *, n_exponents=None, t_span=None, n_steps=None
     >>> np.round(result.exponent.values, 6)
     array([-1., -1.])
     """
+    lead_dim = "trial"
+    if isinstance(system, (list, tuple)):
+        system, x0, lead_dim = _stacked_run(system, x0)
     x0, k, dt, n_steps, n_transient, every = _check_run(
         system, x0, n_exponents, t_span, n_steps, dt, transient, renormalize_every)
     settle_tolerance = check_positive("settle_tolerance", settle_tolerance)
@@ -351,11 +361,23 @@ def lyapunov_spectrum(system, x0, *, n_exponents=None, t_span=None, n_steps=None
     running = np.take_along_axis(running, order[None], axis=-1)
     late = times >= times[-1] / 2
     settled = np.all(np.abs(running[late] - final) <= settle_tolerance, axis=(0, 2))
-    return _spectrum_dataset(system, final, running, times, settled, last, batched, attrs={
+    return _spectrum_dataset(system, final, running, times, settled, last, batched,
+                             lead_dim=lead_dim, attrs={
         "method": "QR (Benettin et al. 1980; Shimada & Nagashima 1979)", "solver": solver_name,
         "tangent": tangent, "dt": dt, "n_steps": n_steps, "transient": n_transient * dt,
         "renormalize_every": every, "settle_tolerance": settle_tolerance,
         "seed": -1 if seed is None else seed, "model": system.name})
+
+
+def _stacked_run(systems, x0):
+    """A sequence of systems as one stacked system; x0 broadcast to one state per system."""
+    stacked = stack_systems(systems)
+    n_systems, n = len(stacked.systems), stacked.n_units
+    x0 = check_finite_array("x0", x0, dtype=np.float64)
+    if x0.shape not in ((n,), (n_systems, n)):
+        raise ParameterError(f"x0 must have shape ({n},) or (n_systems, {n}) = ({n_systems}, "
+                             f"{n}) for a sequence of {n_systems} systems, got shape {x0.shape}")
+    return stacked, np.array(np.broadcast_to(x0, (n_systems, n))), "system"
 
 
 def _spectrum_dataset(system, final, running, times, settled, last, batched, attrs,

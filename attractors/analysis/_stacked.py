@@ -1,0 +1,109 @@
+r"""Many systems of one class and size as one system on stacked states, for batched analyses.
+
+:func:`~attractors.analysis.lyapunov_spectrum` given a sequence of systems
+steps them together: state arrays carry a leading ``system`` axis, shape
+``(n_systems, ..., n_units)``, and every call of the vector field evaluates
+all systems at once.  For :class:`~attractors.models.RateNetwork` (one transfer
+function) this is one batched product with the stacked weights,
+:math:`\phi(u) W_s^\top` over :math:`s` (``numpy.matmul`` on
+``(n_systems, rows, N) @ (n_systems, N, N)``), with per-network time
+constants and biases broadcast; other classes are evaluated system by system
+inside the call (correct, but a Python loop over systems per step).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._system import ContinuousSystem, DiscreteSystem
+from .._validate import ParameterError, describe
+
+
+def stack_systems(systems):
+    """A :class:`ContinuousSystem` evaluating ``systems`` on stacked states, or a ParameterError."""
+    from ..models import RateNetwork
+
+    systems = list(systems)
+    if not systems:
+        raise ParameterError("system must be a model or a non-empty sequence of models, got an "
+                             "empty sequence")
+    first = systems[0]
+    if not isinstance(first, ContinuousSystem):
+        kind = "a map" if isinstance(first, DiscreteSystem) else describe(first)
+        raise ParameterError(f"a sequence of systems must hold ContinuousSystem models (maps run "
+                             f"one at a time), got {kind}")
+    for index, other in enumerate(systems):
+        if type(other) is not type(first) or other.n_units != first.n_units:
+            raise ParameterError(
+                f"a sequence of systems must hold models of one class and size; system {index} "
+                f"is a {type(other).__name__} with {other.n_units} units, system 0 a "
+                f"{type(first).__name__} with {first.n_units}")
+    if type(first) is RateNetwork and all(s.transfer == first.transfer for s in systems):
+        return _StackedRate(systems)
+    return _StackedLoop(systems)
+
+
+class _Stacked(ContinuousSystem):
+    def __init__(self, systems):
+        self.systems = systems
+        self.n_units = systems[0].n_units
+        self.time_unit = systems[0].time_unit
+
+    @property
+    def name(self):
+        return f"{len(self.systems)} x {self.systems[0].name}"
+
+
+class _StackedLoop(_Stacked):
+    """Any class: each system evaluated on its slice of the leading axis."""
+
+    def vector_field(self, t, x, inputs=None):
+        return np.stack([s.vector_field(t, x[i], inputs) for i, s in enumerate(self.systems)])
+
+    def jacobian(self, t, x, inputs=None):
+        x = np.broadcast_to(x, (len(self.systems),) + np.shape(x)[-1:]) if np.ndim(x) == 1 else x
+        return np.stack([s.jacobian(t, x[i], inputs) for i, s in enumerate(self.systems)])
+
+    def leak_rate(self):
+        rates = [np.broadcast_to(s.leak_rate(), (self.n_units,)) for s in self.systems]
+        return np.stack(rates)[:, None, :]
+
+
+class _StackedRate(_Stacked):
+    r"""RateNetworks with one transfer: :math:`\tau_s \dot u = -u + W_s\phi(u) + b_s + I`."""
+
+    def __init__(self, networks):
+        super().__init__(networks)
+        n = self.n_units
+        self.transfer = networks[0].transfer
+        self._weights_t = np.stack([net.weights.T for net in networks])
+        self._tau = np.stack([np.broadcast_to(net.tau, (n,)) for net in networks])
+        self._bias = np.stack([np.broadcast_to(net.bias, (n,)) for net in networks])
+        self._has_bias = bool(np.any(self._bias != 0))
+
+    def _per_system(self, values, ndim):
+        """(n_systems, N) values shaped to broadcast against a state of ``ndim`` dims."""
+        return values.reshape(values.shape[:1] + (1,) * (ndim - 2) + values.shape[1:])
+
+    def vector_field(self, t, x, inputs=None):
+        rate = self.transfer(x)
+        shape = rate.shape
+        rows = rate.reshape(shape[0], -1, shape[-1])  # (n_systems, rows, N): one batched matmul
+        drive = (rows @ self._weights_t).reshape(shape)
+        drive -= x
+        if self._has_bias:
+            drive += self._per_system(self._bias, x.ndim)
+        if inputs is not None:
+            drive = drive + inputs
+        drive /= self._per_system(self._tau, x.ndim)
+        return drive
+
+    def jacobian(self, t, x, inputs=None):
+        slope = np.asarray(self.transfer.derivative(x), dtype=np.float64)  # (n_systems, N)
+        jac = np.swapaxes(self._weights_t, -1, -2) * slope[..., None, :]
+        diagonal = np.einsum("...ii->...i", jac)
+        diagonal -= 1.0
+        return jac / self._tau[..., :, None]
+
+    def leak_rate(self):
+        return (1.0 / self._tau)[:, None, :]
