@@ -196,10 +196,21 @@ def test_type_mapper_labels_the_hopf_cycle():
     (("h", [0.0], STARTS), {"threshold": 0}, "threshold must be a positive number"),
     (("h", [0.0], STARTS), {"mapper": "type", "classifier": OwnPattern()}, "classifier is for"),
     (("h", [0.0], STARTS), {"feature": 3}, "feature must be callable"),
+    (("h", [0.0], STARTS), {"max_attractors": 0}, "max_attractors must be"),
 ])
 def test_bad_input(args, kwargs, match):
     with pytest.raises(ParameterError, match=match):
         global_continuation(Bistable(), *args, **kwargs)
+
+
+def test_max_attractors_bounds_the_padding_and_says_when_exceeded():
+    small = global_continuation(Bistable(), "h", [0.0], STARTS, t_span=60.0, dt=0.05,
+                                max_attractors=2)
+    assert small.attractor.values.tolist() == [0, 1]
+    with pytest.raises(ParameterError, match="2 attractors found at h = 0.0, more than "
+                                             "max_attractors = 1"):
+        global_continuation(Bistable(), "h", [0.0], STARTS, t_span=60.0, dt=0.05,
+                            max_attractors=1)
 
 
 def test_bad_input_non_numeric_field_and_bad_factory():

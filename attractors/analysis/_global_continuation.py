@@ -29,7 +29,7 @@ import numpy as np
 import xarray as xr
 
 from .._system import DynamicalSystem
-from .._validate import ParameterError, check_choice, check_finite_array, describe
+from .._validate import ParameterError, check_choice, check_finite_array, check_integer, describe
 from ._basin_classifiers import UNRECOGNISED
 from ._basins import NOT_CONVERGED, basins, wilson_interval
 from ._stability import _labelled
@@ -49,6 +49,7 @@ class _Setup:
         self.system, self.parameter = system, parameter
         self.initial_states, self.mapper = initial_states, mapper
         self.classifier, self.feature, self.options = classifier, feature, options
+        self.max_attractors = None
 
     def model(self, value):
         if isinstance(self.system, DynamicalSystem):
@@ -78,7 +79,11 @@ class _Setup:
             labels = np.array([ATTRACTOR_TYPES.index(kind) for kind in result.label.values])
             final = result.final_state.values
         keys = np.unique(labels[labels >= 0])
-        n_slots = labels.size
+        n_slots = labels.size if self.max_attractors is None else self.max_attractors
+        if keys.size > n_slots:
+            raise ParameterError(f"{keys.size} attractors found at {self.parameter} = {value!r}, "
+                                 f"more than max_attractors = {n_slots}: raise it, or label "
+                                 "the states coarser (classifier)")
         count = np.zeros(n_slots, dtype=np.int64)
         key = np.full(n_slots, -3, dtype=np.int64)
         state = np.full((n_slots, model.n_units), np.nan)
@@ -232,8 +237,8 @@ def _check_starts(setup, values):
 def global_continuation(system, parameter, values, initial_states, *, mapper="basins",
                         classifier=None, feature=None, match="distance", threshold=np.inf,
                         use_vanished=False, t_span=None, n_steps=None, dt=None, solver=None,
-                        tol=None, options=None, confidence=0.95, seed=0, workers=None,
-                        store=None, progress=False) -> xr.Dataset:
+                        tol=None, options=None, max_attractors=None, confidence=0.95, seed=0,
+                        workers=None, store=None, progress=False) -> xr.Dataset:
     r"""Attractors and basin fractions across parameter values, with ids kept across steps.
 
     At every value :math:`p_k` the model is rebuilt (``dataclasses.replace``
@@ -283,6 +288,10 @@ def global_continuation(system, parameter, values, initial_states, *, mapper="ba
         also for ``mapper="type"``).
     options : mapping, optional
         Further keywords of the mapper (e.g. ``transient``, ``t_search``).
+    max_attractors : int, optional
+        Most attractors at one value (default: the number of starts).  Each
+        value returns its attractors' states padded to this many, so a small
+        bound saves memory and transfer from workers; more raise an error.
     confidence : float
         Level of the Wilson intervals.
     seed : int
@@ -346,6 +355,8 @@ def global_continuation(system, parameter, values, initial_states, *, mapper="ba
         options["confidence"] = confidence
     setup = _Setup(system, parameter, initial_states, mapper, classifier, feature, options)
     model, n_starts = _check_starts(setup, values)
+    if max_attractors is not None:
+        setup.max_attractors = check_integer("max_attractors", max_attractors, minimum=1)
     wilson_interval(0, 1, confidence)
     swept = sweep(_Point(setup), {"value": values.tolist()}, seed=seed,
                   fixed={"fingerprint": _fingerprint(setup)}, scheduler=workers, store=store,
