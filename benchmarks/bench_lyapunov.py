@@ -33,6 +33,9 @@ It measures, side by side in one run (one BLAS thread, as bench_simulate.py):
    product with W per step, batched numpy QR.  Target: ratio <= 1.3.
 3. ``rate_batch``: 20 trials of the same network in one vectorised call,
    against 20 single calls.
+4. ``networks20``: 20 different networks (``RateNetwork.random(500, 2.0,
+   seed=i)``) in one call on the list (batched product with the stacked
+   weights), against 20 calls; ``loop_over_batch`` > 1 means the batch wins.
 
 Results go to ``benchmarks/results/lyapunov.json``.
 """
@@ -155,6 +158,22 @@ def rate_network(t_span, repeats):
             "batch20_seconds": batch_s, "batch20_per_trial_vs_single": batch_s / 20 / ours_s}
 
 
+def networks(t_span, n_networks=20):
+    """20 different networks (seeds 0..19): one call on the list against 20 calls."""
+    n, k, dt, every = 500, 10, 0.1, 10
+    nets = [RateNetwork.random(n, gain=2.0, seed=i) for i in range(n_networks)]
+    x0 = np.random.default_rng(4).standard_normal((n_networks, n))
+    options = dict(n_exponents=k, t_span=t_span, dt=dt, solver="euler",
+                   tangent="forward_difference", renormalize_every=every, seed=2)
+    batch_s, batch = _timed(lambda: lyapunov_spectrum(nets, x0, **options))
+    loop_s, looped = _timed(lambda: [lyapunov_spectrum(net, start, **options)
+                                     for net, start in zip(nets, x0)])
+    return {"n_networks": n_networks, "n_units": n, "n_exponents": k, "t_span": t_span,
+            "batch_seconds": batch_s, "loop_seconds": loop_s, "loop_over_batch": loop_s / batch_s,
+            "largest_batch": batch.exponent.isel(exponent_index=0).values.tolist(),
+            "largest_loop": [float(r.exponent[0]) for r in looped]}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="100 time units for the network")
@@ -162,7 +181,8 @@ def main():
     args = parser.parse_args()
     results = {"machine": machine(),
                "lorenz": lorenz(args.repeats),
-               "rate_network": rate_network(100.0 if args.quick else 1000.0, args.repeats)}
+               "rate_network": rate_network(100.0 if args.quick else 1000.0, args.repeats),
+               "networks20": networks(100.0 if args.quick else 1000.0)}
     print(json.dumps(results, indent=2))
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
 
