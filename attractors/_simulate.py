@@ -153,7 +153,9 @@ def _check_system(system):
 def _probe(system, x0, t0, source, record_energy, n_records):
     """Call the model once on x0 and size the run (wrong shapes fail here, not after an hour).
 
-    Returns the energy note for the trajectory.
+    The energy is counted in the record's size whenever it is asked for (8 bytes a
+    trial per record): whether the model defines one is asked later, from the
+    stepper's state where it can answer (:func:`_start_energy`).
     """
     u0 = None if source is None else source(t0)
     if isinstance(system, ContinuousSystem):
@@ -163,28 +165,52 @@ def _probe(system, x0, t0, source, record_energy, n_records):
                 f"{system.name}.vector_field returned shape {slope.shape} for a state of "
                 f"shape {x0.shape}; it must return dx/dt of the same shape"
             )
-    if not record_energy:
-        energy_note = "not recorded (record_energy=False)"
-    else:
-        # Only whether the model defines an energy is asked here: one trial answers
-        # it (the records' energies are computed later, and a batch's costs a
-        # product per trial in a Hopfield network).
-        x_one, u_one = x0, u0
-        if x0.ndim == 2:
-            x_one = x0[:1]
-            if u0 is not None and input_layout(system, x0.shape[:-1], u0)[0]:
-                u_one = np.asarray(u0)[:1]
-        try:
-            np.asarray(system.energy(x_one, u_one))
-            energy_note = "recorded"
-        except NotImplementedError as reason:
-            energy_note = f"not defined: {reason}"
     observables = {k: (tuple(d), np.asarray(v)) for k, (d, v) in system.observables(x0).items()}
     recorded_input = None  # one input value per record, for an input that varies in time
     if source is not None and getattr(source, "varies_in_time", True):
         recorded_input = np.broadcast_to(u0, input_layout(system, x0.shape[:-1], u0)[1])
-    check_memory(n_records, x0, observables, energy_note == "recorded", recorded_input)
-    return energy_note
+    check_memory(n_records, x0, observables, record_energy, recorded_input)
+
+
+def _energy_note(system, x0, t0, source, record_energy):
+    """The trajectory's energy note: "recorded" or why not, asking the model on one trial.
+
+    Only whether the model defines an energy is asked here: one trial answers it
+    (the records' energies are computed later, and a batch's costs a product per
+    trial in a Hopfield network).
+    """
+    if not record_energy:
+        return "not recorded (record_energy=False)"
+    u0 = None if source is None else source(t0)
+    x_one, u_one = x0, u0
+    if x0.ndim == 2:
+        x_one = x0[:1]
+        if u0 is not None and input_layout(system, x0.shape[:-1], u0)[0]:
+            u_one = np.asarray(u0)[:1]
+    try:
+        np.asarray(system.energy(x_one, u_one))
+    except NotImplementedError as reason:
+        return f"not defined: {reason}"
+    return "recorded"
+
+
+def _start_energy(system, solver, state, x0, t0, source, record_energy):
+    """``(energy note, energy of x0)`` at the start of a fixed-step run.
+
+    The energy of x0 comes from the stepper's state where it holds it (a Hopfield
+    network's local fields, ``energy_of_run``): the run's energies are then read
+    at every record and the model is not asked separately.  Otherwise it is None,
+    the model is asked on one trial (:func:`_energy_note`), and the energies are
+    evaluated from the records after the run.
+    """
+    if record_energy:
+        try:
+            energy0 = solver.state_energy(t0, x0, state)
+        except NotImplementedError as reason:
+            return f"not defined: {reason}", None
+        if energy0 is not None:
+            return "recorded", energy0
+    return _energy_note(system, x0, t0, source, record_energy), None
 
 
 def simulate(
@@ -319,8 +345,8 @@ def simulate(
     rng, seed = _resolve_rng(rng, seed)
     x0 = _initial_states(system, x0, n_trials, rng)
     source = as_input(inputs, system, x0.shape[:-1], (t0, t0 + n_steps * dt))
-    energy_note = _probe(system, x0, t0, source, record_energy, n_steps // record_every + 1
-                         + (n_steps % record_every != 0))
+    _probe(system, x0, t0, source, record_energy, n_steps // record_every + 1
+           + (n_steps % record_every != 0))
 
     from tqdm.auto import tqdm  # light import, only when running
 
@@ -329,13 +355,17 @@ def simulate(
         if solver.adaptive:
             from ._adaptive import run_adaptive
 
+            energy_note = _energy_note(system, x0, t0, source, record_energy)
             run = run_adaptive(system, solver, x0, t0, dt, record_steps(n_steps, record_every),
                                source, stop_at_fixed_point, tol, bar)
         else:
             criterion = stop_criterion(system, discrete, stop_at_fixed_point, tol, t0, dt, x0,
                                        source)
-            run = _run_fixed_step(system, solver, x0, t0, dt, n_steps, record_every, source,
-                                  rng, criterion, bar, energy_note == "recorded")
+            state = solver.init(system, x0, t0, dt, source, rng)
+            energy_note, energy0 = _start_energy(system, solver, state, x0, t0, source,
+                                                 record_energy)
+            run = _run_fixed_step(system, solver, state, x0, t0, dt, n_steps, record_every,
+                                  source, criterion, bar, energy0)
 
     if run.status == "blew_up":
         warnings.warn(run.message, BlowUpWarning, stacklevel=2)
@@ -377,33 +407,26 @@ def _blow_up_message(times, r_bad, trials, batched):
             f"are kept (reduce dt, or check the model's parameters for instability)")
 
 
-def _energy_reader(system, solver, source, t0, x0, state):
-    """``(energy of x0, read(t, x, state))`` where the stepper reads energies from its state.
-
-    ``(None, None)`` where it does not: the energies are then evaluated from the
-    records after the run, in blocks.  A record the stepper has no energy for
-    (None) gets ``system.energy``.
-    """
-    first = solver.state_energy(t0, x0, state)
-    if first is None:
-        return None, None
-
+def _energy_reader(system, solver, source):
+    """``read(t, x, state)``: a record's energy from the stepper's state, else ``system.energy``."""
     def read(t, x, state):
         energy = solver.state_energy(t, x, state)
         if energy is None:
             energy = system.energy(x, None if source is None else source(t))
         return energy
 
-    return first, read
+    return read
 
 
-def _run_fixed_step(system, solver, x, t0, dt, n_steps, record_every, source, rng, criterion,
-                    bar, record_energy):
-    """The stepping loop shared by every fixed-step solver and every map: a RunResult."""
+def _run_fixed_step(system, solver, state, x, t0, dt, n_steps, record_every, source, criterion,
+                    bar, energy0):
+    """The stepping loop shared by every fixed-step solver and every map: a RunResult.
+
+    ``state`` is the solver's state for ``x``; ``energy0`` the energy of ``x`` read
+    from it (then every record's is read), or None.
+    """
     run_to = _stepping(solver.step, t0, dt, criterion.after_step if criterion.per_step else None)
-    state = solver.init(system, x, t0, dt, source, rng)
-    energy0, read_energy = (_energy_reader(system, solver, source, t0, x, state)
-                            if record_energy else (None, None))
+    read_energy = None if energy0 is None else _energy_reader(system, solver, source)
     recorder = Recorder(n_steps, record_every, x, energy0)
     k, stopped = 0, False
     while recorder.count < recorder.n_records and not stopped:

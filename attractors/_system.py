@@ -328,8 +328,8 @@ class DiscreteSystem(DynamicalSystem):
         run state may hold the expensive part (the local fields
         :math:`h = W s` make :math:`E = -\\tfrac12 s^\\top h + (\\theta - u)^\\top s`
         cost :math:`O(N)` instead of a matrix product).  Where it returns None,
-        :meth:`energy` is used instead.  Only asked where the model defines an
-        energy; it must leave ``run_state`` unchanged.
+        :meth:`energy` is used instead.  It raises :class:`NotImplementedError`
+        where :meth:`energy` does, and leaves ``run_state`` unchanged.
 
         Parameters
         ----------
