@@ -7,6 +7,11 @@ package loads xarray and scipy (about 0.9 s), which is why ``import attractors``
 leaves it until first use.
 """
 
+from ._ags import (
+    ags_global_load,
+    ags_phase_boundaries,
+    ags_retrieval_load,
+)
 from ._basin_classifiers import (
     BumpPosition,
     NearestPattern,
@@ -131,6 +136,9 @@ __all__ = [
     "NearestPattern",
     "TrackingError",
     "UniqueStates",
+    "ags_global_load",
+    "ags_phase_boundaries",
+    "ags_retrieval_load",
     "as_complex",
     "basins",
     "bump_amplitude",
