@@ -111,6 +111,22 @@ def test_matching_follows_attractors_whose_order_swaps():
     assert np.all(split.exists.sum("p") == 1)
 
 
+def test_an_attractor_that_reappears_gets_a_new_id_unless_use_vanished():
+    # h = 0 -> -0.8 -> 0.05: the upper state vanishes past the fold (-0.533) and comes back.
+    values, kwargs = [0.0, -0.8, 0.05], dict(t_span=60.0, dt=0.05)
+    fresh = global_continuation(Bistable(), "h", values, STARTS, **kwargs)
+    assert fresh.attractor.values.tolist() == [0, 1, 2]
+    assert fresh.exists.values.tolist() == [[True, True, False], [True, False, False],
+                                            [True, False, True]]
+    # Matched against the last state seen of every attractor, by a feature (the sign).
+    kept = global_continuation(Bistable(), "h", values, STARTS, use_vanished=True,
+                               feature=lambda final, model: np.sign(final.mean(0)), **kwargs)
+    assert kept.attractor.values.tolist() == [0, 1]
+    assert kept.exists.sel(attractor=1).values.tolist() == [True, False, True]
+    np.testing.assert_array_equal(kept.attractor_feature.sel(attractor=1, feature=0),
+                                  [1.0, np.nan, 1.0])
+
+
 def test_not_converged_label_counted_and_fractions_sum_to_one():
     result = global_continuation(Bistable(), "h", [0.0, -0.2], STARTS, t_span=0.5, dt=0.05)
     assert -1 in result.attractor.values
