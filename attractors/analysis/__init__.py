@@ -115,6 +115,11 @@ from ._phase import (
     phase_portrait,
     plot_phase_portrait,
 )
+from ._phase_diagram import (
+    TypeByDynamics,
+    TypeByOverlap,
+    phase_diagram,
+)
 from ._stability import (
     as_complex,
     classify_fixed_point,
@@ -135,6 +140,8 @@ __all__ = [
     "GridSpacing",
     "NearestPattern",
     "TrackingError",
+    "TypeByDynamics",
+    "TypeByOverlap",
     "UniqueStates",
     "ags_global_load",
     "ags_phase_boundaries",
@@ -177,6 +184,7 @@ __all__ = [
     "mean_field_overlap",
     "pattern_displacement",
     "periodic_orbit",
+    "phase_diagram",
     "phase_portrait",
     "plot_phase_portrait",
     "project_onto_plane",
