@@ -122,6 +122,10 @@ CASES = {
     "transition_graph": lambda: analysis.transition_graph(analysis.state_space(hopfield(6, 1))),
     "global_continuation": lambda: analysis.global_continuation(
         TanhUnit(), "w", [0.5, 2.0], [[-1.0], [1.0]], t_span=50.0, dt=0.1),
+    "phase_diagram": lambda: analysis.phase_diagram(
+        CuspUnit(), {"p": [0.0, 1.0], "r": [-1.0, 1.0]}, [[-1.0], [1.0]],
+        classify=analysis.TypeByDynamics(transient=10.0, t_search=5.0, dt=0.05)),
+    "ags_phase_boundaries": lambda: analysis.ags_phase_boundaries([0.0, 0.2]),
 }
 
 
@@ -194,7 +198,8 @@ CASES["basins (attractor type)"] = lambda: analysis.basins(
 
 #: Public names that return no Dataset (numbers, arrays, classes, networks, figures).
 NOT_DATASETS = {
-    "ATTRACTOR_TYPES", "AttractorType", "BumpPosition",
+    "ATTRACTOR_TYPES", "AttractorType", "BumpPosition", "TypeByDynamics", "TypeByOverlap",
+    "ags_global_load", "ags_retrieval_load",
     "CANNBump", "ContinuationError", "GridSpacing", "NearestPattern",
     "TrackingError", "UniqueStates", "as_complex", "bump_amplitude", "bump_position",
     "bump_width", "cann_bump_theory", "cann_driven_height", "cann_tracking_lag",

@@ -354,12 +354,12 @@ def phase_diagram(system, parameters, initial_states, *, classify="auto", types=
                         computed_points=swept.attrs.get("computed_points", 0))
     names = list(grid)
     return _labelled(result, {
-        "exists": ("attractor type found at this point", ""),
+        "exists": ("attractor type found at this point", "1"),
         "fraction": ("basin fraction of the attractor type", "1"),
         "count": ("starts reaching the attractor type", "1"),
         "n_types": ("number of coexisting attractor types", "1"),
-        "dominant": ("attractor type with the largest basin", ""),
-        "type": ("attractor type", ""),
+        "dominant": ("attractor type with the largest basin", "1"),
+        "type": ("attractor type", "1"),
         names[0]: (names[0], ""),
         names[1]: (names[1], ""),
     })
