@@ -158,6 +158,40 @@ def test_same_seed_same_result_and_workers_agree(tmp_path):
                                   store=tmp_path / "store", **kwargs)
     assert resumed.attrs["computed_points"] == 0
     xr.testing.assert_equal(one, resumed)
+    # Another model on the same store is refused, not mixed in.
+    with pytest.raises(attractors.SweepStoreError, match="fixed"):
+        global_continuation(Bistable(), "h", [0.2, 0.0, -0.2], STARTS, seed=3,
+                            store=tmp_path / "store", **kwargs)
+
+
+FINGERPRINT = """
+import dataclasses, sys, numpy as np, attractors
+from attractors.analysis._global_mapping import _Setup, _fingerprint
+
+@dataclasses.dataclass(frozen=True)
+class Unit(attractors.ContinuousSystem):
+    h: float = float(sys.argv[1])
+    n_units = 1
+    def vector_field(self, t, x, inputs=None):
+        return self.h - x
+
+w = np.arange(3.0)
+print(_fingerprint(_Setup(Unit(), "h", lambda model, rng: w[:, None], "basins",
+                          None, None, {"dt": 0.1})))
+"""
+
+
+def test_store_fingerprint_is_the_same_in_every_process(tmp_path):
+    # A sweep store is matched by this digest: a model class defined in a script must give
+    # the same one when the script runs again (cloudpickle would not: a new class id per run).
+    import subprocess
+    import sys
+
+    script = tmp_path / "fingerprint.py"
+    script.write_text(FINGERPRINT)
+    runs = [subprocess.run([sys.executable, str(script), h], capture_output=True, text=True,
+                           check=True).stdout for h in ("0.5", "0.5")]
+    assert runs[0] == runs[1] and len(runs[0].strip()) == 24
 
 
 class OwnPattern:

@@ -21,9 +21,7 @@ a store to resume from); the matching is a serial pass over its result.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import numbers
-import pickle
 
 import numpy as np
 import xarray as xr
@@ -31,113 +29,13 @@ import xarray as xr
 from .._system import DynamicalSystem
 from .._validate import ParameterError, check_choice, check_finite_array, check_integer, describe
 from ._basin_classifiers import UNRECOGNISED
-from ._basins import NOT_CONVERGED, basins, wilson_interval
+from ._basins import NOT_CONVERGED, wilson_interval
+from ._global_mapping import _fingerprint, _Point, _Setup
 from ._stability import _labelled
 
 __all__ = ["global_continuation"]
 
 _SPECIAL = {NOT_CONVERGED: "not converged", UNRECOGNISED: "unrecognised"}
-
-
-# --------------------------------------------------------------------------- one value
-
-
-class _Setup:
-    """What every parameter value needs: the model (or its factory), starts, mapper options."""
-
-    def __init__(self, system, parameter, initial_states, mapper, classifier, feature, options):
-        self.system, self.parameter = system, parameter
-        self.initial_states, self.mapper = initial_states, mapper
-        self.classifier, self.feature, self.options = classifier, feature, options
-        self.max_attractors = None
-
-    def model(self, value):
-        if isinstance(self.system, DynamicalSystem):
-            return dataclasses.replace(self.system, **{self.parameter: value})
-        model = self.system(value)
-        if not isinstance(model, DynamicalSystem):
-            raise ParameterError(f"system({value!r}) must return a DynamicalSystem, got "
-                                 f"{describe(model)}")
-        return model
-
-    def starts(self, model, rng):
-        if callable(self.initial_states):
-            return self.initial_states(model, rng)
-        return self.initial_states
-
-    def map(self, value, rng):
-        """Labels per start, the attractors' keys, representative states and features."""
-        model = self.model(value)
-        x0 = self.starts(model, rng)
-        if self.mapper == "basins":
-            result = basins(model, x0, classifier=self.classifier, rng=rng, **self.options)
-            labels, final = result.label.values, result.final_state.values
-        else:
-            from ._classify import ATTRACTOR_TYPES, classify_attractor
-
-            result = classify_attractor(model, x0, rng=rng, **self.options)
-            labels = np.array([ATTRACTOR_TYPES.index(kind) for kind in result.label.values])
-            final = result.final_state.values
-        keys = np.unique(labels[labels >= 0])
-        n_slots = labels.size if self.max_attractors is None else self.max_attractors
-        if keys.size > n_slots:
-            raise ParameterError(f"{keys.size} attractors found at {self.parameter} = {value!r}, "
-                                 f"more than max_attractors = {n_slots}: raise it, or label "
-                                 "the states coarser (classifier)")
-        count = np.zeros(n_slots, dtype=np.int64)
-        key = np.full(n_slots, -3, dtype=np.int64)
-        state = np.full((n_slots, model.n_units), np.nan)
-        for slot, k in enumerate(keys):
-            # Representative: a state on the attractor, the final state of the first start
-            # that reached it (a fixed point's to within the rest tolerance; a point of a cycle).
-            count[slot], key[slot] = np.sum(labels == k), k
-            state[slot] = final[np.argmax(labels == k)]
-        out = {"count": count, "key": key, "state": state,
-               "not_converged": np.sum(labels == NOT_CONVERGED),
-               "unrecognised": np.sum(labels == UNRECOGNISED)}
-        if self.feature is not None:
-            n_features = np.ravel(self.feature(final[:1], model)).size
-            out["feature"] = np.full((n_slots, n_features), np.nan)
-            for slot, k in enumerate(keys):
-                out["feature"][slot] = np.ravel(self.feature(final[labels == k], model))
-        return out
-
-
-class _Point:
-    """The function :func:`attractors.sweep` runs at each parameter value.
-
-    The setup travels to worker processes by value (cloudpickle), so models,
-    factories and classifiers defined in a script work on workers too.
-    """
-
-    def __init__(self, setup):
-        self.setup = setup
-
-    def __call__(self, value, fingerprint, rng):
-        return self.setup.map(value, rng)
-
-    def __reduce__(self):
-        import cloudpickle
-
-        return _rebuild, (cloudpickle.dumps(self.setup),)
-
-    def __repr__(self):
-        return "global_continuation point"
-
-
-def _rebuild(payload):
-    return _Point(pickle.loads(payload))
-
-
-def _fingerprint(setup) -> str:
-    """SHA-256 of the setup, so a store made for another model or other starts is refused."""
-    import cloudpickle
-
-    try:
-        text = cloudpickle.dumps(setup)
-    except Exception:  # an unpicklable setup can still run in this process  # noqa: BLE001
-        text = repr(vars(setup)).encode()
-    return hashlib.sha256(text).hexdigest()[:24]
 
 
 # --------------------------------------------------------------------------- matching
