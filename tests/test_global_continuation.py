@@ -216,6 +216,7 @@ def test_hopfield_load_factory_label_matching_and_features():
     result = global_continuation(network, "load", [0.02, 0.05, 0.25], cues, classifier=OwnPattern(),
                                  match="label", feature=lambda s, m: s.mean(0) @ m.patterns[0] / n)
     assert result.sel(attractor=0).name.item() == "retrieval"
+    assert result.attrs["classifier"] == "OwnPattern"  # no memory address: runs compare equal
     # Far below alpha_c = 0.138 a 10 % cue is retrieved (AGS: m ~ 1, basin radius >> 0.1);
     # far above it the cue drifts to a spin-glass state (overlap < 0.95: unrecognised).
     retrieval = result.fraction.sel(attractor=0).values

@@ -97,7 +97,7 @@ def _check(system, parameter, values, mapper, match, threshold):
                              f"got {describe(system)}")
     elif not isinstance(parameter, str) or not parameter.isidentifier():
         raise ParameterError(f"parameter must be a name (an identifier), got {describe(parameter)}")
-    if parameter in ("attractor", "unit", "feature"):
+    if parameter in ("attractor", "unit", "feature", "name"):
         raise ParameterError(f"parameter must not be named {parameter!r} (a dimension of the result)")
     values = check_finite_array("values", values, dtype=np.float64)
     if values.ndim != 1 or values.size == 0:
@@ -324,12 +324,23 @@ def _result(swept, setup, model, values, n_starts, match, threshold, use_vanishe
     result.attrs.update({
         "model": model.name, "parameter": dim, "mapper": setup.mapper, "match": match,
         "threshold": threshold, "use_vanished": int(bool(use_vanished)), "n_starts": n_starts,
-        "classifier": repr(setup.classifier) if setup.classifier is not None else
-        ("UniqueStates (default)" if setup.mapper == "basins" else "attractor type"),
+        "classifier": _describe_classifier(setup),
         "confidence": confidence, "seed": seed,
         "computed_points": swept.attrs.get("computed_points", values.size),
         "message": f"{known.size} attractors over {values.size} values of {dim}"})
     return result
+
+
+def _describe_classifier(setup):
+    """The classifier's own repr, or its type's name (never a memory address)."""
+    classifier = setup.classifier
+    if classifier is None:
+        return "UniqueStates (default)" if setup.mapper == "basins" else "attractor type"
+    if hasattr(classifier, "__code__"):  # a function
+        return classifier.__qualname__
+    if type(classifier).__repr__ is object.__repr__:
+        return type(classifier).__qualname__
+    return repr(classifier)
 
 
 def _names(setup, labels, first, match):
