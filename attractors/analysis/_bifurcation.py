@@ -39,7 +39,7 @@ _REAL_TOL = 1e-8
 
 def _eigenvalues(branch, z):
     """Eigenvalues of dF/dx at z, the symmetry's zero mode removed, by decreasing real part."""
-    values = np.linalg.eigvals(branch.state_jacobian(branch.x(z), branch.p(z)))
+    values = branch.eigenvalues(branch.x(z), branch.p(z))
     if branch.phase is not None:
         values = np.delete(values, int(np.argmin(np.abs(values))))
     return values[np.lexsort((-values.imag, -values.real))]
@@ -156,23 +156,32 @@ def follow(branch, z, steps, *, locate_tol, stability, phase_note, direction=Non
     if direction is None:
         direction = np.zeros(branch.size)
         direction[branch.n] = 1.0
-    current = _analyse(branch, z, branch.tangent(branch.jacobian(z), direction), stability)
+    tangent, lu = branch.factor(z, direction)
+    current = _analyse(branch, z, tangent, stability)
     points, specials = [current], [("endpoint", 0, current)]
     status = f"stopped after max_steps = {max_steps} steps"
+    row, bend = direction, np.zeros(branch.size)
     for _ in range(max_steps):
-        z_new, ok, iterations = branch.correct(current["z"] + ds * current["t"], current["t"],
-                                               current["z"], ds, tol=tol, max_iter=max_iter)
+        # Second-order predictor (the tangent's turn per unit arclength, ``bend``, from
+        # the last step), then the chord corrector on the hyperplane through the
+        # prediction normal to the row the last factorisation was bordered with.
+        prediction = current["z"] + ds * current["t"] + 0.5 * ds * ds * bend
+        z_new, ok, fast = branch.chord(prediction, row, current["z"],
+                                       float(row @ (prediction - current["z"])), lu, tol=tol,
+                                       max_iter=max_iter, reach=0.3 * ds)
         # Newton failed, landed far from the prediction, or the tangent turned by > 37 degrees
-        ok = ok and np.linalg.norm(z_new - current["z"] - ds * current["t"]) <= 0.3 * ds
-        tangent = branch.tangent(branch.jacobian(z_new), current["t"]) if ok else None
+        ok = ok and np.linalg.norm(z_new - prediction) <= 0.3 * ds
+        if ok:
+            tangent, new_lu = branch.factor(z_new, current["t"])
         if not ok or tangent @ current["t"] < 0.8:
             ds /= 2
+            bend = np.zeros(branch.size)
             if ds < ds_min:
                 status = f"step fell below ds_min = {ds_min:g} (no convergence)"
                 break
             continue
         new = _analyse(branch, z_new, tangent, stability)
-        width = ds
+        width = float(current["t"] @ (z_new - current["z"]))
         leaving = not 0.0 <= z_new[branch.n] <= 1.0
         if leaving:
             new = _to_bound(branch, current, new, steps, stability)
@@ -183,14 +192,18 @@ def follow(branch, z, steps, *, locate_tol, stability, phase_note, direction=Non
         for kind, info in _detect(branch, current, new, width, steps, locate_tol, stability):
             specials.append((kind, len(points) - 1, info))
         points.append(new)
-        branch.accept(new["z"])
-        current = new
+        branch.accept(new["z"], None if leaving else new_lu, new["t"])
+        # Step length from the tangent's turn (aim: 0.25 rad a step; at most double,
+        # and no growth after a slow corrector).
+        turn = math.acos(min(1.0, float(tangent @ current["t"])))
+        bend = (tangent - current["t"]) / ds
+        current, row, lu = new, current["t"], new_lu
         if leaving:
             specials.append(("endpoint", len(points) - 1, new))
             status = "reached the end of the parameter interval"
             break
-        if iterations <= 3:
-            ds = min(1.5 * ds, ds_max)
+        factor = 2.0 if turn <= 0.125 else 0.25 / turn
+        ds = min(ds * (min(factor, 1.0) if not fast else factor), ds_max)
     if specials[-1][0] != "endpoint" or specials[-1][1] != len(points) - 1:
         specials.append(("endpoint", len(points) - 1, points[-1]))
     return _dataset(branch, points, specials, status=status, phase_note=phase_note,

@@ -19,8 +19,10 @@ from __future__ import annotations
 import dataclasses
 import math
 import numbers
+import warnings
 
 import numpy as np
+import scipy.linalg
 
 from .._system import ContinuousSystem
 from .._validate import ParameterError, check_finite_array, check_integer, check_positive, describe
@@ -123,6 +125,23 @@ class _Branch:
             return np.asarray(model.jacobian(0.0, x), dtype=np.float64)
         return jacobian_matrix(model, x, method="finite_differences")
 
+    def eigenvalues(self, x, p):
+        """Eigenvalues of dF/dx at (x, p); from the model's low-rank form where it has one.
+
+        A model whose Jacobian is :math:`c I + U V^T` with K < N columns
+        (``_jacobian_low_rank``, e.g. a CANN's K kernel modes) has N - K
+        eigenvalues c and the K of :math:`c I + V^T U`: a K x K problem.
+        """
+        if self._analytic is None:
+            self._analytic = _jacobian_function(self.system, self.jacobian_method)[1] == "analytic"
+        low_rank = getattr(self.model(p), "_jacobian_low_rank", None) if self._analytic else None
+        if low_rank is not None:
+            c, u, v = low_rank(x)
+            if u.shape[1] < self.n:
+                small = np.linalg.eigvals(v.T @ u)
+                return np.concatenate([c + small, np.full(self.n - u.shape[1], c, dtype=small.dtype)])
+        return np.linalg.eigvals(self.state_jacobian(x, p))
+
     def residual(self, z):
         x, p = self.x(z), self.p(z)
         value = self.field(x, p)
@@ -161,6 +180,56 @@ class _Branch:
         tangent /= np.linalg.norm(tangent)
         return tangent if tangent @ previous >= 0 else -tangent
 
+    def factor(self, z, row):
+        """The unit tangent at z (oriented along ``row``) and the LU of ``[G_z(z); row]``.
+
+        The same factorisation is the chord corrector's matrix for the next step
+        (:meth:`chord`); None where the bordered matrix is singular (then the
+        tangent comes from least squares).
+        """
+        bordered = np.vstack([self.jacobian(z), row])
+        rhs = np.zeros(self.size)
+        rhs[-1] = 1.0
+        lu = _lu(bordered)
+        pivots = np.abs(np.diag(lu[0]))
+        if not np.all(np.isfinite(pivots)) or pivots.min() <= 1e-14 * max(pivots.max(), 1e-300):
+            return self.tangent(bordered[:-1], row), None
+        tangent = scipy.linalg.lu_solve(lu, rhs, check_finite=False)
+        tangent /= np.linalg.norm(tangent)
+        return (tangent if tangent @ row >= 0 else -tangent), lu
+
+    def chord(self, guess, row, anchor, target, lu, *, tol, max_iter, reach):
+        """The corrector with the factorised matrix of the last point (chord Newton).
+
+        Each iteration costs one field evaluation and one back-substitution, no
+        Jacobian; the contraction is linear, about the step length.  When it is
+        slow (a step more than half the last) the full Newton corrector
+        (:meth:`correct`) takes over.  Returns (z, converged, fast): ``fast`` when
+        the chord converged at once (the step length may grow).  An iterate
+        farther than ``reach`` from ``guess`` fails at once (the step is refused
+        anyway).
+        """
+        if lu is None:
+            z, ok, iterations = self.correct(guess, row, anchor, target, tol=tol, max_iter=max_iter)
+            return z, ok, iterations <= 3
+        z, previous = guess.copy(), math.inf
+        for iteration in range(1, 4 * max_iter + 1):
+            residual = np.append(self.residual(z), row @ (z - anchor) - target)
+            if np.max(np.abs(residual)) <= 1e-3 * tol:
+                return z, True, True
+            step = scipy.linalg.lu_solve(lu, -residual, check_finite=False)
+            size = float(np.max(np.abs(step)))
+            if not size <= 0.5 * previous:
+                z, ok, iterations = self.correct(z, row, anchor, target, tol=tol, max_iter=max_iter)
+                return z, ok, False
+            z, previous = z + step, size
+            if not np.all(np.isfinite(z)) or np.linalg.norm(z - guess) > reach:
+                return z, False, False
+            # Linear contraction: the error left is about the last step, times the rate < 1/2.
+            if np.max(np.abs(residual)) <= tol and size <= tol * max(1.0, float(np.max(np.abs(z)))):
+                return z, True, iteration <= 8
+        return z, np.max(np.abs(self.residual(z))) <= tol, False
+
     def correct(self, guess, direction, anchor, target, *, tol, max_iter):
         """Newton on G(z) = 0 and <direction, z - anchor> = target; (z, converged, iterations)."""
         z, dfdp = guess.copy(), None
@@ -183,11 +252,28 @@ class _Branch:
                 return z, True, iteration
         return z, np.max(np.abs(self.residual(z))) <= tol, max_iter
 
-    def accept(self, z):
-        """Move the phase condition to the accepted point: x_ref = x, v = the zero mode there."""
+    def accept(self, z, lu=None, tangent=None):
+        r"""Move the phase condition to the accepted point: x_ref = x, v = the zero mode there.
+
+        With the factorisation of :meth:`factor` at z (and its tangent t), one
+        back-substitution gives w with G_z w = 0 and <v, w_x> = 1; the null space
+        of G_z is spanned by t and (zero mode, 0, 0), so the zero mode is
+        :math:`w_x - (w_q / t_q)\, t_x` (kept unchanged near a fold, where
+        :math:`t_q \to 0` and the null space of F_x holds the fold mode too).
+        """
         if self.phase is None:
             return
         x = self.x(z)
+        if lu is not None:
+            rhs = np.zeros(self.size)
+            rhs[self.n] = 1.0  # the phase row: <v, x> (scaled) = 1
+            w = scipy.linalg.lu_solve(lu, rhs, check_finite=False)
+            if abs(tangent[self.n]) > 1e-3 and np.all(np.isfinite(w)):
+                null = w[: self.n] - (w[self.n] / tangent[self.n]) * tangent[: self.n]
+                if np.linalg.norm(null) > 0:
+                    self.phase = null / np.linalg.norm(null)
+            self.x_ref = x
+            return
         jac = self.state_jacobian(x, self.p(z))
         bordered = np.block([[jac, self.phase[:, None]], [self.phase[None, :], np.zeros((1, 1))]])
         rhs = np.zeros(self.n + 1)
@@ -201,6 +287,24 @@ class _Branch:
         self.x_ref = x
 
 
+def _eig(model, x, jacobian_method):
+    r"""Eigenvalues and eigenvectors of dF/dx at x; from the low-rank form where the model has one.
+
+    With :math:`F_x = cI + UV^T`, an eigenvector of :math:`V^T U` (eigenvalue
+    :math:`\mu`) gives :math:`U y`, an eigenvector of :math:`F_x` with eigenvalue
+    :math:`c + \mu`; the N - K others (eigenvalue c) are not needed here and are
+    left out.
+    """
+    low_rank = getattr(model, "_jacobian_low_rank", None)
+    if low_rank is not None and jacobian_method != "finite_differences":
+        c, u, v = low_rank(x)
+        if u.shape[1] < model.n_units:
+            values, small = np.linalg.eig(v.T @ u)
+            vectors = u @ small
+            return c + values, vectors / np.linalg.norm(vectors, axis=0)
+    return np.linalg.eig(jacobian_matrix(model, x, method=jacobian_method))
+
+
 def _zero_mode(system, jacobian_method, x, p, parameter, phase_condition):
     """The phase-condition direction at the start: None, the user's vector, or the zero mode found."""
     if phase_condition is None or (isinstance(phase_condition, str) and phase_condition == "none"):
@@ -211,8 +315,7 @@ def _zero_mode(system, jacobian_method, x, p, parameter, phase_condition):
             raise ParameterError(
                 f"phase_condition must be 'auto', 'none', None or a vector of {system.n_units} "
                 f"numbers, got {describe(phase_condition)}")
-        jac = jacobian_matrix(model, x, method=jacobian_method)
-        values, vectors = np.linalg.eig(jac)
+        values, vectors = _eig(model, x, jacobian_method)
         index = int(np.argmin(np.abs(values)))
         if abs(values[index]) > 1e-6 * max(1.0, float(np.max(np.abs(values)))):
             return None, "auto: no zero mode at the start"
@@ -241,6 +344,42 @@ def _check_steps(ds, ds_min, ds_max, max_steps, tol, max_iter):
             check_positive("tol", tol), check_integer("max_iter", max_iter, minimum=1))
 
 
+def _lu(matrix):
+    """scipy's LU factorisation, without its warning on an exactly singular matrix (checked by the caller)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", scipy.linalg.LinAlgWarning)
+        return scipy.linalg.lu_factor(matrix, check_finite=False)
+
+
+def _singular_range(square):
+    r"""(smallest, largest) singular value of a square matrix, the smallest from its LU.
+
+    Exact below 64 rows (an SVD); above, the largest is bounded by
+    :math:`\sqrt{\|A\|_1 \|A\|_\infty}` and the smallest estimated by four
+    steps of inverse iteration on :math:`A^T A` (a singular matrix gives a zero
+    or huge-ratio pivot, or a vanishing estimate), far cheaper than an SVD of an
+    N x N Jacobian.
+    """
+    if square.shape[0] < 64:
+        values = np.linalg.svd(square, compute_uv=False)
+        return float(values[-1]), float(values[0])
+    largest = math.sqrt(np.abs(square).sum(axis=0).max() * np.abs(square).sum(axis=1).max())
+    lu = _lu(square)
+    pivots = np.abs(np.diag(lu[0]))
+    if not np.all(np.isfinite(pivots)) or pivots.min() == 0.0:
+        return 0.0, largest
+    y = np.random.default_rng(0).standard_normal(square.shape[0])
+    y /= np.linalg.norm(y)
+    for _ in range(4):
+        y = scipy.linalg.lu_solve(lu, scipy.linalg.lu_solve(lu, y, trans=1, check_finite=False),
+                                  check_finite=False)
+        norm = np.linalg.norm(y)
+        if not np.isfinite(norm) or norm == 0.0:
+            return 0.0, largest
+        y /= norm
+    return float(1.0 / math.sqrt(norm)), largest
+
+
 def _first_point(branch, x0, p0, tol, max_iter):
     """Newton at fixed p = start from x0; a ContinuationError with the residual when it fails."""
     z0 = np.concatenate([x0 / branch.scale, [0.0], [0.0] if branch.phase is not None else []])
@@ -257,14 +396,13 @@ def _first_point(branch, x0, p0, tol, max_iter):
             f"max|F| = {residual:.3g} (tol = {tol:g}; max|F(x0)| = {start_residual:.3g}); "
             f"start from a state closer to an equilibrium (e.g. a settled simulation)")
     jac = branch.jacobian(z)
-    square = np.delete(jac, branch.n, axis=1)
-    singular = np.linalg.svd(square, compute_uv=False)
+    smallest, largest = _singular_range(np.delete(jac, branch.n, axis=1))
     # Rates are measured against 1 / (unit of time): the smallest singular value
     # is compared with max(1, largest), so a 1 x 1 zero Jacobian counts too.
-    if singular[-1] <= 1e-8 * max(1.0, singular[0]):
+    if smallest <= 1e-8 * max(1.0, largest):
         raise ContinuationError(
             f"the Jacobian of {branch.system.name} is singular at the start ({branch.parameter} = "
-            f"{describe(p0)}, smallest singular value {singular[-1]:.2e}): the start is a "
+            f"{describe(p0)}, smallest singular value {smallest:.2e}): the start is a "
             f"bifurcation point or has a zero mode; start away from it, or pass "
             f"phase_condition='auto' (or the symmetry direction) for an equivariant model")
     return z

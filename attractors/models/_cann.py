@@ -30,7 +30,7 @@ from ._cann_kernels import (
     ring_kernel,
     shared_tables,
 )
-from ._ring_common import check_allocation, frozen_tables
+from ._ring_common import check_allocation, frozen, frozen_tables
 
 __all__ = ["CANN1D", "CANN2D"]
 
@@ -193,6 +193,36 @@ class CANN1D(_CANN):
         # Built per call where the dense product is not used (N^2; never kept).
         index = np.arange(self.n_units)
         return self._fast["kernel"][(index[:, None] - index[None, :]) % self.n_units]
+
+    def _connection_matrix(self):
+        # J depends on (n, a, J0) only: up to 1024 units (8 MB) it is built once and
+        # shared read-only (continuation asks for the Jacobian at every k).
+        if self._fast["matrix"] is not None:
+            return self._fast["matrix"]
+        if self.n_units > 1024:
+            return self.weights
+        return shared_tables(("CANN1D weights", self.n_units, self.a, self.J0),
+                             lambda: frozen(self.weights))
+
+    def _jacobian_low_rank(self, x):
+        r"""The Jacobian at one state ``x`` as :math:`c I + U V^T` (U, V of shape (N, K)).
+
+        The kernel's K Fourier modes above round-off give :math:`J = E^T W E`
+        (E the K x N basis, W the weights), so
+        :math:`\partial F/\partial u = -I/\tau + E^T\, (W E R / \tau)` with
+        :math:`R = \partial r/\partial u` (see :meth:`jacobian`): N - K eigenvalues are
+        :math:`-1/\tau` exactly and the others are those of the K x K matrix
+        :math:`-I/\tau + V^T U`.  Used by continuation for the eigenvalues along a branch.
+        """
+        fast = self._fast
+        u = np.asarray(x, dtype=np.float64)
+        positive = np.maximum(u, 0.0)
+        squared = positive * positive
+        b = 1.0 + self.k * squared.sum()
+        basis = fast["basis"]
+        # E R = E diag(2 u+ / B) - (2k / B^2) (E u+^2) u+^T
+        er = basis * (2.0 * positive / b) - (2.0 * self.k / b**2) * np.outer(basis @ squared, positive)
+        return -1.0 / self.tau, basis.T, (fast["weights"][:, None] * er).T / self.tau
 
     @property
     def recurrent_method(self) -> str:

@@ -160,14 +160,17 @@ class _CANN(ContinuousSystem):
         positive = np.maximum(u, 0.0)
         squared = positive * positive
         b = 1.0 + self.k * squared.sum(axis=-1, keepdims=True)
-        # J itself (symmetric), from the field's own product; built per call (an
-        # N x N matrix, like the result) rather than kept: the model never changes.
-        matrix = self.recurrent_input(np.eye(self.n_units))
+        matrix = self._connection_matrix()
         jac = matrix * (2.0 * positive / b)[..., None, :]
         jac -= ((2.0 * self.k / b**2) * self.recurrent_input(squared))[..., :, None] * positive[..., None, :]
         diagonal = np.arange(self.n_units)
         jac[..., diagonal, diagonal] -= 1.0
         return jac / self.tau
+
+    def _connection_matrix(self):
+        """J itself (symmetric), from the field's own product; built per call (an N x N
+        matrix, like the Jacobian) rather than kept."""
+        return self.recurrent_input(np.eye(self.n_units))
 
     def energy(self, x, inputs=None):
         raise NotImplementedError(
