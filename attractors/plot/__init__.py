@@ -23,6 +23,10 @@ function                               shows
 :func:`animate`                        a bump moving, a pattern completing, a phase-plane path
 :func:`plot_compare`                   the result of :func:`attractors.analysis.compare`
 :func:`plot_bifurcation_diagram`       branches of :func:`attractors.analysis.continuation`
+:func:`plot_lyapunov_convergence`      running Lyapunov exponents against time, settled band
+:func:`plot_spectrum`                  a Lyapunov spectrum with its Kaplan-Yorke dimension
+:func:`plot_periodic_orbit`            a limit cycle and its Floquet multipliers
+:func:`plot_attractor_types`           fractions of starts per attractor type or attractor
 :func:`plot_basin_fractions`           stacked fractions of :func:`attractors.analysis.global_continuation`
 =====================================  =============================================
 """
@@ -31,10 +35,17 @@ from ._animate import animate
 from ._bifurcation import plot_bifurcation_diagram
 from ._common import MAX_LEGEND_TRIALS, MAX_LINES
 from ._compare import plot_compare
+from ._dynamics import (
+    plot_attractor_types,
+    plot_lyapunov_convergence,
+    plot_periodic_orbit,
+    plot_spectrum,
+)
 from ._fractions import plot_basin_fractions
 from ._lines import plot_energy, plot_phase_plane, plot_state
 from ._patterns import plot_patterns, spin_cmap
 
-__all__ = ["MAX_LEGEND_TRIALS", "MAX_LINES", "animate", "plot_basin_fractions",
-           "plot_bifurcation_diagram", "plot_compare", "plot_energy", "plot_patterns",
-           "plot_phase_plane", "plot_state", "spin_cmap"]
+__all__ = ["MAX_LEGEND_TRIALS", "MAX_LINES", "animate", "plot_attractor_types",
+           "plot_basin_fractions", "plot_bifurcation_diagram", "plot_compare", "plot_energy",
+           "plot_lyapunov_convergence", "plot_patterns", "plot_periodic_orbit",
+           "plot_phase_plane", "plot_spectrum", "plot_state", "spin_cmap"]
