@@ -268,9 +268,12 @@ def test_bad_input_non_numeric_field_and_bad_factory():
     @dataclasses.dataclass(frozen=True)
     class Named(Bistable):
         label: str = "x"
+        n_steps: int = 3
 
     with pytest.raises(ParameterError, match="'label' of Named is not a real number"):
         global_continuation(Named(), "label", [0.0], STARTS)
+    with pytest.raises(ParameterError, match="is an integer: values must be whole numbers"):
+        global_continuation(Named(), "n_steps", [1.5], STARTS)
     with pytest.raises(ParameterError, match="must return a DynamicalSystem"):
         global_continuation(lambda value: 3, "load", [0.1], STARTS)
     with pytest.raises(ParameterError, match="parameter must not be named 'unit'"):
@@ -301,3 +304,36 @@ def test_plot_basin_fractions_stacks_to_one_with_stable_colours(fold):
     with pytest.raises(ParameterError, match="labels must be a mapping"):
         plot_basin_fractions(fold, labels=["a"])
     plt.close("all")
+
+
+@dataclasses.dataclass(frozen=True)
+class TwoCycles(attractors.ContinuousSystem):
+    """r' = -r (r - 1)(r - a)(r - 3), theta' = 1: stable cycles at r = 1 and 3, unstable at a."""
+
+    a: float = 2.0
+    n_units = 2
+
+    def vector_field(self, t, x, inputs=None):
+        r = np.linalg.norm(x, axis=-1)
+        g = -(r - 1) * (r - self.a) * (r - 3)
+        return np.stack([g * x[..., 0] - x[..., 1], g * x[..., 1] + x[..., 0]], -1)
+
+
+def test_cycles_of_attractor_type_matched_by_a_feature():
+    from attractors.analysis import AttractorType
+
+    radii = np.linspace(0.3, 3.7, 9)  # starts on the x axis; r < a goes to the inner cycle
+    starts = np.stack([radii, np.zeros_like(radii)], axis=-1)
+    values = [1.5, 2.1, 2.7]
+    result = global_continuation(
+        TwoCycles(), "a", values, starts, classifier=AttractorType(transient=15, t_search=14),
+        dt=0.05, feature=lambda final, model: [np.linalg.norm(final, axis=-1).mean()])
+    assert result.attractor.values.tolist() == [0, 1]
+    radius = result.attractor_feature.sel(feature=0)
+    inner = int(np.argmin(radius.isel(a=0).values))
+    # Each id keeps its cycle (the radius of its states) at every value ...
+    np.testing.assert_allclose(radius.sel(attractor=inner), 1.0, atol=1e-3)
+    np.testing.assert_allclose(radius.sel(attractor=1 - inner), 3.0, atol=1e-3)
+    # ... and its basin is the starts inside (outside) the unstable cycle r = a.
+    expected = [np.mean(radii < a) for a in values]
+    np.testing.assert_allclose(result.fraction.sel(attractor=inner), expected)

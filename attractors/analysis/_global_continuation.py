@@ -103,6 +103,11 @@ def _check(system, parameter, values, mapper, match, threshold):
     if values.ndim != 1 or values.size == 0:
         raise ParameterError(f"values must be a non-empty 1-D list of numbers, got "
                              f"{describe(values)}")
+    if isinstance(system, DynamicalSystem) and isinstance(getattr(system, parameter),
+                                                         numbers.Integral):
+        if np.any(values != np.round(values)):
+            raise ParameterError(f"parameter {parameter!r} of {type(system).__name__} is an "
+                                 f"integer: values must be whole numbers, got {describe(values)}")
     if np.unique(values).size != values.size:
         raise ParameterError(f"values must not repeat, got {describe(values)}")
     mapper = check_choice("mapper", mapper, ("basins", "type"))
@@ -171,7 +176,10 @@ def global_continuation(system, parameter, values, initial_states, *, mapper="ba
         :func:`classify_attractor` (one attractor per type: fixed point,
         periodic, quasi-periodic, chaotic, divergent).
     classifier : callable, optional
-        For ``mapper="basins"`` (default :class:`UniqueStates`).
+        For ``mapper="basins"`` (default :class:`UniqueStates`).  With
+        :class:`AttractorType` every attractor (fixed point, cycle, torus,
+        chaotic set) is found apart; match its cycles by a ``feature`` (a
+        point of a cycle depends on its phase); -1 is then "divergent".
     feature : callable, optional
         ``feature(final_states, model) -> vector``, evaluated on the final
         states of each basin; matched on instead of the mean state.
@@ -243,7 +251,7 @@ def global_continuation(system, parameter, values, initial_states, *, mapper="ba
     if feature is not None and not callable(feature):
         raise ParameterError(f"feature must be callable (final_states, model) -> vector, got "
                              f"{describe(feature)}")
-    if classifier is not None and not callable(classifier):
+    if classifier is not None and not (callable(classifier) or hasattr(classifier, "map_starts")):
         raise ParameterError(f"classifier must be callable, got {describe(classifier)}")
     options = dict(options or {})
     given = {"t_span": t_span, "n_steps": n_steps, "tol": tol} if mapper == "basins" else {}
@@ -350,7 +358,9 @@ def _names(setup, labels, first, match):
         getattr(setup.classifier, "names", None) or [])
     out = []
     for a in map(int, labels):
-        if a < 0:
+        if a == NOT_CONVERGED and getattr(setup.classifier, "from_trajectories", False):
+            out.append("divergent")  # AttractorType follows every start: -1 is divergence
+        elif a < 0:
             out.append(_SPECIAL[a])
         elif match == "label":
             out.append(named[a] if a < len(named) else f"attractor {a}")
