@@ -44,6 +44,8 @@ class _Setup:
 
     def model(self, value):
         if isinstance(self.system, DynamicalSystem):
+            if isinstance(getattr(self.system, self.parameter), numbers.Integral):
+                value = int(value)  # an integer field stays one (checked whole before)
             return dataclasses.replace(self.system, **{self.parameter: value})
         model = self.system(value)
         if not isinstance(model, DynamicalSystem):
