@@ -39,7 +39,7 @@ from functools import lru_cache
 import numpy as np
 import xarray as xr
 from scipy.optimize import brentq, minimize_scalar
-from scipy.special import erf, expit
+from scipy.special import erf, erfcinv, expit
 
 from .._validate import ParameterError, check_finite_array, describe
 from ._capacity import _critical, _gain
@@ -99,19 +99,23 @@ def _noise_width(beta, delta):
     """
     if _tail(beta, delta, 0.0)[0] >= delta:  # 1 - tanh(beta m) >= 1 - m: no solution
         return np.nan
-    low, high = 0.0, 1.0
+    # Start from the T = 0 width (delta = 2 Phi(-m/x)), an upper bound: noise of the
+    # temperature adds to the crosstalk.
+    x = (1.0 - delta) / (np.sqrt(2.0) * erfcinv(min(delta, 1.0)))
+    low, high = 0.0, x
     while _tail(beta, delta, high)[0] < delta:
         low, high = high, 2 * high
-    x = 0.5 * (low + high)
     for _ in range(100):
         value, slope = _tail(beta, delta, x)
         residual = value - delta
+        if residual == 0:
+            return x
         if residual < 0:
             low = x
         else:
             high = x
         step = x - residual / slope if slope > 0 else np.nan
-        x_new = step if low < step < high else 0.5 * (low + high)
+        x_new = step if low <= step <= high else 0.5 * (low + high)
         if abs(x_new - x) <= 1e-13 * max(x, 1e-3) or high - low <= 1e-15:
             return x_new
         x = x_new
@@ -350,7 +354,7 @@ def _global_temperature(alpha):
         return np.nan
     # Below T_M the gap is positive near T_M; find a temperature where it is negative
     # (T_c is re-entrant like T_M, so for alpha a little above 0.052 only a window is).
-    for low in (_T_MIN, 0.02, 0.05, 0.1, 0.15, 0.2):
+    for low in (0.1, 0.05, 0.2, 0.02, _T_MIN):
         if low < t_m and _gap_at(alpha, low) < 0:
             return brentq(lambda t: _gap_at(alpha, t), low, t_m * (1 - 1e-9), xtol=1e-7)
     return np.nan

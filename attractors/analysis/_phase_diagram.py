@@ -181,6 +181,9 @@ class _Point:
 
         return _rebuild, (cloudpickle.dumps(self.setup),)
 
+    def __repr__(self):  # the sweep's function name, matched by a store: the same every run
+        return "phase_diagram point"
+
 
 def _rebuild(payload):
     return _Point(pickle.loads(payload))
