@@ -24,6 +24,7 @@ import numpy as np
 import attractors
 from attractors.analysis import as_complex, lyapunov_spectrum, periodic_orbit
 from attractors.models import RateNetwork
+from attractors.plot import plot_periodic_orbit
 
 QUICK = os.environ.get("ATTRACTORS_GALLERY_QUICK") == "1"
 
@@ -43,22 +44,16 @@ print(f"Lyapunov exponents {np.round(spectrum.exponent.values, 4)}; "
       f"ln|mu_2| / T = {np.log(abs(multipliers[1])) / period:.4f}")
 
 # %%
-# Left: trajectories from inside and outside wind onto the cycle (black).
-# Right: the two units over one period.
+# Left: trajectories from inside and outside wind onto the cycle (black, from
+# the shooting).  Right: the Floquet multipliers, the trivial one on the unit
+# circle and the other well inside it.
 starts = np.array([[0.05, 0.0], [2.5, 2.0], [-2.5, 0.5]])
 runs = attractors.simulate(pair, starts, t_span=30.0, dt=0.02)
 fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4.2), layout="constrained")
 for trial in range(len(starts)):
     left.plot(runs.state.isel(trial=trial, unit=0), runs.state.isel(trial=trial, unit=1),
               linewidth=0.8, alpha=0.7)
-left.plot(cycle.orbit.sel(unit=0), cycle.orbit.sel(unit=1), color="black", linewidth=2,
-          label="limit cycle (shooting)")
+plot_periodic_orbit(cycle, units=(0, 1), axes=(left, right))
 left.set(xlabel="excitatory input $u_E$", ylabel="inhibitory input $u_I$",
-         title="Phase plane of the E-I pair")
-left.legend(loc="lower right")
-for unit, name in enumerate(["E", "I"]):
-    right.plot(cycle.phase, cycle.orbit.sel(unit=unit), label=name)
-right.set(xlabel="time within the period (time units)", ylabel="input $u$",
-          title=f"One period, T = {period:.3f}")
-right.legend()
+         title=f"Phase plane of the E-I pair: limit cycle, T = {period:.3f}")
 plt.show()

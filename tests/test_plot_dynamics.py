@@ -65,7 +65,7 @@ def test_convergence_draws_one_line_and_one_band_per_exponent(linear):
                                linear.exponent.mean("trial"), rtol=1e-12)
     assert ax.get_xlabel() == "measurement time (model time units)"
     assert ax.get_ylabel() == "running estimate of the exponent (1/time unit)"
-    assert "mean of 3 (trial)" in ax.get_title()
+    assert ax.get_title() == "Running Lyapunov exponents (mean of 3 trials)"
     # The band is final +- settle_tolerance over the last half of the measurement.
     band = ax.collections[0].get_paths()[0].vertices
     assert band[:, 1].max() == pytest.approx(float(linear.exponent.mean("trial")[0]) + 0.01)
@@ -129,7 +129,7 @@ def test_attractor_type_bars_for_a_classification_and_for_basins():
     assert len(ax.patches) == 5
     np.testing.assert_allclose([p.get_height() for p in ax.patches], [0, 2 / 3, 0, 0, 1 / 3])
     assert [t.get_text() for t in ax.get_xticklabels()][1] == "periodic"
-    assert ax.get_ylabel() == "fraction of starts reaching this type (1)"
+    assert ax.get_ylabel() == "fraction of starts reaching this type"
     mapped = basins(Logistic(), [[0.3], [0.6], [1.5]],
                     classifier=AttractorType(transient=200, t_search=50))
     ax = plot_attractor_types(mapped)

@@ -36,6 +36,7 @@ from ._bifurcation import plot_bifurcation_diagram
 from ._common import MAX_LEGEND_TRIALS, MAX_LINES
 from ._compare import plot_compare
 from ._dynamics import (
+    TYPE_COLOURS,
     plot_attractor_types,
     plot_lyapunov_convergence,
     plot_periodic_orbit,
@@ -45,7 +46,7 @@ from ._fractions import plot_basin_fractions
 from ._lines import plot_energy, plot_phase_plane, plot_state
 from ._patterns import plot_patterns, spin_cmap
 
-__all__ = ["MAX_LEGEND_TRIALS", "MAX_LINES", "animate", "plot_attractor_types",
+__all__ = ["MAX_LEGEND_TRIALS", "MAX_LINES", "TYPE_COLOURS", "animate", "plot_attractor_types",
            "plot_basin_fractions", "plot_bifurcation_diagram", "plot_compare", "plot_energy",
            "plot_lyapunov_convergence", "plot_patterns", "plot_periodic_orbit",
            "plot_phase_plane", "plot_spectrum", "plot_state", "spin_cmap"]

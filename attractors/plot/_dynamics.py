@@ -22,7 +22,7 @@ import numpy as np
 from .._validate import ParameterError, describe
 from ._common import _label, _new_axes
 
-__all__ = ["plot_attractor_types", "plot_lyapunov_convergence", "plot_periodic_orbit",
+__all__ = ["TYPE_COLOURS", "plot_attractor_types", "plot_lyapunov_convergence", "plot_periodic_orbit",
            "plot_spectrum"]
 
 #: Colours of the attractor types (ATTRACTOR_TYPES order), shared by the plots and the gallery.
@@ -48,7 +48,7 @@ def _one_or_mean(variable, lead, trial):
             raise ParameterError(f"trial={trial!r} given, but the result has no batch dimension")
         return variable, ""
     if trial is None:
-        return variable.mean(lead), f"mean of {variable.sizes[lead]} ({lead})"
+        return variable.mean(lead), f"mean of {variable.sizes[lead]} {lead}s"
     if trial not in variable[lead].values:
         raise ParameterError(f"trial={trial!r} is not a {lead} of the result (0.."
                              f"{variable.sizes[lead] - 1})")
@@ -104,8 +104,7 @@ def plot_lyapunov_convergence(result, ax=None, *, trial=None):
                             color=line.get_color(), alpha=0.2, linewidth=0)
     ax.set_xlabel(_label(result["time"], "measurement time"))
     ax.set_ylabel(_label(result["running_exponent"], "running estimate"))
-    title = f"Running Lyapunov exponents, {result.attrs.get('model', '')}".rstrip(", ")
-    ax.set_title(title + (f" ({caption})" if caption else ""))
+    ax.set_title("Running Lyapunov exponents" + (f" ({caption})" if caption else ""))
     ax.legend(loc="best")
     return ax
 
@@ -140,7 +139,7 @@ def plot_spectrum(result, ax=None, *, trial=None):
     >>> result = lyapunov_spectrum(LinearSystem([[-1.0, 0.0], [0.0, -2.0]]), [1.0, 1.0],
     ...                            t_span=10.0, seed=0)
     >>> plot_spectrum(result).get_title()
-    'Lyapunov spectrum, LinearSystem: $D_{KY}$ = 0'
+    'Lyapunov spectrum, $D_{KY}$ = 0'
     """
     _check(result, "exponent", "attractors.analysis.lyapunov_spectrum")
     if "exponent_index" not in result["exponent"].dims:
@@ -161,8 +160,8 @@ def plot_spectrum(result, ax=None, *, trial=None):
     ax.set_ylabel(_label(result["exponent"], "Lyapunov exponent"))
     ax.set_xticks(index if index.size <= 20 else ax.get_xticks())
     shown = "unknown (more exponents needed)" if np.isnan(dimension) else f"{dimension:.4g}"
-    title = f"Lyapunov spectrum, {result.attrs.get('model', '')}".rstrip(", ")
-    ax.set_title(f"{title}: $D_{{KY}}$ = {shown}" + (f" ({caption})" if caption else ""))
+    ax.set_title(f"Lyapunov spectrum, $D_{{KY}}$ = {shown}"
+                 + (f" ({caption})" if caption else ""))
     return ax
 
 
@@ -302,7 +301,7 @@ def plot_attractor_types(result, ax=None):
            color=[TYPE_COLOURS.get(kind, "C7") for kind in kinds])
     ax.set_xticks(positions, [name.replace("_", " ") for name in names], rotation=20)
     ax.set_ylim(0, 1.05)
-    ax.set_ylabel(_label(result["fraction"], "fraction of starts"))
+    ax.set_ylabel(result["fraction"].attrs.get("long_name", "fraction of starts"))  # units "1"
     ax.set_title(f"{title}, {result.attrs.get('model', '')}".rstrip(", ")
                  + f" (n = {int(np.sum(result['count'].values))})")
     return ax
