@@ -352,3 +352,13 @@ def test_attractor_type_one_chaotic_attractor_from_many_starts():
     # One attractor, chaotic: its records (30 time units, ~35 circuits) cover the same set.
     assert result.name.values.tolist() == ["chaotic 0"]
     assert result["count"].values.tolist() == [6]
+
+
+def test_attractor_type_is_callable_only_through_basins():
+    from attractors.analysis import AttractorType
+
+    # callable() holds (callers that check it, e.g. global_continuation, accept it), but a
+    # direct call on final states explains where it belongs.
+    assert callable(AttractorType())
+    with pytest.raises(ParameterError, match="classifies trajectories"):
+        AttractorType()(np.zeros((2, 2)))

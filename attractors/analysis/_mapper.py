@@ -161,6 +161,10 @@ class AttractorType:
         self.periods = np.array(periods, dtype=np.float64)
         return labels, records[-1]
 
+    def __call__(self, final_states, system=None):
+        raise ParameterError("AttractorType classifies trajectories, not final states: pass it "
+                             "to basins(system, starts, classifier=AttractorType(), dt=...)")
+
     def _group(self, members, kind_name, records, extent, period, labels, new):
         """Greedy grouping of the records of one type by the points they visit."""
         from scipy.spatial import cKDTree
