@@ -28,6 +28,7 @@ function                               shows
 :func:`plot_periodic_orbit`            a limit cycle and its Floquet multipliers
 :func:`plot_attractor_types`           fractions of starts per attractor type or attractor
 :func:`plot_basin_fractions`           stacked fractions of :func:`attractors.analysis.global_continuation`
+:func:`plot_phase_diagram`             regions of attractor types, :func:`attractors.analysis.phase_diagram`
 =====================================  =============================================
 """
 
@@ -45,8 +46,9 @@ from ._dynamics import (
 from ._fractions import plot_basin_fractions
 from ._lines import plot_energy, plot_phase_plane, plot_state
 from ._patterns import plot_patterns, spin_cmap
+from ._phase_diagram import plot_phase_diagram
 
 __all__ = ["MAX_LEGEND_TRIALS", "MAX_LINES", "TYPE_COLOURS", "animate", "plot_attractor_types",
            "plot_basin_fractions", "plot_bifurcation_diagram", "plot_compare", "plot_energy",
-           "plot_lyapunov_convergence", "plot_patterns", "plot_periodic_orbit",
+           "plot_lyapunov_convergence", "plot_patterns", "plot_periodic_orbit", "plot_phase_diagram",
            "plot_phase_plane", "plot_spectrum", "plot_state", "spin_cmap"]
