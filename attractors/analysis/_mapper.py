@@ -33,6 +33,9 @@ from ._periodic import _fixed_step
 
 __all__ = ["AttractorType"]
 
+#: Points of a record kept for matching (a longer record is thinned evenly).
+_MAX_POINTS = 2000
+
 #: Label of a divergent start in :func:`basins` with :class:`AttractorType`.
 DIVERGENT = -1
 
@@ -169,6 +172,9 @@ class AttractorType:
         """Greedy grouping of the records of one type by the points they visit."""
         from scipy.spatial import cKDTree
 
+        # At most _MAX_POINTS points per record: the radius grows with the stride (it is never
+        # below the largest step between kept points), so matching stays consistent.
+        records = records[::-(-records.shape[0] // _MAX_POINTS)]
         left = members
         while left.size:
             first = left[0]
