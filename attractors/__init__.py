@@ -9,16 +9,17 @@ need only numpy and are imported eagerly; the subpackages above the models load
 on first use, because they pull in libraries that the command line and most
 scripts do not need: :mod:`attractors.analysis` (xarray and scipy, about 0.9 s)
 with its three top-level functions, :mod:`attractors.plot` (matplotlib),
-:mod:`attractors.manifold` (ripser) and :mod:`attractors.datasets`.  The compiled
-(numba) kernels load with the first model that runs them.
+:mod:`attractors.manifold` (ripser) and :mod:`attractors.datasets`.  So do
+:func:`sweep` with its store (hashlib, file locks) and :mod:`attractors.testing`
+(tempfile, pathlib), which a run never needs.  The compiled (numba) kernels load
+with the first model that runs them.
 """
 
 import importlib as _importlib
 
-from . import inputs, learning, models, paths, patterns, protocols, solvers, testing, transfer
+from . import inputs, learning, models, paths, patterns, protocols, solvers, transfer
 from ._energy import EnergyIncreaseError, check_energy
 from ._simulate import BlowUpWarning, simulate
-from ._sweep import SweepStoreError, SweepStoreWarning, sweep, worker_pool
 from ._system import ContinuousSystem, DiscreteSystem, DynamicalSystem
 from ._trajectory import parameters
 from ._validate import ParameterError
@@ -88,6 +89,11 @@ _ON_FIRST_USE = {
     "basins": (".analysis", "basins"),
     "compare": (".analysis", "compare"),
     "find_fixed_points": (".analysis", "find_fixed_points"),
+    "testing": (".testing", None),
+    "sweep": ("._sweep", "sweep"),
+    "worker_pool": ("._sweep", "worker_pool"),
+    "SweepStoreError": ("._sweep", "SweepStoreError"),
+    "SweepStoreWarning": ("._sweep", "SweepStoreWarning"),
 }
 
 

@@ -8,7 +8,6 @@ which also uses :func:`check_units` and :func:`check_dtype`.
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
 
 import numpy as np
 
@@ -46,6 +45,8 @@ def check_dtype(dtype, units: str) -> np.dtype:
 
 @lru_cache(maxsize=1)
 def _glyph_table() -> dict[str, np.ndarray]:
+    from importlib import resources  # pathlib, tempfile, ...: ~10 ms, paid on first use only
+
     text = resources.files("attractors").joinpath("data/glyphs_10x10.txt").read_text("utf-8")
     table, label, rows = {}, None, []
     for line in text.splitlines():

@@ -6,6 +6,7 @@ Gauss-Legendre quadrature on doubling panels; re-exported by :mod:`attractors.tr
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -17,8 +18,12 @@ from ._validate import ParameterError, check_positive, describe
 __all__ = ["ZhangSigmoid"]
 
 
-# Gauss-Legendre rule for the soft-plus-power integral (see ZhangSigmoid.integral).
-_GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(16)
+@functools.lru_cache(maxsize=1)
+def _gauss_legendre():
+    """The 16-point Gauss-Legendre rule of the soft-plus-power integral (see
+    ZhangSigmoid.integral), made on first use: numpy.polynomial takes a few ms to
+    import, paid otherwise by every ``import attractors``."""
+    return np.polynomial.legendre.leggauss(16)
 
 
 def _log_softplus(y):
@@ -105,9 +110,10 @@ class ZhangSigmoid(TransferFunction):
         lower, upper = edges[:-1], edges[1:]
         end = np.clip(size[..., None], lower, upper)  # (..., panel)
         half = 0.5 * (end - lower)
-        nodes = lower[:, None] + half[..., None] * (_GL_NODES + 1.0)  # (..., panel, node)
+        gl_nodes, gl_weights = _gauss_legendre()
+        nodes = lower[:, None] + half[..., None] * (gl_nodes + 1.0)  # (..., panel, node)
         values = np.exp(self.beta * _log_softplus(sign[..., None, None] * nodes))
-        return sign * np.sum(half * (values @ _GL_WEIGHTS), axis=-1)
+        return sign * np.sum(half * (values @ gl_weights), axis=-1)
 
     def integral(self, u):
         y = self._y(u)

@@ -4,6 +4,7 @@ Run from the repository root (no installation needed)::
 
     python3 benchmarks/bench_simulate.py            # about a minute
     python3 benchmarks/bench_simulate.py --full     # batch run at the full 10,000 steps
+    python3 benchmarks/bench_simulate.py --only import   # one part
 
 It measures, in one run and side by side:
 
@@ -14,8 +15,11 @@ It measures, in one run and side by side:
 2. ``batch``: the same with 100 trials at once (x0 of shape (100, 256)).
    Target: time ratio <= 1.1.
 3. ``import``: ``import attractors`` in a fresh interpreter, minus the
-   interpreter's own start-up (``python3 -c pass``).  Target: < 0.3 s.  Also
-   lists the biggest imports reported by ``python3 -X importtime``.
+   interpreter's own start-up (``python3 -c pass``), with the package's
+   bytecode written once beforehand, as installing it does.  Target: < 0.3 s.
+   Also the same with every module compiled from source (a copy without
+   bytecode, under PYTHONDONTWRITEBYTECODE), and the biggest imports reported by
+   ``python3 -X importtime``.
 
 The two contenders of 1 and 2 run alternately (hand, simulate, simulate, hand,
 ...) so that machine noise falls on both, and the statistic reported is the
@@ -34,6 +38,7 @@ import importlib.util
 import json
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -170,31 +175,84 @@ def fixed_cost(system, x0, repeats=7):
     return statistics.median(_timed(lambda: run_simulate(system, x0, 1))[0] for _ in range(repeats))
 
 
-def _subprocess_seconds(code, env):
+def _subprocess_seconds(code, env, cpu=None, cwd=REPO):
+    """Wall seconds of ``python -c code``; its CPU seconds (user + system) appended to ``cpu``."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code], env=env, cwd=REPO, check=True)
-    return time.perf_counter() - start
+    subprocess.run([sys.executable, "-c", code], env=env, cwd=cwd, check=True)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if cpu is not None:
+        cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+    return wall
 
 
-def bench_import(repeats):
+def _import_env(root):
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        [str(REPO)] + ([os.environ["PYTHONPATH"]] if os.environ.get("PYTHONPATH") else []))}
+        [str(root)] + ([os.environ["PYTHONPATH"]] if os.environ.get("PYTHONPATH") else []))}
     env.pop("PYTHONSTARTUP", None)
     for var in _BLAS_SET_HERE:  # the import is timed as a user would see it
         env.pop(var, None)
-    _subprocess_seconds("import attractors", env)  # warm the file-system cache
-    # Three contenders, rotated each repeat: the bare interpreter, numpy alone
-    # (attractors' one import-time dependency) and attractors.
+    return env
+
+
+def _import_seconds(repeats, env, cwd=REPO):
+    """Seconds of ``python -c pass``, ``import numpy`` and ``import attractors``, each repeat.
+
+    Three contenders, rotated each repeat: the bare interpreter, numpy alone
+    (attractors' one import-time dependency) and attractors.
+    """
     codes = {"bare": "pass", "numpy": "import numpy", "full": "import attractors"}
     seconds = {name: [] for name in codes}
+    seconds.update({f"{name}_cpu": [] for name in codes})
     for rep in range(repeats):
         names = list(codes)
         names = names[rep % 3:] + names[:rep % 3]
         for name in names:
-            seconds[name].append(_subprocess_seconds(codes[name], env))
+            seconds[name].append(_subprocess_seconds(codes[name], env, seconds[f"{name}_cpu"],
+                                                     cwd))
+    return seconds
+
+
+def _over(seconds, key, base):
+    return statistics.median(seconds[key]) - statistics.median(seconds[base])
+
+
+def _from_source_cost(repeats):
+    """``import attractors`` over start-up when every module is compiled from source.
+
+    A copy of the package without bytecode, imported with PYTHONDONTWRITEBYTECODE
+    (numpy keeps its installed bytecode): the cost of a first import from a
+    source checkout, or of every import where bytecode cannot be written.
+    """
+    import shutil
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        shutil.copytree(REPO / "attractors", Path(folder) / "attractors",
+                        ignore=shutil.ignore_patterns("__pycache__"))
+        env = {**_import_env(folder), "PYTHONDONTWRITEBYTECODE": "1"}
+        seconds = _import_seconds(repeats, env, cwd=folder)  # not REPO: '' is on sys.path
+        check = subprocess.run([sys.executable, "-c", "import attractors; print(attractors.__file__)"],
+                               env=env, cwd=folder, check=True, capture_output=True, text=True)
+        assert check.stdout.strip().startswith(folder), check.stdout
+    return _over(seconds, "full", "bare"), _over(seconds, "full_cpu", "bare_cpu")
+
+
+def bench_import(repeats):
+    env = _import_env(REPO)
+    # Warm the file-system cache, and write the package's bytecode as installing it
+    # does (pip compiles every module at install): the timed imports then load it,
+    # as a user's do.  (Where PYTHONDONTWRITEBYTECODE is set, a source checkout
+    # otherwise recompiles all ~50 modules at every import: measured separately,
+    # ``import_cost_from_source_s``.)
+    warm = {k: v for k, v in env.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    _subprocess_seconds("import attractors", warm)
+    seconds = _import_seconds(repeats, env)
     bare, full = seconds["bare"], seconds["full"]
     bare_med, full_med = statistics.median(bare), statistics.median(full)
     numpy_med = statistics.median(seconds["numpy"])
+    from_source, from_source_cpu = _from_source_cost(repeats)
 
     # Which modules does `import attractors` load, and which cost most?
     out = subprocess.run(
@@ -234,6 +292,13 @@ def bench_import(repeats):
         "import_numpy_s": seconds["numpy"],
         "import_numpy_median_s": numpy_med,
         "import_cost_s": full_med - bare_med,
+        "import_cost_from_source_s": from_source,
+        # CPU seconds (user + system) over start-up: steadier than wall time on a
+        # loaded machine.
+        "import_cost_cpu_s": _over(seconds, "full_cpu", "bare_cpu"),
+        "numpy_import_cost_cpu_s": _over(seconds, "numpy_cpu", "bare_cpu"),
+        "attractors_beyond_numpy_cpu_s": _over(seconds, "full_cpu", "numpy_cpu"),
+        "import_cost_from_source_cpu_s": from_source_cpu,
         "numpy_import_cost_s": numpy_med - bare_med,
         "attractors_beyond_numpy_s": full_med - numpy_med,
         "python": sys.executable,
@@ -281,6 +346,54 @@ def machine():
     }
 
 
+def report(bench, passed, batch_steps):
+    """Print the table of the parts that ran."""
+    ok = {True: "ok", False: "MISSED"}
+    print()
+    print(f"{'benchmark':<34}{'hand / base':>13}{'attractors':>13}{'ratio':>8}"
+          f"{'(min)':>8}{'target':>9}  ")
+    for key, label in (("single", f"simulate 1x{N_UNITS}, {N_STEPS:,} steps"),
+                       ("batch", f"simulate {N_TRIALS}x{N_UNITS}, {batch_steps:,} steps")):
+        if key not in bench:
+            continue
+        b = bench[key]
+        print(f"{label:<34}{b['hand_median_s']:>12.3f}s{b['simulate_median_s']:>12.3f}s"
+              f"{b['ratio_median']:>8.3f}{b['ratio_min']:>8.3f}{'<= ' + str(TARGETS[key]):>9}"
+              f"  {ok[passed[key]]}")
+    imp = bench.get("import")
+    if imp:
+        print(f"{'import attractors (minus start-up)':<34}{imp['python_c_pass_median_s']:>12.3f}s"
+              f"{imp['import_attractors_median_s']:>12.3f}s{'':>8}{'':>8}"
+              f"{'< ' + str(TARGETS['import_s']):>9}  {ok[passed['import']]}"
+              f"  -> {imp['import_cost_s']:.3f} s")
+    print()
+    for key in ("single", "batch"):
+        if key in bench:
+            b = bench[key]
+            print(f"{key}: per step (median) {b['hand_us_per_step']:.1f} us hand vs "
+                  f"{b['simulate_us_per_step']:.1f} us simulate; simulate() fixed cost "
+                  f"(n_steps=1) {1e3 * b['simulate_fixed_cost_s']:.1f} ms")
+    if not imp:
+        return
+    print(f"import cost {imp['import_cost_s']:.3f} s = numpy {imp['numpy_import_cost_s']:.3f} s "
+          f"+ attractors itself {imp['attractors_beyond_numpy_s']:.3f} s "
+          f"(interpreter start-up {imp['python_c_pass_median_s']:.3f} s subtracted); "
+          f"compiling every module from source: {imp['import_cost_from_source_s']:.3f} s")
+    print(f"CPU time: {imp['import_cost_cpu_s']:.3f} s = numpy {imp['numpy_import_cost_cpu_s']:.3f}"
+          f" s + attractors itself {imp['attractors_beyond_numpy_cpu_s']:.3f} s; from source "
+          f"{imp['import_cost_from_source_cpu_s']:.3f} s")
+    print("biggest imports under `import attractors` (-X importtime, one run):")
+    print("  packages (cumulative):  " + ", ".join(
+        f"{r['module']} {r['cumulative_ms']:.0f} ms" for r in imp["importtime_biggest_packages"][:6]))
+    print("  direct children of attractors (cumulative):  " + ", ".join(
+        f"{r['module']} {r['cumulative_ms']:.0f} ms"
+        for r in imp["importtime_direct_children_of_attractors"][:6]))
+    print("  modules by self time:  " + ", ".join(
+        f"{r['module']} {r['self_ms']:.1f} ms" for r in imp["importtime_biggest_self"][:6]))
+    print(f"non-stdlib packages loaded: {', '.join(imp['packages_loaded'])}; heavy ones: "
+          f"{', '.join(imp['heavy_packages_loaded']) or 'none'}")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeats", type=int, default=5, help="timed runs per contender (default 5)")
@@ -289,8 +402,12 @@ def main(argv=None):
                              "is 2 GB and one run takes ~20 s on 2 cores)")
     parser.add_argument("--full", action="store_true", help="batch run at 10,000 steps")
     parser.add_argument("--import-repeats", type=int, default=7)
+    parser.add_argument("--only", choices=("single", "batch", "import"),
+                        help="run one part (written to simulate_<part>.json)")
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
+    if args.only and args.output == RESULTS:  # a part never overwrites the whole run's file
+        args.output = RESULTS.with_name(f"simulate_{args.only}.json")
     batch_steps = N_STEPS if args.full else args.batch_steps
 
     rng = np.random.default_rng(SEED)
@@ -303,55 +420,24 @@ def main(argv=None):
     results = {"machine": machine(), "statistic": "median of repeats (min also given)",
                "targets": TARGETS, "benchmarks": {}}
     bench = results["benchmarks"]
-    print(f"single trial: {N_STEPS:,} Euler steps of {N_UNITS} units ...", flush=True)
-    bench["single"] = compare(system, x0_single, N_STEPS, args.repeats)
-    bench["single"]["simulate_fixed_cost_s"] = fixed_cost(system, x0_single)
-    print(f"batch: {N_TRIALS} trials x {batch_steps:,} steps ...", flush=True)
-    bench["batch"] = compare(system, x0_batch, batch_steps, args.repeats)
-    bench["batch"]["simulate_fixed_cost_s"] = fixed_cost(system, x0_batch)
-    print("import attractors ...", flush=True)
-    bench["import"] = bench_import(args.import_repeats)
+    parts = [args.only] if args.only else ["single", "batch", "import"]
+    x0s = {"single": (x0_single, N_STEPS), "batch": (x0_batch, batch_steps)}
+    for key in parts:
+        if key == "import":
+            print("import attractors ...", flush=True)
+            bench["import"] = bench_import(args.import_repeats)
+            continue
+        x0, steps = x0s[key]
+        print(f"{key}: {x0.size // N_UNITS} trial(s) x {steps:,} Euler steps of {N_UNITS} units "
+              f"...", flush=True)
+        bench[key] = compare(system, x0, steps, args.repeats)
+        bench[key]["simulate_fixed_cost_s"] = fixed_cost(system, x0)
     results["wall_time_s"] = time.perf_counter() - t_start
-
-    single, batch, imp = bench["single"], bench["batch"], bench["import"]
-    results["passed"] = {
-        "single": single["ratio_median"] <= TARGETS["single"],
-        "batch": batch["ratio_median"] <= TARGETS["batch"],
-        "import": imp["import_cost_s"] < TARGETS["import_s"],
-    }
-    ok = {True: "ok", False: "MISSED"}
-    print()
-    print(f"{'benchmark':<34}{'hand / base':>13}{'attractors':>13}{'ratio':>8}"
-          f"{'(min)':>8}{'target':>9}  ")
-    for key, label in (("single", f"simulate 1x{N_UNITS}, {N_STEPS:,} steps"),
-                       ("batch", f"simulate {N_TRIALS}x{N_UNITS}, {batch_steps:,} steps")):
-        b = bench[key]
-        print(f"{label:<34}{b['hand_median_s']:>12.3f}s{b['simulate_median_s']:>12.3f}s"
-              f"{b['ratio_median']:>8.3f}{b['ratio_min']:>8.3f}{'<= ' + str(TARGETS[key]):>9}"
-              f"  {ok[results['passed'][key]]}")
-    print(f"{'import attractors (minus start-up)':<34}{imp['python_c_pass_median_s']:>12.3f}s"
-          f"{imp['import_attractors_median_s']:>12.3f}s{'':>8}{'':>8}"
-          f"{'< ' + str(TARGETS['import_s']):>9}  {ok[results['passed']['import']]}"
-          f"  -> {imp['import_cost_s']:.3f} s")
-    print()
-    print(f"per step (median): single {single['hand_us_per_step']:.1f} us hand vs "
-          f"{single['simulate_us_per_step']:.1f} us simulate; batch "
-          f"{batch['hand_us_per_step']:.1f} us vs {batch['simulate_us_per_step']:.1f} us")
-    print(f"simulate() fixed cost (n_steps=1): single {1e3 * single['simulate_fixed_cost_s']:.1f} ms, "
-          f"batch {1e3 * batch['simulate_fixed_cost_s']:.1f} ms")
-    print(f"import cost {imp['import_cost_s']:.3f} s = numpy {imp['numpy_import_cost_s']:.3f} s "
-          f"+ attractors itself {imp['attractors_beyond_numpy_s']:.3f} s "
-          f"(interpreter start-up {imp['python_c_pass_median_s']:.3f} s subtracted)")
-    print("biggest imports under `import attractors` (-X importtime, one run):")
-    print("  packages (cumulative):  " + ", ".join(
-        f"{r['module']} {r['cumulative_ms']:.0f} ms" for r in imp["importtime_biggest_packages"][:6]))
-    print("  direct children of attractors (cumulative):  " + ", ".join(
-        f"{r['module']} {r['cumulative_ms']:.0f} ms"
-        for r in imp["importtime_direct_children_of_attractors"][:6]))
-    print("  modules by self time:  " + ", ".join(
-        f"{r['module']} {r['self_ms']:.1f} ms" for r in imp["importtime_biggest_self"][:6]))
-    print(f"non-stdlib packages loaded: {', '.join(imp['packages_loaded'])}; heavy ones: "
-          f"{', '.join(imp['heavy_packages_loaded']) or 'none'}")
+    passed = results["passed"] = {}
+    for key in parts:
+        passed[key] = (bench[key]["import_cost_s"] < TARGETS["import_s"] if key == "import"
+                       else bench[key]["ratio_median"] <= TARGETS[key])
+    report(bench, passed, batch_steps)
     print(f"statistic: median of {args.repeats} alternating runs per contender "
           f"({args.import_repeats} for imports); total {results['wall_time_s']:.0f} s")
 
