@@ -92,8 +92,9 @@ def plot_phase_diagram(result, ax=None, *, colors=None, boundaries=None, hatch="
         ``ags_phase_boundaries(loads)[["T_M", "T_c"]]``).
     hatch : str or None
         Hatch pattern of coexistence cells (None: no hatching).
-    legend : bool
-        Add a legend of the types present and the boundary curves.
+    legend : bool or str
+        Add a legend of the types present and the boundary curves (a string:
+        at that matplotlib location, e.g. ``"upper right"``; True: ``"best"``).
     boundary_style : mapping, optional
         Keywords for the boundary lines (default black, width 1.5, one dash
         pattern per curve).
@@ -165,5 +166,6 @@ def plot_phase_diagram(result, ax=None, *, colors=None, boundaries=None, hatch="
     ax.set_xlabel(result[x_name].attrs.get("long_name", x_name) or x_name)
     ax.set_ylabel(result[y_name].attrs.get("long_name", y_name) or y_name)
     if legend and handles:
-        ax.legend(handles=handles, fontsize="small", framealpha=0.9)
+        ax.legend(handles=handles, fontsize="small", framealpha=0.9,
+                  loc=legend if isinstance(legend, str) else "best")
     return ax
