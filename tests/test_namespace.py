@@ -120,3 +120,16 @@ def test_importing_attractors_loads_no_heavy_library():
     eager = fresh("import json, sys, attractors; print(json.dumps(sorted(m for m in sys.modules "
                   "if m.startswith('attractors.models._'))))")
     assert "attractors.models._hopfield" in eager and "attractors.models._ring" in eager
+
+
+def test_importing_attractors_leaves_sweeps_and_testing_to_first_use():
+    # Start-up: the sweep store (hashlib, file locks), the conformance suite (tempfile,
+    # pathlib), the glyph table's importlib.resources and numpy.polynomial (Zhang's
+    # quadrature) load when first used; their public names resolve then.
+    loaded = fresh(
+        "import json, sys, attractors; print(json.dumps([m for m in ('attractors._sweep', "
+        "'attractors.testing', 'importlib.resources', 'numpy.polynomial') if m in sys.modules]))")
+    assert loaded == [], f"import attractors loaded {loaded}"
+    assert fresh("import json, attractors; print(json.dumps([attractors.sweep.__module__, "
+                 "attractors.SweepStoreError.__name__, attractors.testing.__name__]))") == [
+        "attractors._sweep", "SweepStoreError", "attractors.testing"]
