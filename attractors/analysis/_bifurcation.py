@@ -36,6 +36,10 @@ __all__: list[str] = []
 #: Relative size of an imaginary part below which an eigenvalue counts as real.
 _REAL_TOL = 1e-8
 
+#: The tangent's turn per step (radians) the step-length control aims at; a step
+#: that turns it by more than 37 degrees (cos < 0.8) is refused and halved.
+_TURN = 0.3
+
 
 def _eigenvalues(branch, z):
     """Eigenvalues of dF/dx at z, the symmetry's zero mode removed, by decreasing real part."""
@@ -193,8 +197,9 @@ def follow(branch, z, steps, *, locate_tol, stability, phase_note, direction=Non
             specials.append((kind, len(points) - 1, info))
         points.append(new)
         branch.accept(new["z"], None if leaving else new_lu, new["t"])
-        # Step length from the tangent's turn (aim: 0.25 rad a step; at most double,
-        # and no growth after a slow corrector).
+        # Step length from the tangent's turn: aim at _TURN rad a step (so the step
+        # shrinks where the branch bends, as at a fold), at most x3, and no
+        # growth when the chord corrector needed full Newton.
         turn = math.acos(min(1.0, float(tangent @ current["t"])))
         bend = (tangent - current["t"]) / ds
         current, row, lu = new, current["t"], new_lu
@@ -202,7 +207,7 @@ def follow(branch, z, steps, *, locate_tol, stability, phase_note, direction=Non
             specials.append(("endpoint", len(points) - 1, new))
             status = "reached the end of the parameter interval"
             break
-        factor = 2.0 if turn <= 0.125 else 0.25 / turn
+        factor = min(3.0, _TURN / max(turn, 1e-12))
         ds = min(ds * (min(factor, 1.0) if not fast else factor), ds_max)
     if specials[-1][0] != "endpoint" or specials[-1][1] != len(points) - 1:
         specials.append(("endpoint", len(points) - 1, points[-1]))

@@ -23,6 +23,7 @@ import warnings
 
 import numpy as np
 import scipy.linalg
+import scipy.linalg.lapack
 
 from .._system import ContinuousSystem
 from .._validate import ParameterError, check_finite_array, check_integer, check_positive, describe
@@ -102,7 +103,11 @@ class _Branch:
         return model
 
     def field(self, x, p):
-        return np.asarray(self.model(p).vector_field(0.0, x), dtype=np.float64)
+        try:
+            model = self.model(p)
+        except ParameterError:  # a corrector iterate outside the model's domain (k < 0): a failed step
+            return np.full(self.n, np.nan)
+        return np.asarray(model.vector_field(0.0, x), dtype=np.float64)
 
     def state_jacobian(self, x, p):
         # The same point's Jacobian is asked for by the tangent, the eigenvalues and
@@ -194,7 +199,7 @@ class _Branch:
         pivots = np.abs(np.diag(lu[0]))
         if not np.all(np.isfinite(pivots)) or pivots.min() <= 1e-14 * max(pivots.max(), 1e-300):
             return self.tangent(bordered[:-1], row), None
-        tangent = scipy.linalg.lu_solve(lu, rhs, check_finite=False)
+        tangent = _lu_solve(lu, rhs)
         tangent /= np.linalg.norm(tangent)
         return (tangent if tangent @ row >= 0 else -tangent), lu
 
@@ -205,7 +210,7 @@ class _Branch:
         Jacobian; the contraction is linear, about the step length.  When it is
         slow (a step more than half the last) the full Newton corrector
         (:meth:`correct`) takes over.  Returns (z, converged, fast): ``fast`` when
-        the chord converged at once (the step length may grow).  An iterate
+        the chord converged by itself (then the step length may grow).  An iterate
         farther than ``reach`` from ``guess`` fails at once (the step is refused
         anyway).
         """
@@ -213,11 +218,13 @@ class _Branch:
             z, ok, iterations = self.correct(guess, row, anchor, target, tol=tol, max_iter=max_iter)
             return z, ok, iterations <= 3
         z, previous = guess.copy(), math.inf
-        for iteration in range(1, 4 * max_iter + 1):
+        for _ in range(4 * max_iter):
             residual = np.append(self.residual(z), row @ (z - anchor) - target)
+            if not np.all(np.isfinite(residual)):
+                return z, False, False
             if np.max(np.abs(residual)) <= 1e-3 * tol:
                 return z, True, True
-            step = scipy.linalg.lu_solve(lu, -residual, check_finite=False)
+            step = _lu_solve(lu, -residual)
             size = float(np.max(np.abs(step)))
             if not size <= 0.5 * previous:
                 z, ok, iterations = self.correct(z, row, anchor, target, tol=tol, max_iter=max_iter)
@@ -227,7 +234,7 @@ class _Branch:
                 return z, False, False
             # Linear contraction: the error left is about the last step, times the rate < 1/2.
             if np.max(np.abs(residual)) <= tol and size <= tol * max(1.0, float(np.max(np.abs(z)))):
-                return z, True, iteration <= 8
+                return z, True, True
         return z, np.max(np.abs(self.residual(z))) <= tol, False
 
     def correct(self, guess, direction, anchor, target, *, tol, max_iter):
@@ -235,6 +242,8 @@ class _Branch:
         z, dfdp = guess.copy(), None
         for iteration in range(1, max_iter + 1):
             residual = np.append(self.residual(z), direction @ (z - anchor) - target)
+            if not np.all(np.isfinite(residual)):
+                return z, False, iteration
             if np.max(np.abs(residual)) <= 1e-3 * tol:  # already there (a trivial branch)
                 return z, True, iteration
             jac = self.jacobian(z, dfdp)
@@ -267,7 +276,7 @@ class _Branch:
         if lu is not None:
             rhs = np.zeros(self.size)
             rhs[self.n] = 1.0  # the phase row: <v, x> (scaled) = 1
-            w = scipy.linalg.lu_solve(lu, rhs, check_finite=False)
+            w = _lu_solve(lu, rhs)
             if abs(tangent[self.n]) > 1e-3 and np.all(np.isfinite(w)):
                 null = w[: self.n] - (w[self.n] / tangent[self.n]) * tangent[: self.n]
                 if np.linalg.norm(null) > 0:
@@ -351,6 +360,15 @@ def _lu(matrix):
         return scipy.linalg.lu_factor(matrix, check_finite=False)
 
 
+def _lu_solve(lu, rhs, trans=0):
+    """Solve with an LU from :func:`_lu` by LAPACK's getrs directly (scipy's lu_solve
+    wrapper costs more than the back-substitution of a few hundred unknowns)."""
+    solution, info = scipy.linalg.lapack.dgetrs(lu[0], lu[1], rhs, trans=trans)
+    if info != 0:
+        raise np.linalg.LinAlgError(f"getrs failed (info = {info})")
+    return solution
+
+
 def _singular_range(square):
     r"""(smallest, largest) singular value of a square matrix, the smallest from its LU.
 
@@ -371,8 +389,7 @@ def _singular_range(square):
     y = np.random.default_rng(0).standard_normal(square.shape[0])
     y /= np.linalg.norm(y)
     for _ in range(4):
-        y = scipy.linalg.lu_solve(lu, scipy.linalg.lu_solve(lu, y, trans=1, check_finite=False),
-                                  check_finite=False)
+        y = _lu_solve(lu, _lu_solve(lu, y, trans=1))
         norm = np.linalg.norm(y)
         if not np.isfinite(norm) or norm == 0.0:
             return 0.0, largest

@@ -162,8 +162,10 @@ class CANN1D(_CANN):
     def __post_init__(self):
         _check_model(self, "n_units", self.n_units, 8)
         object.__setattr__(self, "n_units", int(self.n_units))
-        method = check_choice("method", self.method, self._METHODS)
-        backend = check_choice("backend", self.backend, self._BACKENDS)
+        method, backend = self.method, self.backend
+        if method not in self._METHODS or backend not in self._BACKENDS:
+            method = check_choice("method", self.method, self._METHODS)
+            backend = check_choice("backend", self.backend, self._BACKENDS)
         if backend == "numba" and method == "fft":
             raise ParameterError(
                 "backend='numba' has no FFT kernel; use method='modes' or 'dense' with it, "

@@ -67,11 +67,17 @@ def _population_vector(activity, angles):
 
 
 def _check_model(model, shape_name, shape_value, minimum):
-    check_integer(shape_name, shape_value, minimum=minimum)
+    if type(shape_value) is not int or shape_value < minimum:
+        check_integer(shape_name, shape_value, minimum=minimum)
     for name in ("tau", "k", "a", "J0"):
-        object.__setattr__(model, name, check_positive(name, getattr(model, name)))
-    check_choice("method", model.method, model._METHODS)
-    check_choice("backend", model.backend, model._BACKENDS)
+        value = getattr(model, name)
+        # Plain positive floats (every rebuild by dataclasses.replace) skip the general check.
+        if type(value) is not float or not 0.0 < value < math.inf:
+            object.__setattr__(model, name, check_positive(name, value))
+    if model.method not in model._METHODS:
+        check_choice("method", model.method, model._METHODS)
+    if model.backend not in model._BACKENDS:
+        check_choice("backend", model.backend, model._BACKENDS)
     if model.a > math.pi:
         raise ParameterError(
             f"a must be at most pi (the half-circumference of the feature space), got {model.a!r}")
