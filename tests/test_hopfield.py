@@ -13,7 +13,7 @@ import pytest
 import attractors
 from attractors import ParameterError
 from attractors.learning import hebb
-from attractors.models._hopfield import HopfieldNetwork, doubled_network
+from attractors.models import HopfieldNetwork, doubled_network
 from attractors.testing import check_system
 
 

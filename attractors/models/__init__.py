@@ -21,7 +21,8 @@ from ._cann import CANN1D
 from ._cann2d import CANN2D
 from ._continuous_hopfield import ContinuousHopfield
 from ._dense import DenseAssociativeMemory
-from ._hopfield import HopfieldNetwork, doubled_network
+from ._hopfield import HopfieldNetwork
+from ._hopfield_doubled import doubled_network
 from ._modern import ModernHopfield
 from ._rate import RateNetwork
 from ._ring import RingAttractor

@@ -40,10 +40,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .._system import DiscreteSystem
-from .._validate import ParameterError, check_integer, describe
+from .._validate import ParameterError, check_integer
 from . import _hopfield_dynamics as dynamics
 from . import _hopfield_recall as recall_module
-from ._hopfield_doubled import doubled_couplings
 from ._hopfield_validate import (
     check_patterns,
     check_states,
@@ -51,8 +50,7 @@ from ._hopfield_validate import (
     initialise,
 )
 
-__all__ = ["HopfieldNetwork", "doubled_network"]
-
+__all__ = ["HopfieldNetwork"]
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -342,7 +340,25 @@ class HopfieldNetwork(DiscreteSystem):
         return dynamics.advance(self, x, rng, inputs, run_state)
 
     def energy_of_run(self, x, inputs, run_state):
-        """The energy of ``x`` from the run's local fields: O(N) per trial, no matrix product."""
+        r"""The energy of ``x`` from the run's local fields (None if ``run_state`` holds another state).
+
+        .. math:: E = -\tfrac12 s^\top h + (\theta - u)^\top s, \qquad h = W s
+
+        with the fields :math:`h` that asynchronous runs carry: :math:`O(N)` per
+        trial instead of the matrix product of :meth:`energy` (the same value,
+        exactly for integer couplings); :func:`~attractors.simulate` reads it at
+        every record.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from attractors.models import HopfieldNetwork
+        >>> net = HopfieldNetwork.from_patterns([[1, -1, 1, -1], [1, 1, -1, -1]], exact=True)
+        >>> x, rng = np.array([1.0, -1.0, 1.0, 1.0]), np.random.default_rng(0)
+        >>> y, run_state = net.advance(x, rng, None, net.init_run(x, rng))
+        >>> bool(net.energy_of_run(y, None, run_state) == net.energy(y))
+        True
+        """
         self._require_symmetric("energy")
         return dynamics.energy_of_run(self, x, inputs, run_state)
 
@@ -428,48 +444,3 @@ class HopfieldNetwork(DiscreteSystem):
         return recall_module.recall(
             self, cues, max_sweeps=max_sweeps, threshold=threshold, patterns=patterns,
             inputs=inputs, record_energy=record_energy, rng=rng, seed=seed)
-
-
-def doubled_network(network: HopfieldNetwork, *,
-                    tie_coupling: float | None = None) -> HopfieldNetwork:
-    r"""The bipartite network of 2N units whose asynchronous dynamics reproduce synchronous ones.
-
-    Two copies :math:`x, y` of the units, coupled only across,
-
-    .. math:: W_2 = \begin{pmatrix} 0 & W + \epsilon I \\ W + \epsilon I & 0 \end{pmatrix},
-        \qquad \theta_2 = (\theta, \theta),
-
-    updated asynchronously in the fixed order "all of x, then all of y"
-    (units within a copy do not interact, so their order does not matter).
-    Started from :math:`(s(0), s(0))`, sweep :math:`k` ends in
-    :math:`(x, y) = (s(2k-1), s(2k))`, the synchronous orbit, and the energy of
-    the doubled network is the two-step Lyapunov function of the synchronous
-    one (Bruck 1990, J. Complexity 6:129; Goles et al. 1985).
-
-    The small coupling :math:`\epsilon > 0` between a unit and its copy
-    implements the synchronous tie rule: a unit whose field is zero keeps its
-    state, which in the doubled network is its copy's latest value.  It must be
-    smaller than every non-zero :math:`|h_i - \theta_i|`: by default 1/2 in
-    coupling units for integer couplings and integer thresholds (where non-zero
-    fields are at least 1, so the orbit is reproduced exactly), otherwise
-    :math:`10^{-9} \max|W|`.  (For binary units, the copy's state enters as
-    :math:`\epsilon(2y_i - 1)`, i.e. coupling :math:`2\epsilon` and threshold
-    :math:`+\epsilon`.)
-
-    Parameters
-    ----------
-    network : HopfieldNetwork
-        Any network (its dynamics and order are replaced).
-    tie_coupling : float, optional
-        :math:`\epsilon` in units of :math:`W`.
-
-    Returns
-    -------
-    HopfieldNetwork
-        ``dynamics="async"``, ``order="fixed"``, 2N units.
-    """
-    if not isinstance(network, HopfieldNetwork):
-        raise ParameterError(f"network must be a HopfieldNetwork, got {describe(network)}")
-    weights, thresholds, scale = doubled_couplings(network, tie_coupling)
-    return HopfieldNetwork(weights, thresholds, units=network.units, dynamics="async",
-                           order="fixed", weight_scale=scale, symmetric=network.symmetric)
