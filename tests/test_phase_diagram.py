@@ -210,3 +210,34 @@ def test_phase_diagram_bad_input_is_named():
         TypeByOverlap(threshold=1.5)
     with pytest.raises(ParameterError, match="TypeByDynamics"):
         TypeByDynamics(steps=3)
+
+
+def test_plot_colours_by_fraction_hatches_coexistence_and_draws_boundaries():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.patches import Rectangle
+
+    from attractors.plot import plot_phase_diagram
+
+    diagram = phase_diagram(Cusp(), {"p": [0.0, 0.2, 0.6], "r": [0.5, 1.0]}, [[-1.5], [1.5]],
+                            classify=Side())
+    ax = plot_phase_diagram(diagram, colors={"left": "red", "right": "blue"},
+                            boundaries={"cusp": ([0.0, 0.385], [0.0, 1.0])})
+    # Coexistence: 27 p^2 < 4 r^3 holds at (0, 0.5), (0, 1), (0.2, 1) only (at (0.2, 0.5):
+    # 1.08 > 0.5).
+    hatched = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_hatch()]
+    assert len(hatched) == int((diagram.n_types == 2).sum()) == 3
+    # One cell with both basins at half each is the even mix of red and blue.
+    colours = np.asarray(ax.collections[0].get_array())  # (r, p, rgb), rows r = 0.5, 1
+    assert np.allclose(colours[0, 0], [0.5, 0.0, 0.5])   # (p, r) = (0, 0.5): half and half
+    assert np.allclose(colours[0, 2], [0.0, 0.0, 1.0])   # (0.6, 0.5): right only
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["left", "right", "coexistence", "cusp"]
+    with pytest.raises(ParameterError, match="phase_diagram"):
+        plot_phase_diagram(diagram[["fraction"]])
+    with pytest.raises(ParameterError, match="boundaries"):
+        plot_phase_diagram(diagram, boundaries={"bad": ([0, 1], [0])})
+    import matplotlib.pyplot as plt
+
+    plt.close("all")

@@ -318,13 +318,13 @@ def phase_diagram(system, parameters, initial_states, *, classify="auto", types=
     >>> import numpy as np
     >>> from attractors.models import RateNetwork
     >>> from attractors.analysis import TypeByDynamics, phase_diagram
-    >>> def pair(w_self, w_cross):  # two units, self-excitation and mutual inhibition
-    ...     return RateNetwork(np.array([[w_self, -w_cross], [-w_cross, w_self]]))
-    >>> starts = np.random.default_rng(0).uniform(-2, 2, size=(20, 2))
-    >>> diagram = phase_diagram(pair, {"w_self": [0.5], "w_cross": [0.2, 2.0]}, starts,
-    ...                         classify=TypeByDynamics(transient=20, t_search=20))
-    >>> diagram.count.sel(type="fixed_point").values.tolist()
-    [[20, 20]]
+    >>> def pair(gain, rotation):  # u' = -u + W tanh(u): a Hopf point at gain = 1
+    ...     return RateNetwork(np.array([[gain, -rotation], [rotation, gain]]))
+    >>> starts = np.random.default_rng(0).uniform(-2, 2, size=(10, 2))
+    >>> diagram = phase_diagram(pair, {"gain": [0.5, 2.0], "rotation": [0.5, 3.0]}, starts,
+    ...                         classify=TypeByDynamics(dt=0.05, transient=50, t_search=30))
+    >>> diagram.dominant.values.tolist()  # a cycle where the origin is an unstable focus
+    [['fixed_point', 'fixed_point'], ['fixed_point', 'periodic']]
     """
     grid = _check_grid(system, parameters)
     if not callable(initial_states):
