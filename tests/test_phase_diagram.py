@@ -241,3 +241,11 @@ def test_plot_colours_by_fraction_hatches_coexistence_and_draws_boundaries():
     import matplotlib.pyplot as plt
 
     plt.close("all")
+
+
+@pytest.mark.slow
+def test_same_diagram_on_two_workers():
+    grid = {"load": [0.03, 0.2], "temperature": [0.2, 0.9]}
+    inline = phase_diagram(_network, grid, _cues, seed=5)
+    pooled = phase_diagram(_network, grid, _cues, seed=5, workers=2)
+    assert pooled.drop_attrs().identical(inline.drop_attrs())

@@ -274,7 +274,7 @@ def _ground_energy_gap(alpha):
 
 @lru_cache(maxsize=1)
 def _global_load():
-    """alpha at which retrieval and spin-glass ground states have equal energy (about 0.051)."""
+    """alpha at which retrieval and spin-glass ground states have equal energy (0.0519)."""
     return float(brentq(_ground_energy_gap, 0.01, 0.13, xtol=1e-14))
 
 
@@ -372,8 +372,10 @@ def ags_phase_boundaries(loads) -> xr.Dataset:
       :math:`\alpha_c = 0.138` at :math:`T \to 0`;
     * :math:`T_c(\alpha)`: below it retrieval states are the global minima
       (:math:`f_\mathrm{retrieval} < f_\mathrm{spin\ glass}`), 1 at
-      :math:`\alpha = 0` and 0 at :math:`\alpha \approx 0.051` (the
-      :math:`T = 0` energies cross there).
+      :math:`\alpha = 0` and 0 at :math:`\alpha = 0.0519` (the :math:`T = 0`
+      energies cross there; AGS quote 0.05), slightly re-entrant like
+      :math:`T_M` (up to 0.0531 near :math:`T = 0.1`); beyond its tip retrieval
+      states are only metastable.
 
     The equations and the free energy are in the module docstring of
     ``attractors.analysis._ags``; each load costs a few hundred solves of one
