@@ -217,24 +217,32 @@ class _Branch:
         if lu is None:
             z, ok, iterations = self.correct(guess, row, anchor, target, tol=tol, max_iter=max_iter)
             return z, ok, iterations <= 3
-        z, previous = guess.copy(), math.inf
+        z, previous, fast = guess.copy(), math.inf, True
         for _ in range(4 * max_iter):
             residual = np.append(self.residual(z), row @ (z - anchor) - target)
             if not np.all(np.isfinite(residual)):
                 return z, False, False
             if np.max(np.abs(residual)) <= 1e-3 * tol:
-                return z, True, True
+                return z, True, fast
             step = _lu_solve(lu, -residual)
             size = float(np.max(np.abs(step)))
             if not size <= 0.5 * previous:
-                z, ok, iterations = self.correct(z, row, anchor, target, tol=tol, max_iter=max_iter)
-                return z, ok, False
-            z, previous = z + step, size
+                if not fast:  # slow after a fresh factorisation too: full Newton
+                    z, ok, _ = self.correct(z, row, anchor, target, tol=tol, max_iter=max_iter)
+                    return z, ok, False
+                # Slow contraction: factorise again at the current iterate and go on.
+                lu, fast, previous = _lu(np.vstack([self.jacobian(z), row])), False, math.inf
+                step = _lu_solve(lu, -residual)
+                size = float(np.max(np.abs(step)))
+            rate, previous = size / previous, size
+            z = z + step
             if not np.all(np.isfinite(z)) or np.linalg.norm(z - guess) > reach:
                 return z, False, False
-            # Linear contraction: the error left is about the last step, times the rate < 1/2.
-            if np.max(np.abs(residual)) <= tol and size <= tol * max(1.0, float(np.max(np.abs(z)))):
-                return z, True, True
+            # Linear contraction at the measured rate: the error left is about
+            # rate / (1 - rate) times the last step (the step itself on the first one).
+            left = size * (rate / (1.0 - rate) if rate > 0.0 else 1.0)
+            if np.max(np.abs(residual)) <= tol and left <= tol * max(1.0, float(np.max(np.abs(z)))):
+                return z, True, fast
         return z, np.max(np.abs(self.residual(z))) <= tol, False
 
     def correct(self, guess, direction, anchor, target, *, tol, max_iter):
