@@ -167,6 +167,23 @@ def test_overlap_labels():
     assert labels == ["retrieval", "reversal", "mixture", "spin_glass"]
 
 
+@pytest.mark.parametrize("units", ["spin", "binary"])
+def test_overlap_types_of_real_attractors(units):
+    # At T = 0 and a low load, a pattern, a reversed pattern and the symmetric mixture
+    # sgn(xi1 + xi2 + xi3) (and its reversal) are all fixed points; the mixture's overlaps
+    # are 1/2 each in the large-N limit (Amit, Gutfreund & Sompolinsky 1985), well above
+    # the mixture threshold 0.3 at N = 400 (fluctuations ~ 1/sqrt(N) = 0.05).
+    rng = np.random.default_rng(0)
+    xi = random_patterns(3, 400, rng=rng)
+    mix = np.sign(xi.sum(0))
+    cues = np.stack([xi[0], -xi[1], mix, -mix])
+    if units == "binary":
+        xi, cues = (xi + 1) // 2, (cues + 1) // 2
+    network = HopfieldNetwork.from_patterns(xi, units=units)
+    labels = TypeByOverlap()(network, cues, rng).tolist()
+    assert labels == ["retrieval", "reversal", "mixture", "mixture"]
+
+
 def _network(load, temperature, rng):
     xi = random_patterns(max(1, round(load * 200)), 200, rng=rng)
     return HopfieldNetwork.from_patterns(xi, dynamics="glauber", temperature=temperature)
