@@ -205,6 +205,13 @@ def fold_curve(system, branch, parameter2, stop2, *, special=None, ds=0.01, ds_m
     ``parameter2`` reaches ``stop2`` (or ``max_steps``, or the step falls below
     ``ds_min``, e.g. at a cusp where the fold curve ends).
 
+    For an equivariant model (the branch needed a phase condition: a ring or
+    CANN), whose fold has the symmetry mode :math:`\psi` in its null space too,
+    the system is unfolded and pinned along :math:`\psi`:
+    :math:`F + c_1\psi = 0,\ \langle x - x_0, \psi\rangle = 0,\
+    F_x v + c_2\psi = 0,\ \langle v, \psi\rangle = 0,\ \langle l, v\rangle = 1`
+    (:class:`_EquivariantFold`; ``attrs["phase_condition"]`` says which was used).
+
     Parameters
     ----------
     system : ContinuousSystem
@@ -224,7 +231,8 @@ def fold_curve(system, branch, parameter2, stop2, *, special=None, ds=0.01, ds_m
     -------
     xarray.Dataset
         Over ``point``: ``parameter`` (the first), ``parameter2``, ``state``
-        (point, unit), ``null_vector`` (point, unit) and ``arclength``.
+        (point, unit), ``null_vector`` (point, unit) and ``arclength``, each
+        with ``long_name`` and ``units``.
 
     References
     ----------
