@@ -264,3 +264,32 @@ def test_a_batch_of_systems_refuses_mixed_models():
         lyapunov_spectrum([net, net], np.zeros((3, 5)), t_span=1.0)
     with pytest.raises(ParameterError, match="empty sequence"):
         lyapunov_spectrum([], np.zeros(5), t_span=1.0)
+
+
+def test_rate_network_tangent_in_one_product_is_the_analytic_jacobian():
+    # For a RateNetwork "jacobian" stacks phi(u) and phi'(u) * q_j into one product with
+    # W^T instead of forming J: the same numbers as the N x N Jacobian (a subclass that
+    # overrides jacobian takes that path) to round-off, and as central differences to
+    # their error (~1e-10 relative per step).  Per-unit tau, a bias and per-trial inputs.
+    class Formed(RateNetwork):
+        def jacobian(self, t, x, inputs=None):
+            return super().jacobian(t, x, inputs)
+
+    net = RateNetwork.random(30, gain=2.0, seed=4, tau=np.linspace(1, 2, 30), bias=0.1)
+    x0 = np.random.default_rng(0).standard_normal((2, 30))
+    options = dict(n_exponents=5, t_span=20.0, dt=0.05, seed=1,
+                   inputs=np.random.default_rng(1).standard_normal((2, 30)) * 0.1)
+    product = lyapunov_spectrum(net, x0, **options)
+    assert product.attrs["tangent"] == "jacobian"  # chosen by "auto" for a rate network
+    formed = lyapunov_spectrum(Formed(net.weights, tau=net.tau, bias=net.bias), x0,
+                               tangent="jacobian", **options)
+    differences = lyapunov_spectrum(net, x0, tangent="finite_difference", **options)
+    np.testing.assert_allclose(product.exponent, formed.exponent, rtol=0, atol=1e-13)
+    np.testing.assert_allclose(product.exponent, differences.exponent, rtol=0, atol=1e-9)
+    # The same for a batch of networks with different biases.
+    nets = [RateNetwork.random(30, gain=2.0, seed=i, bias=0.1 * i) for i in range(3)]
+    options.pop("inputs")
+    np.testing.assert_allclose(
+        lyapunov_spectrum(nets, x0[0], tangent="jacobian", **options).exponent,
+        lyapunov_spectrum(nets, x0[0], tangent="finite_difference", **options).exponent,
+        rtol=0, atol=1e-9)

@@ -19,7 +19,6 @@ call of the vector field on the stacked states :math:`x \pm \epsilon q_j`.
 from __future__ import annotations
 
 import numpy as np
-import xarray as xr
 
 from .._simulate import _resolve_rng
 from .._system import ContinuousSystem, DiscreteSystem
@@ -32,8 +31,8 @@ from .._validate import (
     describe,
 )
 from ..solvers import Adaptive, EulerMaruyama, MapStepper, get_solver
-from ._stability import _time_units
-from ._stacked import stack_systems
+from ._lyapunov_dataset import _spectrum_dataset, kaplan_yorke_dimension
+from ._stacked import rate_tangent_field, stack_systems
 
 __all__ = ["kaplan_yorke_dimension", "largest_lyapunov_exponent", "lyapunov_spectrum"]
 
@@ -50,6 +49,9 @@ class _Tangent(ContinuousSystem):
         # An instance attribute: the solver's stepper looks up one bound method, no dispatch.
         self.vector_field = {"jacobian": self._analytic, "finite_difference": self._central,
                              "forward_difference": self._forward}[tangent]
+        structured = rate_tangent_field(system) if tangent == "jacobian" else None
+        if structured is not None:  # a rate network's exact tangent in one product
+            self.vector_field = lambda t, y, inputs=None: structured(t, y, _stacked(inputs))
 
     def vector_field(self, t, y, inputs=None):  # replaced per instance in __init__
         raise NotImplementedError
@@ -155,9 +157,12 @@ def _steppers(system, solver, tangent, k, dt, inputs, rng):
                            ["auto", "jacobian", "finite_difference", "forward_difference"])
     if tangent == "auto":
         # The Jacobian costs N columns per state; central differences 2k + 1 batched
-        # evaluations of the vector field: take the Jacobian only where it is cheaper.
+        # evaluations of the vector field: take the Jacobian only where it is cheaper,
+        # or where the model's structure gives J q directly (rate networks).
         tangent = "finite_difference"
-        if 2 * k + 1 >= system.n_units:
+        if rate_tangent_field(system) is not None:
+            tangent = "jacobian"
+        elif 2 * k + 1 >= system.n_units:
             try:
                 system.jacobian(0.0, np.zeros(system.n_units), inputs)
                 tangent = "jacobian"
@@ -216,47 +221,6 @@ def _qr_run(augmented, state, x0, q0, n_steps, n_transient, every, dt, n_record)
     return total / (n_blocks * every * dt), np.array(records), np.array(record_times), y[:, 0]
 
 
-def kaplan_yorke_dimension(exponents):
-    r"""The Kaplan-Yorke (Lyapunov) dimension of a spectrum, along its last axis.
-
-    .. math:: D_{KY} = j + \frac{\sum_{i=1}^{j} \lambda_i}{|\lambda_{j+1}|},
-
-    with the exponents sorted largest first and :math:`j` the largest index with
-    :math:`\sum_{i \le j} \lambda_i \ge 0` (Kaplan & Yorke 1979).  0 when
-    :math:`\lambda_1 < 0`; the number of exponents when all partial sums are
-    >= 0 (NaN would need the missing ones: pass the full spectrum then).
-
-    Parameters
-    ----------
-    exponents : array_like, shape (..., k)
-        Lyapunov exponents, largest first.
-
-    Returns
-    -------
-    ndarray, shape (...)
-
-    References
-    ----------
-    J. L. Kaplan and J. A. Yorke, Lecture Notes in Mathematics 730, 204 (1979).
-
-    Examples
-    --------
-    >>> round(float(kaplan_yorke_dimension([0.9056, 0.0, -14.5723])), 4)
-    2.0621
-    """
-    lam = check_finite_array("exponents", exponents, dtype=np.float64)
-    if lam.ndim == 0 or lam.shape[-1] == 0:
-        raise ParameterError(f"exponents must have at least one entry, got {describe(lam)}")
-    partial = np.cumsum(lam, axis=-1)
-    j = np.sum(partial >= 0, axis=-1)  # partial sums decrease once the exponents turn negative
-    k = lam.shape[-1]
-    inside = np.minimum(j, k - 1)
-    following = np.take_along_axis(lam, inside[..., None], axis=-1)[..., 0]
-    before = np.where(j > 0, np.take_along_axis(partial, np.maximum(j - 1, 0)[..., None],
-                                                axis=-1)[..., 0], 0.0)
-    return np.where(j >= k, float(k), j + before / np.abs(np.where(j < k, following, 1.0)))
-
-
 def lyapunov_spectrum(system, x0, *, n_exponents=None, t_span=None, n_steps=None, dt=0.01,
                       solver="rk4", transient=0.0, renormalize_every=None, tangent="auto",
                       inputs=None, settle_tolerance=0.01, n_record=100, rng=None, seed=None):
@@ -311,7 +275,10 @@ def lyapunov_spectrum(system, x0, *, n_exponents=None, t_span=None, n_steps=None
         :math:`x, x \pm s q_j`.  "auto" takes the Jacobian where the model has
         one and 2k + 1 >= n_units (it then costs no more than the differences).
         "forward_difference" evaluates k + 1 states (half the cost, relative
-        error ~1e-8 instead of ~1e-10).  Maps always use
+        error ~1e-8 instead of ~1e-10).  For a
+        :class:`~attractors.models.RateNetwork` "jacobian" (and "auto") never
+        forms the N x N Jacobian: the rows :math:`\phi(u)` and
+        :math:`\phi'(u) \odot q_j` go through one product with :math:`W^\top`.  Maps always use
         central differences of ``update``.
     inputs : array_like, optional
         A constant external input, shape ``input_shape`` or per trial.
@@ -392,46 +359,6 @@ def _stacked_run(systems, x0):
         raise ParameterError(f"x0 must have shape ({n},) or (n_systems, {n}) = ({n_systems}, "
                              f"{n}) for a sequence of {n_systems} systems, got shape {x0.shape}")
     return stacked, np.array(np.broadcast_to(x0, (n_systems, n))), "system"
-
-
-def _spectrum_dataset(system, final, running, times, settled, last, batched, attrs,
-                      lead_dim="trial"):
-    time = _time_units(system)
-    unit = f"1/{system.time_unit}" if system.time_unit else "1/time unit"
-    lead = (lead_dim,) if batched else ()
-    pick = (lambda a: a) if batched else (lambda a: a[0])
-    index = np.arange(final.shape[-1])
-    data = xr.Dataset(
-        {"exponent": (lead + ("exponent_index",), pick(final),
-                      {"units": unit, "long_name": "Lyapunov exponent"}),
-         "running_exponent": (lead + ("time", "exponent_index"),
-                              pick(np.moveaxis(running, 0, 1)),
-                              {"units": unit, "long_name": "running estimate of the exponent"}),
-         "settled": (lead, pick(settled),
-                     {"units": "1", "long_name": "running estimate within settle_tolerance "
-                                                 "of the final one"}),
-         "kaplan_yorke_dimension": (lead, pick(_ky_or_nan(final, system.n_units)),
-                                    {"units": "1", "long_name": "Kaplan-Yorke dimension"}),
-         "final_state": (lead + ("unit",), pick(last),
-                         {"units": "model state units", "long_name": "state at the end"})},
-        coords={"exponent_index": ("exponent_index", index,
-                                   {"units": "1", "long_name": "exponent, largest first"}),
-                "time": ("time", times, {"units": time, "long_name": "measurement time"})},
-        attrs=attrs)
-    if batched:
-        data = data.assign_coords({lead_dim: np.arange(final.shape[0])})
-    return data
-
-
-def _ky_or_nan(final, n_units):
-    """Kaplan-Yorke dimension; NaN where it needs exponents beyond the k computed."""
-    out = np.full(final.shape[0], np.nan)
-    finite = np.all(np.isfinite(final), axis=-1)
-    if np.any(finite):
-        dimension = kaplan_yorke_dimension(final[finite])
-        known = (dimension < final.shape[-1]) | (final.shape[-1] == n_units)
-        out[np.flatnonzero(finite)[known]] = dimension[known]
-    return out
 
 
 def largest_lyapunov_exponent(system, x0, **options):
