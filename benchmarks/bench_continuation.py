@@ -18,6 +18,15 @@ back along the unstable bump to k = 0.1 k_c.
   narrow as 1e-6 relative, and again as narrow as the continuation's own fold
   error (``bisection_same_accuracy``); it finds only the fold, neither branch.
 
+- ``continuation_ds_max_0.1``: the same branch with ``ds_max=0.1`` (36 points
+  instead of 54; at ``ds_max=0.2`` the step near the fold jumps to the silent
+  state, so the default stays 0.05).
+
+Every time is given as wall-clock (``seconds``) and as this process's CPU time
+(``cpu_seconds``): on the shared 2-core machine the CPU time is the steadier
+figure.  One BLAS thread (unless OPENBLAS_NUM_THREADS says otherwise): with
+two threads on a loaded 2-core machine a 256 x 256 solve took 100x longer.
+
 Targets: continuation under 5 s, and at least 10x faster than the bisection
 reaching the same fold accuracy, in the same run.  Results go to
 ``benchmarks/results/continuation.json``.
@@ -27,22 +36,35 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import pathlib
 import sys
 import time
+
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")  # one BLAS thread: a shared machine (see bench_simulate.py)
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 RESULTS = REPO / "benchmarks" / "results" / "continuation.json"
 
 
-def _run_continuation(cann, k_c):
+def _clock():
+    return time.perf_counter(), time.process_time()
+
+
+def _since(began):
+    now = _clock()
+    return now[0] - began[0], now[1] - began[1]
+
+
+def _run_continuation(cann, k_c, **options):
     from attractors.analysis import continuation
 
     start = dataclasses.replace(cann, k=0.1 * k_c)
-    began = time.perf_counter()
-    branch = continuation(start, "k", 0.1 * k_c, 1.5 * k_c, x0=start.bump_profile(0.0))
-    seconds = time.perf_counter() - began
+    began = _clock()
+    branch = continuation(start, "k", 0.1 * k_c, 1.5 * k_c, x0=start.bump_profile(0.0), **options)
+    seconds = _since(began)
     fold = float(branch.special_parameter[branch.special_type == "fold"][0])
     return seconds, fold, branch
 
@@ -55,7 +77,7 @@ def _run_bisection(cann, k_c, accuracy):
     low, high = 0.1 * k_c, 1.5 * k_c
     bump = dataclasses.replace(cann, k=low).bump_profile(0.0)
     calls = 0
-    began = time.perf_counter()
+    began = _clock()
     while high - low > accuracy * k_c:
         middle = 0.5 * (low + high)
         model = dataclasses.replace(cann, k=middle)
@@ -70,7 +92,7 @@ def _run_bisection(cann, k_c, accuracy):
             bump = found.state.values[int(np.argmax(np.where(bumps, heights, -1.0)))]
         else:
             high = middle
-    return time.perf_counter() - began, 0.5 * (low + high), calls
+    return _since(began), 0.5 * (low + high), calls
 
 
 def main():
@@ -80,6 +102,7 @@ def main():
     k_c = cann.critical_inhibition
     _run_continuation(attractors.CANN1D(n_units=32), attractors.CANN1D(n_units=32).critical_inhibition)
     seconds, fold, branch = _run_continuation(cann, k_c)
+    wide_seconds, wide_fold, wide = _run_continuation(cann, k_c, ds_max=0.1)
     error = abs(fold / k_c - 1)
     accuracy = max(error, 1e-6)
     bisect_seconds, bisect_fold, calls = _run_bisection(cann, k_c, accuracy)
@@ -88,18 +111,28 @@ def main():
     out = {
         "problem": "CANN1D(256) bump, k from 0.1 k_c through the fold and back along the unstable branch",
         "k_c": k_c,
-        "continuation": {"seconds": seconds, "points": int(branch.sizes["point"]),
+        "blas_threads": os.environ.get("OPENBLAS_NUM_THREADS"),
+        "continuation": {"seconds": seconds[0], "cpu_seconds": seconds[1],
+                         "points": int(branch.sizes["point"]),
                          "fold_relative_error": error, "status": branch.attrs["status"]},
-        "bisection_find_fixed_points": {"seconds": bisect_seconds, "calls": calls,
+        "continuation_ds_max_0.1": {"seconds": wide_seconds[0], "cpu_seconds": wide_seconds[1],
+                                    "points": int(wide.sizes["point"]),
+                                    "fold_relative_error": abs(wide_fold / k_c - 1),
+                                    "status": wide.attrs["status"]},
+        "bisection_find_fixed_points": {"seconds": bisect_seconds[0], "cpu_seconds": bisect_seconds[1],
+                                        "calls": calls,
                                         "fold_relative_error": abs(bisect_fold / k_c - 1),
                                         "bracket_relative": accuracy},
-        "bisection_same_accuracy": {"seconds": same_seconds, "calls": same_calls,
+        "bisection_same_accuracy": {"seconds": same_seconds[0], "cpu_seconds": same_seconds[1],
+                                    "calls": same_calls,
                                     "fold_relative_error": abs(same_fold / k_c - 1),
                                     "bracket_relative": max(error, 1e-10)},
-        "speedup": bisect_seconds / seconds,
-        "speedup_same_accuracy": same_seconds / seconds,
-        "targets": {"continuation_under_5_s": seconds < 5.0,
-                    "at_least_10x_faster": same_seconds / seconds >= 10.0},
+        "speedup": bisect_seconds[0] / seconds[0],
+        "speedup_same_accuracy": same_seconds[0] / seconds[0],
+        "speedup_same_accuracy_cpu": same_seconds[1] / seconds[1],
+        "speedup_same_accuracy_ds_max_0.1_cpu": same_seconds[1] / wide_seconds[1],
+        "targets": {"continuation_under_5_s": seconds[0] < 5.0,
+                    "at_least_10x_faster": same_seconds[0] / seconds[0] >= 10.0},
     }
     print(json.dumps(out, indent=2))
     RESULTS.parent.mkdir(parents=True, exist_ok=True)

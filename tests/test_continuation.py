@@ -372,3 +372,20 @@ def test_hopf_curve_of_an_equivariant_model_is_pinned():
         np.testing.assert_allclose(curve.frequency.values, A, atol=1e-8)
         np.testing.assert_allclose(curve.state.values, np.stack([A, B / A, np.full_like(A, 0.7)], 1),
                                    atol=1e-8)
+
+
+@pytest.mark.slow
+def test_equivariant_cann_fold_curve_at_256_units():
+    from attractors.analysis import fold_curve
+
+    cann = attractors.CANN1D(n_units=256)
+    model = dataclasses.replace(cann, k=0.5 * cann.critical_inhibition)
+    branch = continuation(model, "k", model.k, 1.5 * cann.critical_inhibition,
+                          x0=model.bump_profile(0.0), stability=False)
+    curve = fold_curve(model, branch, "a", 0.4)
+    a, k = curve.parameter2.values, curve.parameter.values
+    assert curve.attrs["status"] == "reached the end of the parameter interval"
+    # As at 128 units: the tails beyond +-pi (2 exp(-pi^2 / (2 a^2)) <= 5.4e-9 for
+    # a <= 0.5) bound the error; 256 units resolve the Gaussians to round-off.
+    theory = model.rho * model.J0**2 / (8 * math.sqrt(2 * math.pi) * a)
+    assert np.all(np.abs(k / theory - 1) <= 1.5 * 2 * np.exp(-np.pi**2 / (2 * a**2)) + 1e-9)
