@@ -169,8 +169,8 @@ class _Branch:
 
         Each iteration costs one field evaluation and one back-substitution, no
         Jacobian; the contraction is linear, about the step length.  When it is
-        slow (a step more than half the last) the full Newton corrector
-        (:meth:`correct`) takes over.  Returns (z, converged, fast): ``fast`` when
+        slow (a step more than half the last) the matrix is factorised again at
+        the iterate; slow after that too, the step fails (and is halved).  Returns (z, converged, fast): ``fast`` when
         the chord converged by itself (then the step length may grow).  An iterate
         farther than ``reach`` from ``guess`` fails at once (the step is refused
         anyway).
@@ -188,9 +188,8 @@ class _Branch:
             step = _lu_solve(lu, -residual)
             size = float(np.max(np.abs(step)))
             if not size <= 0.5 * previous:
-                if not fast:  # slow after a fresh factorisation too: full Newton
-                    z, ok, _ = self.correct(z, row, anchor, target, tol=tol, max_iter=max_iter)
-                    return z, ok, False
+                if not fast:  # slow after a fresh factorisation too: a failed step (halved)
+                    return z, False, False
                 # Slow contraction: factorise again at the current iterate and go on.
                 lu, fast, previous = _lu(np.vstack([self.jacobian(z), row])), False, math.inf
                 step = _lu_solve(lu, -residual)

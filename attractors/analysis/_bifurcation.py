@@ -78,17 +78,28 @@ def _psi_branch(info):
 _TESTS = {"fold": lambda info: info["tq"], "hopf": _psi_hopf, "branch_point": _psi_branch}
 
 
-def _trial(branch, left, s, steps, stability):
-    """The branch point at arclength s from ``left`` (None when Newton fails)."""
+def _trial(branch, left, s, steps, stability, lu=None):
+    """The branch point at arclength s from ``left`` (None when Newton fails).
+
+    With ``lu``, the factorisation at ``left``, the corrector is the chord
+    iteration (its matrix's last row is the tangent before ``left``'s, a few
+    degrees off: the iteration still converges to the same point).
+    """
     tol, max_iter = steps[4], steps[5]
-    z, ok, _ = branch.correct(left["z"] + s * left["t"], left["t"], left["z"], s,
-                              tol=tol, max_iter=max_iter)
+    guess = left["z"] + s * left["t"]
+    if lu is None:
+        z, ok, _ = branch.correct(guess, left["t"], left["z"], s, tol=tol, max_iter=max_iter)
+        tangent = branch.tangent(branch.jacobian(z), left["t"]) if ok else None
+    else:
+        z, ok, _ = branch.chord(guess, left["t"], left["z"], s, lu, tol=tol, max_iter=max_iter,
+                                reach=math.inf)
+        tangent = branch.factor(z, left["t"])[0] if ok else None
     if not ok:
         return None
-    return _analyse(branch, z, branch.tangent(branch.jacobian(z), left["t"]), stability)
+    return _analyse(branch, z, tangent, stability)
 
 
-def _locate(branch, kind, left, right, width, steps, locate_tol, stability):
+def _locate(branch, kind, left, right, width, steps, locate_tol, stability, lu=None):
     """Illinois iteration on the arclength for the zero of the test function of ``kind``."""
     test = _TESTS[kind]
     s_lo, s_hi, f_lo, f_hi = 0.0, width, test(left), test(right)
@@ -99,7 +110,7 @@ def _locate(branch, kind, left, right, width, steps, locate_tol, stability):
         s = (s_lo * f_hi - s_hi * f_lo) / (f_hi - f_lo)
         if not s_lo < s < s_hi:
             s = 0.5 * (s_lo + s_hi)
-        info = _trial(branch, left, s, steps, stability)
+        info = _trial(branch, left, s, steps, stability, lu)
         if info is None:
             break
         best, value = info, test(info)
@@ -121,7 +132,7 @@ def _crossed(test, left, right):
     return math.isfinite(a) and math.isfinite(b) and a * b < 0
 
 
-def _detect(branch, left, right, width, steps, locate_tol, stability):
+def _detect(branch, left, right, width, steps, locate_tol, stability, lu=None):
     """Special points between two accepted points: a list of (kind, located info)."""
     found = []
     fold = left["tq"] * right["tq"] < 0
@@ -134,7 +145,7 @@ def _detect(branch, left, right, width, steps, locate_tol, stability):
             found.append("branch_point")
     # A fold's test function is the tangent: its trial points need no eigenvalues.
     return [(kind, _locate(branch, kind, left, right, width, steps, locate_tol,
-                           stability and kind != "fold"))
+                           stability and kind != "fold", lu))
             for kind in found]
 
 
@@ -193,7 +204,7 @@ def follow(branch, z, steps, *, locate_tol, stability, phase_note, direction=Non
                 status = "could not land on the end of the parameter interval"
                 break
             width = float(current["t"] @ (new["z"] - current["z"]))
-        for kind, info in _detect(branch, current, new, width, steps, locate_tol, stability):
+        for kind, info in _detect(branch, current, new, width, steps, locate_tol, stability, lu):
             specials.append((kind, len(points) - 1, info))
         points.append(new)
         branch.accept(new["z"], None if leaving else new_lu, new["t"])
