@@ -170,8 +170,9 @@ class _Branch:
         Each iteration costs one field evaluation and one back-substitution, no
         Jacobian; the contraction is linear, about the step length.  When it is
         slow (a step more than half the last) the matrix is factorised again at
-        the iterate; slow after that too, the step fails (and is halved).  Returns (z, converged, fast): ``fast`` when
-        the chord converged by itself (then the step length may grow).  An iterate
+        the iterate; slow after that too, the step fails (and is halved).
+        Returns (z, converged, fast): ``fast`` when the chord converged on the
+        first factorisation (then the step length may grow).  An iterate
         farther than ``reach`` from ``guess`` fails at once (the step is refused
         anyway).
         """
