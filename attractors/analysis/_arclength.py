@@ -115,18 +115,23 @@ class _Branch:
             return value
         return np.concatenate([value + z[-1] * self.phase, [(x - self.x_ref) @ self.phase]])
 
-    def jacobian(self, z, dfdp=None):
+    def jacobian(self, z, dfdp=None, row=None):
         """dG/dz, shape (size - 1, size); the parameter column by central differences.
 
         ``dfdp`` reuses a parameter column computed nearby (the Newton corrector
-        keeps its first one: each column costs two rebuilds of the model).
+        keeps its first one: each column costs two rebuilds of the model).  With
+        ``row``, the bordered square matrix ``[dG/dz; row]`` is returned instead
+        (built in place: no copy of the N x N block).
         """
         x, p = self.x(z), self.p(z)
         if dfdp is None:
             h = np.finfo(float).eps ** (1 / 3) * max(1.0, abs(p))
             dfdp = (self.field(x, p + h) - self.field(x, p - h)) / (2 * h)
-        rows = np.empty((self.size - 1, self.size))
-        rows[: self.n, : self.n] = self.state_jacobian(x, p) * self.scale
+        # Fortran order for the square one: LAPACK factorises it where it lies.
+        rows = np.empty((self.size - (row is None), self.size), order="C" if row is None else "F")
+        if row is not None:
+            rows[-1] = row
+        np.multiply(self.state_jacobian(x, p), self.scale, out=rows[: self.n, : self.n])
         rows[: self.n, self.n] = dfdp * self.span
         if self.phase is not None:
             rows[: self.n, -1] = self.phase
@@ -153,13 +158,12 @@ class _Branch:
         (:meth:`chord`); None where the bordered matrix is singular (then the
         tangent comes from least squares).
         """
-        bordered = np.vstack([self.jacobian(z), row])
         rhs = np.zeros(self.size)
         rhs[-1] = 1.0
-        lu = _lu(bordered)
+        lu = _lu(self.jacobian(z, row=row), overwrite=True)
         pivots = np.abs(np.diag(lu[0]))
         if not np.all(np.isfinite(pivots)) or pivots.min() <= 1e-14 * max(pivots.max(), 1e-300):
-            return self.tangent(bordered[:-1], row), None
+            return self.tangent(self.jacobian(z), row), None
         tangent = _lu_solve(lu, rhs)
         tangent /= np.linalg.norm(tangent)
         return (tangent if tangent @ row >= 0 else -tangent), lu
@@ -192,7 +196,7 @@ class _Branch:
                 if not fast:  # slow after a fresh factorisation too: a failed step (halved)
                     return z, False, False
                 # Slow contraction: factorise again at the current iterate and go on.
-                lu, fast, previous = _lu(np.vstack([self.jacobian(z), row])), False, math.inf
+                lu, fast, previous = _lu(self.jacobian(z, row=row), overwrite=True), False, math.inf
                 step = _lu_solve(lu, -residual)
                 size = float(np.max(np.abs(step)))
             rate, previous = size / previous, size
@@ -283,11 +287,11 @@ def _eig(model, x, jacobian_method):
     return np.linalg.eig(jacobian_matrix(model, x, method=jacobian_method))
 
 
-def _lu(matrix):
+def _lu(matrix, overwrite=False):
     """scipy's LU factorisation, without its warning on an exactly singular matrix (checked by the caller)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", scipy.linalg.LinAlgWarning)
-        return scipy.linalg.lu_factor(matrix, check_finite=False)
+        return scipy.linalg.lu_factor(matrix, overwrite_a=overwrite, check_finite=False)
 
 
 def _lu_solve(lu, rhs, trans=0):
