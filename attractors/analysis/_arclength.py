@@ -183,28 +183,29 @@ class _Branch:
         if lu is None:
             z, ok, iterations = self.correct(guess, row, anchor, target, tol=tol, max_iter=max_iter)
             return z, ok, iterations <= 3
-        z, previous, fast = guess.copy(), math.inf, True
+        z, previous, fast, history = guess.copy(), math.inf, True, []
         for _ in range(4 * max_iter):
             residual = np.append(self.residual(z), row @ (z - anchor) - target)
             if not np.all(np.isfinite(residual)):
                 return z, False, False
             if np.max(np.abs(residual)) <= 1e-3 * tol:
                 return z, True, fast
-            step = _lu_solve(lu, -residual)
+            step = _broyden(_lu_solve(lu, -residual), history)
             size = float(np.max(np.abs(step)))
             if not size <= 0.5 * previous:
                 if not fast:  # slow after a fresh factorisation too: a failed step (halved)
                     return z, False, False
                 # Slow contraction: factorise again at the current iterate and go on.
                 lu, fast, previous = _lu(self.jacobian(z, row=row), overwrite=True), False, math.inf
-                step = _lu_solve(lu, -residual)
+                history = []
+                step = _broyden(_lu_solve(lu, -residual), history)
                 size = float(np.max(np.abs(step)))
             rate, previous = size / previous, size
             z = z + step
             if not np.all(np.isfinite(z)) or np.linalg.norm(z - guess) > reach:
                 return z, False, False
-            # Linear contraction at the measured rate: the error left is about
-            # rate / (1 - rate) times the last step (the step itself on the first one).
+            # At least linear contraction at the measured rate: the error left is at
+            # most about rate / (1 - rate) times the last step (the step itself at first).
             left = size * (rate / (1.0 - rate) if rate > 0.0 else 1.0)
             if np.max(np.abs(residual)) <= tol and left <= tol * max(1.0, float(np.max(np.abs(z)))):
                 return z, True, fast
@@ -285,6 +286,27 @@ def _eig(model, x, jacobian_method):
             vectors = u @ small
             return c + values, vectors / np.linalg.norm(vectors, axis=0)
     return np.linalg.eig(jacobian_matrix(model, x, method=jacobian_method))
+
+
+def _broyden(direction, history):
+    r"""The next step of Broyden's ("good") method on top of a fixed LU, in place of the chord step.
+
+    ``direction`` is :math:`-B_0^{-1} F(z_{n})` and ``history`` the steps so far
+    (updated here).  Kelley (2003, sec. 4.3, ``brsola``): with the earlier steps
+    :math:`s_0 \dots s_{n-1}`, :math:`d \leftarrow d + s_{j+1} (s_j^	op d) / |s_j|^2`
+    for j < n - 1, then :math:`s_n = d / (1 - s_{n-1}^	op d / |s_{n-1}|^2)`: the
+    secant updates of the chord matrix, applied as vectors, make the chord
+    iteration superlinear at one back-substitution an iteration.
+    """
+    if history:
+        for before, after in zip(history[:-1], history[1:]):
+            direction = direction + after * (before @ direction) / (before @ before)
+        last = history[-1]
+        denominator = 1.0 - (last @ direction) / (last @ last)
+        if abs(denominator) > 1e-3:
+            direction = direction / denominator
+    history.append(direction)
+    return direction
 
 
 def _lu(matrix, overwrite=False):
