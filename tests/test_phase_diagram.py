@@ -66,9 +66,11 @@ def test_retrieval_line_is_the_fold_of_the_iterated_equations():
     assert mean_field_overlap(alpha, temperature=0.02) > 0.9
 
 
-def test_retrieval_line_is_monotone():
+def test_retrieval_line_is_monotone(lines):
+    # Above its re-entrant tip (T = 0.023) alpha_M falls with T, so T_M(alpha) falls with alpha.
     temperatures = [0.05, 0.2, 0.4, 0.6, 0.8, 0.95]
     assert np.all(np.diff(ags_retrieval_load(temperatures)) < 0)
+    assert np.all(np.diff(lines.T_M.values) < 0)
 
 
 def test_global_line_crosses_zero_near_agss_value_and_lies_inside(lines):
