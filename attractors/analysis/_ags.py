@@ -377,9 +377,10 @@ def ags_phase_boundaries(loads) -> xr.Dataset:
       :math:`T_M` (up to 0.0531 near :math:`T = 0.1`); beyond its tip retrieval
       states are only metastable.
 
-    The equations and the free energy are in the module docstring of
-    ``attractors.analysis._ags``; each load costs a few hundred solves of one
-    scalar equation (one to a few seconds).
+    The replica-symmetric equations for :math:`(m, q, r)` and the free
+    energy are written out on the theory page (continuation, "Phase
+    diagrams"); each load costs a few hundred solves of one scalar equation
+    (one to a few seconds).
 
     Parameters
     ----------
