@@ -11,11 +11,13 @@ on:
 * :func:`persistent_homology` (ripser) and :func:`betti_numbers` against seeded shuffles;
 * :func:`circular_coordinates` and :func:`toroidal_coordinates` (DREiMac), compared
   with a decoded bump by :func:`circular_correlation` and :func:`align_circular`;
-* :func:`plot_barcode` and :func:`plot_diagram`.
+* :func:`plot_barcode` and :func:`plot_diagram`;
+* :func:`embed` (PCA, Isomap, UMAP) and :func:`plot_embedding` for 2-D/3-D views.
 
 ripser and DREiMac come with the optional extra ``topology``
 (``pip install 'attractor-networks[topology]'``); everything else needs only the
-core dependencies.  This package sits above the models and analysis (it uses only
+core dependencies; Isomap and UMAP views need the extra ``views`` (scikit-learn,
+umap-learn).  This package sits above the models and analysis (it uses only
 their public API) and is imported by neither.
 """
 
@@ -26,6 +28,7 @@ from ._coordinates import (
     toroidal_coordinates,
 )
 from ._dimension import intrinsic_dimension, participation_ratio
+from ._embed import embed, plot_embedding
 from ._plot import plot_barcode, plot_diagram
 from ._preprocess import furthest_point_sample, point_cloud, smooth, zscore
 from ._spikes import bin_spikes
@@ -37,12 +40,14 @@ __all__ = [
     "bin_spikes",
     "circular_coordinates",
     "circular_correlation",
+    "embed",
     "furthest_point_sample",
     "intrinsic_dimension",
     "participation_ratio",
     "persistent_homology",
     "plot_barcode",
     "plot_diagram",
+    "plot_embedding",
     "point_cloud",
     "smooth",
     "toroidal_coordinates",
