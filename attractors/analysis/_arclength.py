@@ -20,6 +20,7 @@ import scipy.linalg
 import scipy.linalg.lapack
 
 from .._validate import ParameterError
+from ._low_rank import LowRankBordered
 from ._stability import _jacobian_function, jacobian_matrix
 
 __all__: list[str] = []
@@ -160,13 +161,47 @@ class _Branch:
         """
         rhs = np.zeros(self.size)
         rhs[-1] = 1.0
-        lu = _lu(self.jacobian(z, row=row), overwrite=True)
-        pivots = np.abs(np.diag(lu[0]))
-        if not np.all(np.isfinite(pivots)) or pivots.min() <= 1e-14 * max(pivots.max(), 1e-300):
+        lu = self.factorise(z, row)
+        if lu is None:
             return self.tangent(self.jacobian(z), row), None
         tangent = _lu_solve(lu, rhs)
         tangent /= np.linalg.norm(tangent)
         return (tangent if tangent @ row >= 0 else -tangent), lu
+
+    def factorise(self, z, row):
+        """The factorised ``[G_z(z); row]``: an LU, or the low-rank solver of
+        :mod:`~attractors.analysis._low_rank` for a model with ``_jacobian_low_rank``
+        (no N x N matrix is formed); None where it is singular."""
+        low = self._low_rank(z, row)
+        if low is not None:
+            return low if low.regular else None
+        lu = _lu(self.jacobian(z, row=row), overwrite=True)
+        pivots = np.abs(np.diag(lu[0]))
+        if not np.all(np.isfinite(pivots)) or pivots.min() <= 1e-14 * max(pivots.max(), 1e-300):
+            return None
+        return lu
+
+    def _low_rank(self, z, row):
+        if self._analytic is None:
+            self._analytic = _jacobian_function(self.system, self.jacobian_method)[1] == "analytic"
+        x, p = self.x(z), self.p(z)
+        hook = getattr(self.model(p), "_jacobian_low_rank", None) if self._analytic else None
+        if hook is None:
+            return None
+        c, u, v = hook(x)
+        if 4 * u.shape[1] > self.n:  # not low enough: the dense LU is as cheap
+            return None
+        n = self.n
+        h = np.finfo(float).eps ** (1 / 3) * max(1.0, abs(p))
+        dfdp = (self.field(x, p + h) - self.field(x, p - h)) / (2 * h)
+        if self.phase is None:
+            columns, rows = (dfdp * self.span)[:, None], row[None, :n]
+            corner = np.array([[row[n]]])
+        else:
+            columns = np.stack([dfdp * self.span, self.phase], axis=1)
+            rows = np.stack([self.phase * self.scale, row[:n]])
+            corner = np.array([[0.0, 0.0], [row[n], row[n + 1]]])
+        return LowRankBordered(c * self.scale, u, self.scale * v.T, columns, rows, corner)
 
     def chord(self, guess, row, anchor, target, lu, *, tol, max_iter, reach):
         """The corrector with the factorised matrix of the last point (chord Newton).
@@ -196,7 +231,9 @@ class _Branch:
                 if not fast:  # slow after a fresh factorisation too: a failed step (halved)
                     return z, False, False
                 # Slow contraction: factorise again at the current iterate and go on.
-                lu, fast, previous = _lu(self.jacobian(z, row=row), overwrite=True), False, math.inf
+                lu, fast, previous = self.factorise(z, row), False, math.inf
+                if lu is None:
+                    return z, False, False
                 history = []
                 step = _broyden(_lu_solve(lu, -residual), history)
                 size = float(np.max(np.abs(step)))
@@ -318,7 +355,10 @@ def _lu(matrix, overwrite=False):
 
 def _lu_solve(lu, rhs, trans=0):
     """Solve with an LU from :func:`_lu` by LAPACK's getrs directly (scipy's lu_solve
-    wrapper costs more than the back-substitution of a few hundred unknowns)."""
+    wrapper costs more than the back-substitution of a few hundred unknowns), or
+    with a :class:`~attractors.analysis._low_rank.LowRankBordered`."""
+    if isinstance(lu, LowRankBordered):
+        return lu.solve(rhs)
     solution, info = scipy.linalg.lapack.dgetrs(lu[0], lu[1], rhs, trans=trans)
     if info != 0:
         raise np.linalg.LinAlgError(f"getrs failed (info = {info})")
