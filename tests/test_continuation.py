@@ -389,3 +389,27 @@ def test_equivariant_cann_fold_curve_at_256_units():
     # a <= 0.5) bound the error; 256 units resolve the Gaussians to round-off.
     theory = model.rho * model.J0**2 / (8 * math.sqrt(2 * math.pi) * a)
     assert np.all(np.abs(k / theory - 1) <= 1.5 * 2 * np.exp(-np.pi**2 / (2 * a**2)) + 1e-9)
+
+
+def test_low_rank_jacobian_eigenvalues_and_bordered_solve_match_dense():
+    from attractors.analysis._arclength import _Branch
+    from attractors.analysis._continuation import _zero_mode
+
+    cann = attractors.CANN1D(n_units=256, k=3.0)  # K = 33 modes: 4 K < N, the low-rank path
+    x = cann.bump_profile(0.4) + 1e-3 * np.random.default_rng(0).standard_normal(256)
+    c, u, v = cann._jacobian_low_rank(x)
+    dense = cann.jacobian(0.0, x)
+    assert u.shape[1] == 33
+    # -I/tau + U V^T is the analytic Jacobian itself (to round-off of its entries ~1).
+    np.testing.assert_allclose(c * np.eye(256) + u @ v.T, dense, atol=1e-13)
+    phase, _ = _zero_mode(cann, "auto", cann.bump_profile(0.4), cann.k, "k", "auto")
+    branch = _Branch(cann, "k", 3.0, 9.0, jacobian="auto", phase=phase, state_scale=0.1)
+    branch.x_ref = x
+    values = np.sort_complex(branch.eigenvalues(x, 3.0))
+    np.testing.assert_allclose(values, np.sort_complex(np.linalg.eigvals(dense)), atol=1e-10)
+    z = np.concatenate([x / branch.scale, [0.0, 0.0]])
+    row = np.random.default_rng(1).standard_normal(branch.size)
+    solver, rhs = branch._low_rank(z, row), np.random.default_rng(2).standard_normal(branch.size)
+    full = branch.jacobian(z, row=row)
+    # Woodbury and the Schur complement are exact: agreement to round-off times the condition.
+    np.testing.assert_allclose(full @ solver.solve(rhs), rhs, atol=1e-9)
