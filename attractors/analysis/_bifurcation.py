@@ -210,7 +210,7 @@ def follow(branch, z, steps, *, locate_tol, stability, phase_note, direction=Non
         branch.accept(new["z"], None if leaving else new_lu, new["t"])
         # Step length from the tangent's turn: aim at _TURN rad a step (so the step
         # shrinks where the branch bends, as at a fold), at most x3, and no
-        # growth when the chord corrector needed full Newton.
+        # growth when the chord corrector had to factorise again.
         turn = math.acos(min(1.0, float(tangent @ current["t"])))
         bend = (tangent - current["t"]) / ds
         current, row, lu = new, current["t"], new_lu
