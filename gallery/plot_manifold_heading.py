@@ -8,7 +8,9 @@ random) is binned into 100 ms rates.  Persistent cohomology finds one significan
 loop, and its circular coordinate (de Silva et al. 2011, through DREiMac), aligned by
 one rotation and one reflection, tracks the true heading: the topology alone, with
 no tuning curves, decodes the head direction (as Chaudhuri et al. 2019 did in
-recorded head-direction cells).
+recorded head-direction cells).  A 3-D Isomap view of the rates (right), coloured by the
+true heading, shows the ring itself; ``embed(..., method="umap")`` draws the UMAP view
+Gardner et al. (2022) show, at the cost of numba compiling umap-learn (~40 s).
 """
 
 # %%
@@ -24,8 +26,10 @@ from attractors.manifold import (
     bin_spikes,
     circular_coordinates,
     circular_correlation,
+    embed,
     persistent_homology,
     plot_diagram,
+    plot_embedding,
 )
 
 QUICK = os.environ.get("ATTRACTORS_GALLERY_QUICK") == "1"
@@ -40,13 +44,19 @@ result = persistent_homology(rates, max_dim=1, n_shuffles=3 if QUICK else 20, se
 theta = circular_coordinates(rates, preprocess=dict(n_components=6, n_points=None))
 aligned, sign, shift, resultant = align_circular(theta, heading)
 rho = circular_correlation(theta, heading)
+view = embed(rates, method="isomap", n_components=3, n_neighbors=10,
+             preprocess=dict(n_components=6, n_points=None))
 print(f"Betti numbers {betti_numbers(result)}; circular correlation with the heading "
       f"{rho:+.3f} (reflected: {sign < 0}); mean resultant of the difference {resultant:.3f}")
 
 # %%
 # Left: the persistence diagram (one loop far from the diagonal).  Middle: the
-# aligned coordinate and the true heading over time.  Right: one against the other.
-fig, (left, middle, right) = plt.subplots(1, 3, figsize=(14, 4.2), layout="constrained")
+# aligned coordinate and the true heading over time.  Third: one against the other.
+# Right: the ring in a 3-D Isomap view, coloured by the true heading.
+fig = plt.figure(figsize=(18, 4.2), layout="constrained")
+left, middle, right = (fig.add_subplot(1, 4, k) for k in (1, 2, 3))
+plot_embedding(view, color=np.mod(heading, 2 * np.pi), label="heading (rad)",
+               ax=fig.add_subplot(1, 4, 4, projection="3d")).set_title("Isomap view")
 plot_diagram(result, ax=left)
 seconds = rates.time.values / 1000.0
 middle.plot(seconds, np.angle(np.exp(1j * heading)), "k.", markersize=3, label="true heading")

@@ -154,5 +154,6 @@ def plot_embedding(view, *, color=None, ax=None, label: str = "", cmap: str = "t
     if values.shape[1] == 3:
         ax.set_zlabel(names[2])
     if color is not None and label:
-        ax.figure.colorbar(points, ax=ax, label=label, shrink=0.7)
+        ax.figure.colorbar(points, ax=ax, label=label, shrink=0.7,
+                          pad=0.12 if values.shape[1] == 3 else 0.05)  # clear of the z label
     return ax
