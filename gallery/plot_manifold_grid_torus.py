@@ -3,15 +3,17 @@ The grid-cell torus under a RatInABox path
 ==========================================
 
 A foraging path from RatInABox's Agent (George et al. 2024; rat-like speed and
-turning statistics in a 1 m periodic box) drives the grid-cell sheet's pattern
-(Burak & Fiete 2009).  The pattern is moved rigidly by the animal's displacement,
-one pattern period per 0.2 m of path, which is what the sheet's velocity input does
-at a fixed gain (see the grid-sheet story); recorded cells then see position through
-the pattern's phase, a point on a torus.  (Simulating the sheet itself along the
-whole path is the slow, faithful version of this story; it is not run here.)
-Persistent homology of 150 cells finds Betti numbers (1, 2, 1), as Gardner et al.
-(2022) found in recorded grid cells, and the toroidal coordinates (DREiMac;
-Scoccola et al. 2023) cut the torus open into a square.
+turning statistics in a 1 m periodic box) is the velocity input of the simulated
+grid-cell sheet (Burak & Fiete 2009), which integrates it: its hexagonal pattern
+flows at 43 neurons per metre of path, and a recorded cell sees the animal's position
+through the pattern's phase, a point on a torus.  The sheet is simulated along 16
+stretches of 8 s of the path (one batch of 16 trials), each starting from the formed
+pattern placed at a random spot of the sheet, so that the 128 s of running cover the
+torus evenly; one stretch of 20 s covers only part of it, and its barcode shows loops
+around the unvisited phases instead of a torus.  Persistent homology of 150 of the
+sheet's cells finds Betti numbers (1, 2, 1), as Gardner et al. (2022) found in
+recorded grid cells, and the toroidal coordinates (DREiMac; Scoccola et al. 2023)
+follow the pattern's phase read off the sheet.
 """
 
 # %%
@@ -23,6 +25,7 @@ import numpy as np
 import attractors
 from attractors.manifold import (
     betti_numbers,
+    circular_correlation,
     persistent_homology,
     plot_barcode,
     toroidal_coordinates,
@@ -30,44 +33,56 @@ from attractors.manifold import (
 from attractors.paths import ratinabox_path
 
 QUICK = os.environ.get("ATTRACTORS_GALLERY_QUICK") == "1"
-path = ratinabox_path(60_000.0 if QUICK else 240_000.0, dt=20.0, seed=2, speed_mean=0.3)
+n_trials, stretch = (8, 2000.0) if QUICK else (16, 8000.0)  # stretches of the path, ms each
 n_side = 48
 sheet = attractors.GridCellSheet(n_side=n_side)
 formed = attractors.simulate(sheet, t_span=400.0, dt=0.5, solver="euler", seed=1, record_every=800)
 pattern = formed.state.values[-1].reshape(n_side, n_side)
-period = 2 * np.pi / np.abs(np.fft.fftfreq(n_side)[1:n_side // 2] * 2 * np.pi)[
-    np.argmax(np.abs(np.fft.fft2(pattern))[0, 1:n_side // 2])]  # neurons, along x
+# Even shifts keep each unit's preferred direction (the 2 x 2 blocks): every start is the
+# same steady pattern, translated, as the continuous attractor allows.
+offsets = 2 * np.random.default_rng(0).integers(0, n_side // 2, (n_trials, 2))
+starts = np.stack([np.roll(pattern, tuple(offset), axis=(0, 1)).ravel() for offset in offsets])
 
-# Displacement along the path, unwrapped across the periodic box (m), then in neurons.
-step = np.diff(path.position.values, axis=0)
-step -= np.round(step)  # the box is 1 m: a jump across the wall is a small step
-shift = np.vstack([[0.0, 0.0], np.cumsum(step, axis=0)]) * period / 0.2
-k = np.fft.fftfreq(n_side)
-phase = np.exp(-2j * np.pi * (shift[:, 0, None, None] * k[None, None, :]
-                              + shift[:, 1, None, None] * k[None, :, None]))
-activity = np.fft.ifft2(np.fft.fft2(pattern)[None] * phase).real.reshape(len(shift), -1)
-cells = np.random.default_rng(0).choice(n_side**2, 150, replace=False)
-rates = activity[:, cells] + np.random.default_rng(1).normal(0, 0.02, (len(shift), 150))
+path = ratinabox_path(n_trials * stretch, dt=50.0, seed=2, speed_mean=0.3)
+steps = int(round(stretch / 50.0))
+velocity = path.velocity.values  # m/s
+pieces = np.stack([velocity[k * steps:(k + 1) * steps + 1] for k in range(n_trials)], axis=1)
+drive = attractors.inputs.Sampled(50.0 * np.arange(steps + 1), pieces)  # (time, trial, 2)
+run = attractors.simulate(sheet, starts, t_span=stretch, dt=1.0, solver="euler", inputs=drive,
+                          record_every=20)
+states = run.state.transpose("trial", "time", "unit").values.reshape(-1, n_side**2)
+cells = np.random.default_rng(1).choice(n_side**2, 150, replace=False)
+rates = states[:, cells]
 
-preprocess = dict(n_components=6, n_points=250 if QUICK else 400)
-result = persistent_homology(rates, max_dim=2, n_shuffles=3 if QUICK else 6, seed=0,
-                             preprocess=preprocess)
-theta = toroidal_coordinates(rates, preprocess=dict(n_components=6, n_points=800))
+# The pattern's phase, read off the whole sheet: the angle of its strongest Fourier mode.
+spectrum = np.fft.fft2(states.reshape(-1, n_side, n_side) - pattern.mean())
+power = np.abs(np.fft.fft2(pattern - pattern.mean())) ** 2
+mode = np.unravel_index(np.argmax(power), power.shape)
+phase = np.angle(spectrum[:, mode[0], mode[1]])
+
+n_points = 200 if QUICK else 250
+result = persistent_homology(rates, max_dim=2, n_shuffles=1 if QUICK else 3, seed=0,
+                             preprocess=dict(n_components=6, n_points=n_points))
+theta = toroidal_coordinates(rates, preprocess=dict(n_components=6, n_points=500))
 seen = theta["time"].values.astype(int)  # the sample index of each point
-print(f"pattern period {period:.1f} neurons; Betti numbers {betti_numbers(result)}")
+match = max(abs(circular_correlation(theta[:, k], phase[seen])) for k in range(2))
+print(f"{n_trials} x {stretch / 1000:g} s of path; Betti numbers {betti_numbers(result)}; "
+      f"toroidal coordinate vs the sheet's phase: |rho| = {match:.2f}")
 
 # %%
-# Left: the path.  Middle: the barcode.  Right: the points in their two toroidal
+# Left: the path (one colour per stretch).  Middle: the barcode; the dotted ticks are
+# what the shuffled copies reach.  Right: the points in their two toroidal
 # coordinates, the torus cut open into a square (opposite edges are the same
-# points); they fill it, as positions on a torus should.
+# points), coloured by the phase of the pattern on the sheet: one coordinate follows it.
 fig, (left, middle, right) = plt.subplots(1, 3, figsize=(14, 4.3), layout="constrained")
-left.plot(*path.position.values.T, ".", markersize=1)
+position = path.position.values
+for k in range(n_trials):
+    left.plot(*position[k * steps:(k + 1) * steps + 1].T, ".", markersize=1)
 left.set(xlabel="x (m)", ylabel="y (m)", aspect="equal", title="RatInABox path (periodic box)")
 plot_barcode(result, ax=middle, max_bars=6)
 middle.set_title(f"Barcode: Betti numbers {betti_numbers(result)}")
-points = right.scatter(theta[:, 0], theta[:, 1], s=4, c=path.time.values[seen] / 1000.0,
-                       cmap="viridis")
-fig.colorbar(points, ax=right, label="time along the path (s)")
+points = right.scatter(theta[:, 0], theta[:, 1], s=4, c=phase[seen], cmap="twilight")
+fig.colorbar(points, ax=right, label="phase of the sheet's pattern (rad)")
 right.set(xlabel="toroidal coordinate 1 (rad)", ylabel="toroidal coordinate 2 (rad)",
           aspect="equal", title="The torus, cut open by its coordinates")
-fig.suptitle("Grid cells on a torus, from the sheet under an animal's path")
+fig.suptitle("Grid cells on a torus, from the simulated sheet under an animal's path")
