@@ -120,6 +120,7 @@ CASES = {
                                                                     seed=0),
     "state_space": lambda: analysis.state_space(hopfield(6, 1)),
     "transition_graph": lambda: analysis.transition_graph(analysis.state_space(hopfield(6, 1))),
+    "dmft_autocorrelation": lambda: analysis.dmft_autocorrelation(2.0, [0.0, 1.0, 2.0]),
     "global_continuation": lambda: analysis.global_continuation(
         TanhUnit(), "w", [0.5, 2.0], [[-1.0], [1.0]], t_span=50.0, dt=0.1),
     "phase_diagram": lambda: analysis.phase_diagram(

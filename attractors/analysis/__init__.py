@@ -74,6 +74,9 @@ from ._dense_capacity import (
     dense_recall_fraction,
     dense_stable_fraction,
 )
+from ._dmft import (
+    dmft_autocorrelation,
+)
 from ._drift import (
     drift_along_attractor,
 )
@@ -166,6 +169,7 @@ __all__ = [
     "dense_predicted_stable_fraction",
     "dense_recall_fraction",
     "dense_stable_fraction",
+    "dmft_autocorrelation",
     "drift_along_attractor",
     "energy_along_path",
     "energy_surface",
