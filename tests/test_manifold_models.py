@@ -87,3 +87,18 @@ def test_cann_following_a_random_stimulus_is_a_ring():
     result = persistent_homology(run, max_dim=1, n_shuffles=5,
                                  preprocess=dict(n_components=6, n_points=300, transient=20.0))
     assert betti_numbers(result) == (1, 1)
+
+
+def test_too_many_landmarks_follow_the_sampling_density(ring_run):
+    # 601 samples of a ring visited unevenly (3:1 across it); furthest-point landmarks
+    # reach the sample's largest gap near 100.  At 300 they follow the density and
+    # the coordinate is distorted (measured |rho| 0.78, against 0.97 at 100): the
+    # call warns and records both spacings, and the distortion is real.
+    theta = circular_coordinates(ring_run, preprocess=dict(n_components=6, n_points=None))
+    assert theta.attrs["landmark_cover_radius"] >= theta.attrs["sampling_gap"]
+    with pytest.warns(UserWarning, match="follow the sampling density"):
+        dense = circular_coordinates(ring_run, n_landmarks=300,
+                                     preprocess=dict(n_components=6, n_points=None))
+    assert dense.attrs["landmark_cover_radius"] < dense.attrs["sampling_gap"]
+    position = ring_run["bump_position"].values
+    assert abs(circular_correlation(dense, position)) < 0.9 < abs(circular_correlation(theta, position))

@@ -25,6 +25,7 @@ from ._coordinates import (
     align_circular,
     circular_coordinates,
     circular_correlation,
+    landmark_spacing,
     toroidal_coordinates,
 )
 from ._dimension import intrinsic_dimension, participation_ratio
@@ -43,6 +44,7 @@ __all__ = [
     "embed",
     "furthest_point_sample",
     "intrinsic_dimension",
+    "landmark_spacing",
     "participation_ratio",
     "persistent_homology",
     "plot_barcode",

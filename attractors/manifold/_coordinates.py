@@ -20,11 +20,11 @@ import warnings
 import numpy as np
 
 from .._validate import ParameterError, check_integer, check_positive, describe
-from ._preprocess import as_activity, point_cloud
+from ._preprocess import as_activity, furthest_point_sample, point_cloud
 from ._topology import _points, require
 
 __all__ = ["align_circular", "circular_coordinates", "circular_correlation",
-           "toroidal_coordinates"]
+           "landmark_spacing", "toroidal_coordinates"]
 
 
 def _cloud(data, preprocess):
@@ -41,14 +41,44 @@ def _cloud(data, preprocess):
     return points, times, {}
 
 
+def landmark_spacing(points, n_landmarks):
+    """Cover radius of ``n_landmarks`` furthest-point landmarks, and the sample's largest gap.
+
+    The gap is the largest nearest-neighbour distance of the cloud.  While the cover
+    radius exceeds it, furthest-point landmarks are spread evenly over the manifold;
+    below it every point of the sparsest stretch is already a landmark and further
+    ones go only where the sampling is dense (where the animal or bump lingered), so
+    the landmarks follow the sampling density and DREiMac's harmonic cocycle (edges
+    weighted uniformly) runs slower through the dense stretches: the coordinate is
+    distorted by a smooth, mostly first-harmonic error.  Measured on a 64-unit ring
+    after 3 s of random turns (601 points, density 3:1 across the ring; gap reached
+    at ~100 landmarks): circular correlation with the bump 0.97 at 60-120 landmarks,
+    0.93 at 150, 0.92 at 200, 0.78 at 300, whatever ``perc``; a uniformly sampled
+    circle keeps 0.99 at 300 of 600 points.
+    """
+    from scipy.spatial import cKDTree
+
+    gap = float(cKDTree(points).query(points, 2)[0][:, 1].max())
+    return furthest_point_sample(points, n_landmarks)[1], gap
+
+
 def _dreimac(kind, points, n_landmarks, coeff):
     dreimac = require("dreimac")
     n_landmarks = check_integer("n_landmarks", n_landmarks, minimum=10)
     coeff = check_integer("coeff", coeff, minimum=3)
+    cover, gap = landmark_spacing(points, min(n_landmarks, points.shape[0]))
+    if cover < gap:
+        warnings.warn(
+            f"n_landmarks={n_landmarks} puts the landmarks closer together (cover radius "
+            f"{cover:.3g}) than the sample's largest gap ({gap:.3g}): they then follow the "
+            f"sampling density and the coordinate is distorted (see landmark_spacing); use "
+            f"fewer landmarks, or sample the manifold evenly first (point_cloud's n_points)",
+            UserWarning, stacklevel=3)
     with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
         warnings.simplefilter("ignore")  # numba's and persim's import-time chatter
-        return getattr(dreimac, kind)(points, n_landmarks=min(n_landmarks, points.shape[0]),
-                                      prime=coeff)
+        model = getattr(dreimac, kind)(points, n_landmarks=min(n_landmarks, points.shape[0]),
+                                       prime=coeff)
+    return model, {"landmark_cover_radius": float(cover), "sampling_gap": gap}
 
 
 def _coordinates(method, perc, index):
@@ -91,7 +121,10 @@ def circular_coordinates(data, *, cocycle: int = 0, n_landmarks: int = 100, coef
     cocycle : int
         Which class, by persistence (0: the longest bar).
     n_landmarks : int
-        Landmarks for the Rips complex (>= 10; more: finer, slower).
+        Landmarks for the Rips complex (>= 10; more: finer, slower).  Keep their
+        cover radius above the sample's largest gap (:func:`landmark_spacing`; a
+        warning says when it is not): denser landmarks follow the sampling density
+        and distort the coordinate.
     coeff : int
         Prime :math:`p`; a large one (47) avoids lifting ambiguities.
     perc : float
@@ -103,7 +136,8 @@ def circular_coordinates(data, *, cocycle: int = 0, n_landmarks: int = 100, coef
     -------
     xarray.DataArray, dim ``point``
         Angles in :math:`[0, 2\pi)`, coordinate ``time``; attrs ``birth`` and
-        ``death`` of the class, ``n_landmarks``, ``coeff``, ``perc``, ``range``.
+        ``death`` of the class, ``n_landmarks``, ``coeff``, ``perc``, ``range``,
+        ``landmark_cover_radius`` and ``sampling_gap`` (:func:`landmark_spacing`).
 
     References
     ----------
@@ -123,7 +157,7 @@ def circular_coordinates(data, *, cocycle: int = 0, n_landmarks: int = 100, coef
 
     points, times, steps = _cloud(data, preprocess)
     cocycle = check_integer("cocycle", cocycle, minimum=0)
-    model = _dreimac("CircularCoords", points, n_landmarks, coeff)
+    model, spacing = _dreimac("CircularCoords", points, n_landmarks, coeff)
     bars = model.dgms_[1]
     if cocycle >= len(bars):
         raise ParameterError(f"cocycle={cocycle} but the landmarks have only {len(bars)} H1 classes")
@@ -131,7 +165,7 @@ def circular_coordinates(data, *, cocycle: int = 0, n_landmarks: int = 100, coef
     attrs = {**{key: value for key, value in steps.items() if np.isscalar(value)},
              "birth": float(bars[cocycle, 0]), "death": float(bars[cocycle, 1]),
              "n_landmarks": int(min(n_landmarks, points.shape[0])), "coeff": coeff,
-             "perc": float(perc), "range": used, "method": "DREiMac CircularCoords"}
+             "perc": float(perc), "range": used, "method": "DREiMac CircularCoords", **spacing}
     return xr.DataArray(np.mod(theta, 2 * np.pi), dims="point",
                         coords={"time": ("point", times)}, attrs=attrs, name="circular_coordinate")
 
@@ -170,14 +204,14 @@ def toroidal_coordinates(data, *, cocycles=(0, 1), n_landmarks: int = 100, coeff
     cocycles = [check_integer("cocycles", c, minimum=0) for c in np.atleast_1d(cocycles).tolist()]
     if not cocycles or len(set(cocycles)) != len(cocycles):
         raise ParameterError(f"cocycles must be distinct class indices, got {describe(cocycles)}")
-    model = _dreimac("ToroidalCoords", points, n_landmarks, coeff)
+    model, spacing = _dreimac("ToroidalCoords", points, n_landmarks, coeff)
     bars = model.dgms_[1]
     if max(cocycles) >= len(bars):
         raise ParameterError(f"cocycles={cocycles} but the landmarks have only {len(bars)} H1 classes")
     theta, used = _coordinates(model.get_coordinates, perc, {"cocycle_idxs": cocycles})
     attrs = {**{key: value for key, value in steps.items() if np.isscalar(value)},
              "n_landmarks": int(min(n_landmarks, points.shape[0])), "coeff": coeff,
-             "perc": float(perc), "range": used, "method": "DREiMac ToroidalCoords"}
+             "perc": float(perc), "range": used, "method": "DREiMac ToroidalCoords", **spacing}
     return xr.DataArray(np.mod(np.asarray(theta).T, 2 * np.pi), dims=("point", "angle"),
                         coords={"time": ("point", times)}, attrs=attrs, name="toroidal_coordinates")
 
