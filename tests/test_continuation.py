@@ -374,7 +374,6 @@ def test_hopf_curve_of_an_equivariant_model_is_pinned():
                                    atol=1e-8)
 
 
-@pytest.mark.slow
 def test_equivariant_cann_fold_curve_at_256_units():
     from attractors.analysis import fold_curve
 
@@ -382,7 +381,7 @@ def test_equivariant_cann_fold_curve_at_256_units():
     model = dataclasses.replace(cann, k=0.5 * cann.critical_inhibition)
     branch = continuation(model, "k", model.k, 1.5 * cann.critical_inhibition,
                           x0=model.bump_profile(0.0), stability=False)
-    curve = fold_curve(model, branch, "a", 0.4)
+    curve = fold_curve(model, branch, "a", 0.35)
     a, k = curve.parameter2.values, curve.parameter.values
     assert curve.attrs["status"] == "reached the end of the parameter interval"
     # As at 128 units: the tails beyond +-pi (2 exp(-pi^2 / (2 a^2)) <= 5.4e-9 for
