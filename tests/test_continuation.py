@@ -384,6 +384,9 @@ def test_equivariant_cann_fold_curve_at_256_units():
     curve = fold_curve(model, branch, "a", 0.35)
     a, k = curve.parameter2.values, curve.parameter.values
     assert curve.attrs["status"] == "reached the end of the parameter interval"
+    # Units from the field's metadata where the model gives them (a in radians).
+    assert curve.parameter2.attrs["units"] == "rad"
+    assert curve.parameter.attrs["units"] == "model parameter units"
     # As at 128 units: the tails beyond +-pi (2 exp(-pi^2 / (2 a^2)) <= 5.4e-9 for
     # a <= 0.5) bound the error; 256 units resolve the Gaussians to round-off.
     theory = model.rho * model.J0**2 / (8 * math.sqrt(2 * math.pi) * a)

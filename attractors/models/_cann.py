@@ -7,7 +7,7 @@ The model and what it shares with the 2-D network are described in
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
 import numpy as np
@@ -150,7 +150,7 @@ class CANN1D(_CANN):
     n_units: int = 256
     tau: float = 1.0
     k: float = 8.1
-    a: float = 0.5
+    a: float = field(default=0.5, metadata={"units": "rad"})  # units: read by continuation's labels
     J0: float = 4.0
     method: str = "auto"
     backend: str = "auto"
