@@ -26,14 +26,18 @@ import attractors
 from attractors.manifold import (
     betti_numbers,
     circular_correlation,
+    embed,
     persistent_homology,
     plot_barcode,
+    plot_embedding,
     toroidal_coordinates,
 )
 from attractors.paths import ratinabox_path
 
 QUICK = os.environ.get("ATTRACTORS_GALLERY_QUICK") == "1"
-n_trials, stretch = (8, 2000.0) if QUICK else (16, 8000.0)  # stretches of the path, ms each
+# Stretches of the path (ms each).  The quick version's 16 s of path leave most of the
+# torus unvisited: its barcode shows loops around the gaps, not a torus.
+n_trials, stretch = (8, 2000.0) if QUICK else (16, 8000.0)
 n_side = 48
 sheet = attractors.GridCellSheet(n_side=n_side)
 formed = attractors.simulate(sheet, t_span=400.0, dt=0.5, solver="euler", seed=1, record_every=800)
@@ -65,6 +69,8 @@ result = persistent_homology(rates, max_dim=2, n_shuffles=1 if QUICK else 3, see
                              preprocess=dict(n_components=6, n_points=n_points))
 theta = toroidal_coordinates(rates, preprocess=dict(n_components=6, n_points=500))
 seen = theta["time"].values.astype(int)  # the sample index of each point
+view = embed(rates, method="isomap", n_components=3, n_neighbors=10,
+             preprocess=dict(n_components=6, n_points=500))
 match = max(abs(circular_correlation(theta[:, k], phase[seen])) for k in range(2))
 print(f"{n_trials} x {stretch / 1000:g} s of path; Betti numbers {betti_numbers(result)}; "
       f"toroidal coordinate vs the sheet's phase: |rho| = {match:.2f}")
@@ -74,7 +80,9 @@ print(f"{n_trials} x {stretch / 1000:g} s of path; Betti numbers {betti_numbers(
 # what the shuffled copies reach.  Right: the points in their two toroidal
 # coordinates, the torus cut open into a square (opposite edges are the same
 # points), coloured by the phase of the pattern on the sheet: one coordinate follows it.
-fig, (left, middle, right) = plt.subplots(1, 3, figsize=(14, 4.3), layout="constrained")
+# Far right: a 3-D Isomap view of the same points, in the same colours.
+fig = plt.figure(figsize=(19, 4.3), layout="constrained")
+left, middle, right = (fig.add_subplot(1, 4, k) for k in (1, 2, 3))
 position = path.position.values
 for k in range(n_trials):
     left.plot(*position[k * steps:(k + 1) * steps + 1].T, ".", markersize=1)
@@ -85,4 +93,6 @@ points = right.scatter(theta[:, 0], theta[:, 1], s=4, c=phase[seen], cmap="twili
 fig.colorbar(points, ax=right, label="phase of the sheet's pattern (rad)")
 right.set(xlabel="toroidal coordinate 1 (rad)", ylabel="toroidal coordinate 2 (rad)",
           aspect="equal", title="The torus, cut open by its coordinates")
+plot_embedding(view, color=phase[view["time"].values.astype(int)],
+               ax=fig.add_subplot(1, 4, 4, projection="3d")).set_title("Isomap view")
 fig.suptitle("Grid cells on a torus, from the simulated sheet under an animal's path")
