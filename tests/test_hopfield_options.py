@@ -284,3 +284,15 @@ def test_huge_recalls_and_storage_are_refused_before_allocating():
     # N = 300,000: the weights (720 GB) are refused, the patterns (300 kB) were made.
     with pytest.raises(ParameterError, match="needs"):
         hebb(np.ones((1, 300_000), dtype=np.int8), dtype=np.float64)
+
+
+def test_a_sweep_splits_into_parts_at_round_i_n_over_k():
+    # Part i of a sweep in k parts begins at round(i N / k) (half to even), as the
+    # earlier np.linspace(0, N, k + 1).round() did, so runs split the same way.
+    from attractors.models._hopfield_dynamics import _part
+
+    for n, parts in [(50, 4), (7, 3), (1000, 7), (13, 13), (10, 4), (6, 4), (999, 40)]:
+        starts = [_part(n, parts, i) for i in range(parts + 1)]
+        assert starts == np.linspace(0, n, parts + 1).round().astype(int).tolist()
+        assert starts[0] == 0 and starts[-1] == n
+    assert [_part(10, 4, i) for i in range(5)] == [0, 2, 5, 8, 10]  # 2.5 -> 2, 7.5 -> 8

@@ -125,21 +125,28 @@ class SweepState:
     ``s`` the state last returned (int8, to recognise it when it comes back),
     ``h`` its local fields :math:`C s` (float64, coupling units), ``perms`` each
     trial's update order of the sweep in progress, ``states`` each trial's random
-    state, ``phase`` how many k-ths of the sweep are done.  Owned by one run.
+    state, ``phase`` how many k-ths of the sweep are done, ``theta`` the
+    thresholds of a step without input (B, N), made once per run.  Owned by one run.
     """
 
-    __slots__ = ("h", "perms", "phase", "s", "states")
+    __slots__ = ("h", "perms", "phase", "s", "states", "theta")
 
-    def __init__(self, s, h, perms, states, phase):
+    def __init__(self, s, h, perms, states, phase, theta):
         self.s, self.h, self.perms, self.states, self.phase = s, h, perms, states, phase
+        self.theta = theta
+
+
+def _fresh(net, s):
+    """A run state for (B, N) int8 states ``s``: their fields, no sweep begun."""
+    return SweepState(s, field(net, s), np.empty(s.shape, dtype=np.int64), None, 0,
+                      net._theta(s.shape[0], None))
 
 
 def init_run(net, x0):
     """A fresh run state for states ``x0`` (their local fields; no sweep begun)."""
     if net.dynamics == "sync":
         return None
-    s, _ = net._states("x0", x0)
-    return SweepState(s, field(net, s), np.empty(s.shape, dtype=np.int64), None, 0)
+    return _fresh(net, net._states("x0", x0)[0])
 
 
 def energy_of_run(net, x, inputs, run):
@@ -153,15 +160,16 @@ def energy_of_run(net, x, inputs, run):
     """
     if not isinstance(run, SweepState):
         return None
-    x = np.asarray(x)
-    if x.size != run.s.size or x.shape[-1] != net.n_units:
-        return None
     s = run.s  # (B, N) int8, the state the run last returned
+    x = np.asarray(x)
+    if x.size != s.size or x.shape[-1] != net.n_units:
+        return None
     sf = x.reshape(s.shape).astype(np.float64, copy=False)
-    if not np.array_equal(sf, s):
+    if not (sf == s).all():  # (one ufunc pass: this runs at every record)
         return None
     shape = x.shape[:-1]
-    drive = np.einsum("bi,bi->b", net._theta_for(s, shape, inputs), sf)
+    theta = run.theta if inputs is None else net._theta_for(s, shape, inputs)
+    drive = np.einsum("bi,bi->b", theta, sf)
     quadratic = -0.5 * np.einsum("bi,bi->b", sf, run.h)
     return ((quadratic + drive) * net._scale).reshape(shape)
 
@@ -176,26 +184,32 @@ def advance(net, x, rng, inputs, run):
     consumed (its arrays are updated in place): go on with the one returned.
     """
     s, shape = net._states("x", x)
-    theta = net._theta(s.shape[0], inputs)
     if net.dynamics == "sync":
+        theta = net._theta(s.shape[0], inputs)
         return sync_step(net, s, theta).astype(np.float64).reshape(shape + (net.n_units,)), run
     _check_rng(net, rng)
     if run is None or run.s.shape != s.shape or not np.array_equal(run.s, s):
-        run = SweepState(s, field(net, s), np.empty(s.shape, dtype=np.int64), None, 0)
+        run = _fresh(net, s)
+    theta = run.theta if inputs is None else net._theta(s.shape[0], inputs)
     k = kernels()
     n, parts = net.n_units, net.steps_per_sweep
     h, perms, states = run.h, run.perms, run.states  # updated in place: the run owns them
     if run.phase == 0:
         key = np.uint64(rng.bit_generator.random_raw() if net._needs_random() else 0)
         states = k.shuffle_orders(perms, net._base_order(), key, net._random_order)
-    bounds = np.linspace(0, n, parts + 1).round().astype(np.int64)
-    lo, hi = bounds[run.phase], bounds[run.phase + 1]
+    lo, hi = _part(n, parts, run.phase), _part(n, parts, run.phase + 1)
     threads = s.shape[0] > 1 and s.shape[0] * (hi - lo) >= PARALLEL_WORK
     step = k.run_chunk_parallel if threads else k.run_chunk
     step(net._columns, net._diag, s, h, theta, perms, lo, hi, states, net._low, net._gain,
          net.temperature / net._scale)
-    run = SweepState(s, h, perms, states, (run.phase + 1) % parts)
+    run = SweepState(s, h, perms, states, (run.phase + 1) % parts, run.theta)
     return s.astype(np.float64).reshape(shape + (n,)), run
+
+
+def _part(n, parts, i):
+    """Where part ``i`` of a sweep of n units in ``parts`` parts begins: round(i n / parts),
+    as ``np.linspace(0, n, parts + 1).round()`` (the same float products, half to even)."""
+    return n if i == parts else round(i * (n / parts))
 
 
 def async_sweeps(net, s, theta, rng, *, max_sweeps, stop, trace=False):
