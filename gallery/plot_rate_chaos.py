@@ -23,7 +23,9 @@ the tail, :math:`\Delta \propto e^{-\lambda\tau}` with
 by a nearly critical slow mode (:math:`1 - g^2\langle\phi'\rangle^2 = 0.05`
 at g = 2, less nearer the transition), so at N = 500-1000 it still scatters
 from one network to the next, faster or slower than the theory; the shaded
-bands span the networks drawn.  An earlier version of this figure compared a
+bands span the networks drawn (two per gain here: both slower than the theory
+at g = 1.5 and 3, one close to it at g = 2; in other draws at g = 2 most
+networks decay faster, see the theory page).  An earlier version of this figure compared a
 single N = 500 network after subtracting each unit's time average: that
 network happened to decay faster than the theory, and the subtraction (which
 removes its frozen offsets, units with non-zero time averages, a finite-N

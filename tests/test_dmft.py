@@ -158,13 +158,14 @@ def test_simulated_network_agrees():
     # Three networks of N = 1000 tanh units at g = 2 (SCS's model; the diagonal of J is not
     # zeroed, an O(1/N) difference), 200 time units each after 50 of transient, RK4 at
     # dt = 0.1 (its error ~ dt^4 is far below the statistics).  Tolerances from the spread
-    # measured over 12 networks (N = 500 and 1000, 600-800 time units each): per network the
-    # variance scatters by ~3% (sd 0.06 including networks with frozen offsets, up to 0.1),
-    # the velocity variance by ~3%, Delta(2)/Delta(0) by ~0.02; the mean of three is
-    # checked at about three standard deviations of that mean.  The tail (lags > ~6) is not
-    # checked: its rate sqrt(1 - g^2 <phi'>^2) = 0.23 is set by a nearly critical mode
-    # (1 - g^2 <phi'>^2 = 0.05), so O(N^-1/2) changes of the effective gain move it by tens
-    # of per cent from network to network at these N.
+    # measured over 14 networks (N = 500, 1000 and 2000, 200-700 time units each): per
+    # network the variance scatters by ~1.5% (up to 5% for networks with frozen offsets),
+    # Delta(2)/Delta(0) by 0.01-0.02, and the velocity variance <xdot^2> = g^2 <phi^2> -
+    # Delta_0 by ~8% (a difference of two numbers near 2 that each scatter by ~1%: here
+    # 0.124, 0.122, 0.108 against 0.128).  The mean of three is checked at about three
+    # standard deviations of that mean.  The tail (lags > ~6) is not checked: its rate
+    # sqrt(1 - g^2 <phi'>^2) = 0.23 is set by a nearly critical mode (1 - g^2 <phi'>^2 =
+    # 0.05), and at these N it scatters by tens of per cent from network to network.
     gain, n = 2.0, 1000
     theory = dmft_autocorrelation(gain, [0.0, 2.0])
     variances, velocities, ratios = [], [], []
@@ -179,5 +180,5 @@ def test_simulated_network_agrees():
     d0 = float(theory.variance)
     assert np.mean(variances) == pytest.approx(d0, rel=0.06)
     # <xdot^2> = -Delta''(0) = g^2 <phi^2> - Delta_0 (0.128 at g = 2)
-    assert np.mean(velocities) == pytest.approx(-float(theory.curvature), rel=0.08)
+    assert np.mean(velocities) == pytest.approx(-float(theory.curvature), rel=0.15)
     assert np.mean(ratios) == pytest.approx(float(theory.autocorrelation[1]) / d0, abs=0.04)

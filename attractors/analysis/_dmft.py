@@ -172,7 +172,7 @@ def dmft_autocorrelation(gain, lags, *, transfer="tanh", n_potential=101):
     unit time constant), each unit is driven by a Gaussian field whose
     autocorrelation is :math:`g^2` times the rate autocorrelation, and
     :math:`\Delta(\tau) = \langle x_i(t)\,x_i(t+\tau)\rangle` obeys
-    (Sompolinsky, Crisanti & Sommers 1988, eqs. 5-7)
+    (Sompolinsky, Crisanti & Sommers 1988)
 
     .. math::
 
