@@ -91,7 +91,7 @@ def test_cann_following_a_random_stimulus_is_a_ring():
 
 def test_too_many_landmarks_follow_the_sampling_density(ring_run):
     # 601 samples of a ring visited unevenly (3:1 across it); furthest-point landmarks
-    # reach the sample's largest gap near 100.  At 300 they follow the density and
+    # reach the sample's sparsest spacing near 200.  At 300 they follow the density and
     # the coordinate is distorted (measured |rho| 0.78, against 0.97 at 100): the
     # call warns and records both spacings, and the distortion is real.
     theta = circular_coordinates(ring_run, preprocess=dict(n_components=6, n_points=None))
