@@ -10,7 +10,7 @@ one rotation and one reflection, tracks the true heading: the topology alone, wi
 no tuning curves, decodes the head direction (as Chaudhuri et al. 2019 did in
 recorded head-direction cells).  A 3-D Isomap view of the rates (right), coloured by the
 true heading, shows the ring itself; ``embed(..., method="umap")`` draws the UMAP view
-Gardner et al. (2022) show, at the cost of numba compiling umap-learn (~40 s).
+Gardner et al. (2022) show, at the cost of numba compiling umap-learn (15-45 s).
 """
 
 # %%

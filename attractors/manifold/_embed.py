@@ -5,8 +5,8 @@ A view is for the eye, not for topology: Betti numbers come from
 linear; Isomap (Tenenbaum et al. 2000, scikit-learn) keeps geodesic distances and opens
 a ring or a torus that PCA folds; UMAP (McInnes et al. 2018, umap-learn, the optional
 extra ``views``) is what Gardner et al. (2022) show for the grid torus, but it is slow
-to start (numba compiles it: measured ~40 s for 1000 points on the shared 2-core
-machine, see ``docs/theory/manifold.rst``).
+to start (numba compiles it on the first fit: 14-43 s for 1000 points on the shared
+2-core machine, by its load; see ``docs/theory/manifold.rst``).
 """
 
 from __future__ import annotations
