@@ -182,3 +182,8 @@ def test_simulated_network_agrees():
     # <xdot^2> = -Delta''(0) = g^2 <phi^2> - Delta_0 (0.128 at g = 2)
     assert np.mean(velocities) == pytest.approx(-float(theory.curvature), rel=0.15)
     assert np.mean(ratios) == pytest.approx(float(theory.autocorrelation[1]) / d0, abs=0.04)
+
+
+def test_large_gain_is_refused_before_any_work():
+    with pytest.raises(ParameterError, match=r"gain times .* must be <= 10.*got 5.0 x 4.0"):
+        dmft_autocorrelation(5.0, [0.0], transfer=Tanh(gain=4.0))

@@ -27,8 +27,10 @@ _REFERENCE = "H. Sompolinsky, A. Crisanti and H.-J. Sommers, Phys. Rev. Lett. 61
 #: Lipschitz at the top of the potential and is computed there as a small difference of
 #: large averages (round-off that would force tiny steps just below the top).
 _TAYLOR_LAG = 0.1
-#: Covariances evaluated together (memory: _CHUNK n^2 doubles, n <= 250 nodes: 30 MB).
-_CHUNK = 64
+#: Node pairs evaluated at once (memory: 32 MB of doubles), whatever the number of nodes.
+_PAIRS = 4_000_000
+#: Largest g phi'(0) accepted: the quadrature step shrinks like 1/(g phi'(0))^2 in cost.
+_MAX_GAIN = 10.0
 
 
 class _Averages:
@@ -64,18 +66,20 @@ class _Averages:
     def rate_correlation(self, variance0, delta):
         r""":math:`C(\Delta) = \langle\phi(x)\phi(y)\rangle` for covariances 0 <= delta <= Delta_0."""
         delta = np.asarray(delta, dtype=np.float64)
-        if delta.ndim == 1 and delta.size > _CHUNK:
-            return np.concatenate([self.rate_correlation(variance0, delta[i:i + _CHUNK])
-                                   for i in range(0, delta.size, _CHUNK)])
+        chunk = max(1, _PAIRS // self.nodes.size**2)
+        if delta.ndim == 1 and delta.size > chunk:
+            return np.concatenate([self.rate_correlation(variance0, delta[i:i + chunk])
+                                   for i in range(0, delta.size, chunk)])
         inner = self._inner(self.phi, variance0, delta)
         return (inner * inner) @ self.weights
 
     def integral_covariance(self, variance0, delta):
         r""":math:`\langle\Phi(x)\Phi(y)\rangle - \langle\Phi\rangle^2` (no cancellation near 0)."""
         delta = np.asarray(delta, dtype=np.float64)
-        if delta.ndim == 1 and delta.size > _CHUNK:  # bounded memory: _CHUNK n^2 nodes at once
-            return np.concatenate([self.integral_covariance(variance0, delta[i:i + _CHUNK])
-                                   for i in range(0, delta.size, _CHUNK)])
+        chunk = max(1, _PAIRS // self.nodes.size**2)  # bounded memory
+        if delta.ndim == 1 and delta.size > chunk:
+            return np.concatenate([self.integral_covariance(variance0, delta[i:i + chunk])
+                                   for i in range(0, delta.size, chunk)])
         inner = self._inner(self.Phi, variance0, delta)
         centred = inner - (inner @ self.weights)[..., None]
         return (centred * centred) @ self.weights
@@ -206,7 +210,8 @@ def dmft_autocorrelation(gain, lags, *, transfer="tanh", n_potential=101):
     Parameters
     ----------
     gain : float
-        :math:`g \ge 0`, the standard deviation of :math:`\sqrt N J_{ij}`.
+        :math:`g \ge 0`, the standard deviation of :math:`\sqrt N J_{ij}`; at most
+        :math:`10/\phi'(0)` (the cost of the Gaussian averages grows like :math:`g^2`).
     lags : array_like, shape (L,)
         Lags :math:`\tau \ge 0` in units of the unit time constant (any order).
     transfer : str, dict or TransferFunction
@@ -248,9 +253,13 @@ def dmft_autocorrelation(gain, lags, *, transfer="tanh", n_potential=101):
     n_potential = check_integer("n_potential", n_potential, minimum=3)
     phi = _check_transfer(transfer)
     slope0 = float(phi.derivative(np.zeros(1))[0])
+    if gain * slope0 > _MAX_GAIN:
+        raise ParameterError(
+            f"gain times the transfer function's slope at 0 must be <= {_MAX_GAIN:g} (the "
+            f"quadrature's cost grows like its square), got {gain!r} x {slope0!r}")
     if gain * slope0 <= 1.0:  # the silent state x = 0 is stable: no fluctuations at all
         d0, curvature, rate = 0.0, 0.0, np.nan
-        values = slopes = rates = np.zeros_like(lags)
+        values, slopes, rates = np.zeros_like(lags), np.zeros_like(lags), np.zeros_like(lags)
         delta, potential, n_nodes = np.zeros(1), np.zeros(1), 0
     else:
         # A first solution on the coarsest rule sets the step the accurate one needs.
