@@ -62,10 +62,11 @@ for gain, pair in zip(gains, exponents):
 # %%
 # The population autocorrelation of simulated networks, averaged over units
 # time origins and trajectories (FFT), one curve per network, against the mean-field
-# theory at three gains.  The networks are SCS's, without self-coupling: the
-# diagonal :math:`J_{ii}` is an O(1/N) difference in principle, but in a
-# paired test at N = 1000 (two networks) zeroing it moved the variance from
-# 1.91 and 1.86 to 1.93 and 1.94, towards the theory's 1.925.
+# theory at three gains.  The networks are SCS's, without self-coupling
+# (:math:`J_{ii} = 0`; :meth:`~attractors.models.RateNetwork.random` draws the
+# diagonal too, an O(1/N) difference: in nine paired networks at N = 1000
+# removing it changed the variance by -0.09 to +0.09, in no consistent
+# direction).
 n_chaos = 200 if QUICK else 1000
 n_networks = 1 if QUICK else 2
 n_trials, t_record = (2, 30.0) if QUICK else (4, 60.0)  # trajectories per network, each
