@@ -88,9 +88,9 @@ for gain in chaos_gains:
     theory[gain] = dmft_autocorrelation(gain, lags)
     curves = []
     for seed in range(n_networks):
-        weights = RateNetwork.random(n_chaos, gain=gain, seed=10 + seed).weights.copy()
-        np.fill_diagonal(weights, 0.0)  # SCS's model has no self-coupling, J_ii = 0
-        net = RateNetwork(weights, record_rate=False)
+        # SCS's model has no self-coupling, J_ii = 0
+        net = RateNetwork.random(n_chaos, gain=gain, seed=10 + seed, self_coupling=False,
+                                 record_rate=False)
         # Several trajectories of one network in one batched run (one pass over the
         # weights per step serves them all), recorded after a transient of 40 tau.
         x0 = np.random.default_rng(seed).standard_normal((n_trials, n_chaos))

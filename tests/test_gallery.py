@@ -31,7 +31,8 @@ def _not_blank(path):
 
 def test_the_gallery_has_the_stories_the_library_promises():
     # One script per story of the gallery issue (issue 7), by the name it is rendered under,
-    # and the animated stories of issue 15 item 7.
+    # the animated stories of issue 15 item 7, and the stories of issues 11 (continuation),
+    # 12 (attractors beyond fixed points) and 13 (attractor manifolds).
     expected = {
         "hopfield_image_recall", "hopfield_update_order", "hopfield_state_space",
         "hopfield_capacity", "hopfield_basins", "correlated_patterns", "max_clique",
@@ -39,6 +40,10 @@ def test_the_gallery_has_the_stories_the_library_promises():
         "ring_bump_from_noise", "ring_head_direction", "ring_velocity", "cann_tracking",
         "grid_sheet", "compare_attractors", "rate_phase_portrait",
         "animate_pattern_completion", "animate_ring_bump",
+        "cann_fold", "pitchfork", "wilson_cowan_hopf", "hopfield_retrieval_branch",
+        "ags_phase_diagram",
+        "lorenz_spectrum", "wilson_cowan_cycle", "rate_chaos", "basins_by_type", "hopfield_sequence",
+        "manifold_shapes", "manifold_heading", "manifold_grid_torus",
     }
     assert expected <= set(SCRIPTS), sorted(expected - set(SCRIPTS))
 

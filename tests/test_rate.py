@@ -220,3 +220,12 @@ def test_complex_and_unsigned_parameters_are_refused_or_converted_exactly():
     np.testing.assert_array_equal(net.weights, [[0.0, 255.0], [255.0, 0.0]])
     with pytest.raises(ParameterError, match="beyond 2\\*\\*53"):
         RateNetwork(np.array([[0, 2**64 - 1], [1, 0]], dtype=np.uint64))
+
+
+def test_random_without_self_coupling_is_the_same_draw_off_the_diagonal():
+    # SCS (1988) set J_ii = 0; the option must change nothing else of the seeded draw.
+    with_diagonal = RateNetwork.random(50, gain=2.0, seed=4).weights
+    without = RateNetwork.random(50, gain=2.0, seed=4, self_coupling=False).weights
+    assert np.all(np.diag(without) == 0.0) and np.any(np.diag(with_diagonal) != 0.0)
+    off = ~np.eye(50, dtype=bool)
+    np.testing.assert_array_equal(without[off], with_diagonal[off])

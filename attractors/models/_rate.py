@@ -148,8 +148,8 @@ class RateNetwork(ContinuousSystem):
         object.__setattr__(self, "_symmetric", is_symmetric(weights))
 
     @classmethod
-    def random(cls, n_units: int, gain: float = 1.5, *, symmetric: bool = False, rng=None,
-               seed=None, **kwargs) -> RateNetwork:
+    def random(cls, n_units: int, gain: float = 1.5, *, symmetric: bool = False,
+               self_coupling: bool = True, rng=None, seed=None, **kwargs) -> RateNetwork:
         r"""A network with Gaussian random weights, :math:`W_{ij} \sim \mathcal N(0, g^2/N)`.
 
         With ``transfer="tanh"`` and asymmetric weights this is the network of
@@ -168,6 +168,10 @@ class RateNetwork(ContinuousSystem):
             :math:`g \ge 0`.
         symmetric : bool
             Symmetrise the weights.
+        self_coupling : bool
+            Keep the diagonal :math:`W_{ii}`.  ``False`` sets it to zero, as in
+            Sompolinsky, Crisanti & Sommers (1988), :math:`J_{ii} = 0`; the
+            off-diagonal weights are the same draw either way.
         rng, seed : numpy.random.Generator or int, optional
             Where the weights come from (the same seed gives the same network).
         **kwargs
@@ -185,6 +189,8 @@ class RateNetwork(ContinuousSystem):
         weights = rng.standard_normal((n_units, n_units)) * (gain / np.sqrt(n_units))
         if symmetric:
             weights = (weights + weights.T) / np.sqrt(2.0)
+        if not self_coupling:
+            np.fill_diagonal(weights, 0.0)
         return cls(weights, **kwargs)
 
     @property
