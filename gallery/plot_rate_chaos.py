@@ -128,9 +128,9 @@ for index, gain in enumerate(chaos_gains):
         panel.plot(lags, delta / scale_theory, "--", color="black", linewidth=1.2)
     middle.plot([], [], color=color, label=f"g = {gain}: networks, N = {n_chaos}")
 middle.plot([], [], "--", color="black", label="dynamic mean-field theory")
-middle.set(xlabel=r"lag $\tau$ ($\tau_{unit}$)", ylabel=r"$\Delta(\tau)$",
+middle.set(xlabel=r"lag (units of the time constant $\tau$)", ylabel=r"$\Delta(\tau)$",
            title="Autocorrelation of the chaotic activity")
 middle.legend(fontsize="small")
-right.set(xlabel=r"lag $\tau$ ($\tau_{unit}$)", ylabel=r"$\Delta(\tau) / \Delta(0)$",
+right.set(xlabel=r"lag (units of the time constant $\tau$)", ylabel=r"$\Delta(\tau) / \Delta(0)$",
           title="Normalised: the shape of the decay", ylim=(-0.1, 1.02))
 plt.show()
