@@ -256,6 +256,25 @@ def test_a_batch_of_networks_is_one_run_with_a_system_dimension():
     np.testing.assert_allclose(looped.exponent, batch.exponent[:3], rtol=0, atol=1e-9)
 
 
+def test_a_batch_split_into_cache_sized_groups_is_the_same_run(monkeypatch):
+    # Large networks run in groups whose stacked weights stay in cache; the groups get
+    # the slices of the one batch's initial tangent vectors and no noise, so the numbers
+    # are the one-group run's: to the last bit where each group's product is per system.
+    from attractors.analysis import _stacked
+
+    nets = [RateNetwork.random(60, gain=g, seed=i) for i, g in enumerate([0.5, 2.0, 3.0, 1.5, 2.5])]
+    x0 = np.random.default_rng(1).standard_normal(60)
+    options = dict(n_exponents=3, t_span=10.0, dt=0.1, transient=2.0, seed=4)
+    whole = lyapunov_spectrum(nets, x0, **options)
+    monkeypatch.setattr(_stacked, "GROUP_BYTES", 2 * nets[0].weights.nbytes)  # groups 2, 2, 1
+    assert [s.indices(5) for s in _stacked.cache_groups(_stacked.stack_systems(nets))] == [
+        (0, 2, 1), (2, 4, 1), (4, 5, 1)]
+    split = lyapunov_spectrum(nets, x0, **options)
+    np.testing.assert_allclose(split.exponent, whole.exponent, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(split.final_state, whole.final_state, rtol=0, atol=1e-12)
+    assert split.running_exponent.shape == whole.running_exponent.shape
+
+
 def test_a_batch_of_systems_refuses_mixed_models():
     net = RateNetwork.random(5, seed=0)
     with pytest.raises(ParameterError, match="one class and size"):

@@ -32,7 +32,7 @@ from .._validate import (
 )
 from ..solvers import Adaptive, EulerMaruyama, MapStepper, get_solver
 from ._lyapunov_dataset import _spectrum_dataset, kaplan_yorke_dimension
-from ._stacked import rate_tangent_field, stack_systems
+from ._stacked import cache_groups, rate_tangent_field, stack_systems
 
 __all__ = ["kaplan_yorke_dimension", "largest_lyapunov_exponent", "lyapunov_spectrum"]
 
@@ -332,10 +332,21 @@ def lyapunov_spectrum(system, x0, *, n_exponents=None, t_span=None, n_steps=None
     x = x0 if batched else x0[None]
     random = rng.standard_normal(x.shape[:1] + (system.n_units, k))
     q0 = np.swapaxes(np.linalg.qr(random)[0], 1, 2)
-    augmented, state, (solver_name, tangent) = _steppers(system, solver, tangent, k, dt,
-                                                         inputs, rng)
-    final, running, times, last = _qr_run(augmented, state, x, q0, n_steps, n_transient,
-                                          every, dt, n_record)
+    # A batch of large networks runs in groups that keep their weights in cache (one
+    # group otherwise); the groups' numbers are those of one run: the same q0, no noise.
+    shared_inputs = inputs is None or inputs.ndim <= 1
+    groups = cache_groups(system) if lead_dim == "system" and shared_inputs else [slice(None)]
+    parts = []
+    for part in groups:
+        member = system if len(groups) == 1 else stack_systems(system.systems[part])
+        augmented, state, (solver_name, tangent_used) = _steppers(member, solver, tangent, k,
+                                                                  dt, inputs, rng)
+        parts.append(_qr_run(augmented, state, x[part], q0[part], n_steps, n_transient, every,
+                             dt, n_record))
+    tangent = tangent_used
+    final = np.concatenate([p[0] for p in parts])
+    running = np.concatenate([p[1] for p in parts], axis=1)
+    times, last = parts[0][2], np.concatenate([p[3] for p in parts])
     # Sorted largest first: QR keeps the order only up to near-degenerate pairs.
     order = np.argsort(-final, axis=-1)
     final = np.take_along_axis(final, order, axis=-1)
