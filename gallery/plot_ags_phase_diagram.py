@@ -6,7 +6,7 @@ A Hebbian Hopfield network storing :math:`P = \alpha N` random patterns,
 with Glauber dynamics at temperature :math:`T`, has four phases in the
 replica-symmetric mean-field theory of Amit, Gutfreund & Sompolinsky (1987;
 Hertz, Krogh & Palmer 1991, Fig. 2.18).  Above
-:math:`T_g = 1 + \sqrt\alpha` the network is a paramagnet (no order).
+:math:`T_g = 1 + \sqrt{\alpha}` the network is a paramagnet (no order).
 Below it a spin glass exists: frozen states unrelated to the patterns.
 Below :math:`T_M(\alpha)` retrieval states (a large overlap :math:`m` with
 one pattern) exist as local minima of the free energy: the memory works,
@@ -87,7 +87,8 @@ for load in loads[::2]:
     kept = temperatures[retained.sel(load=load).values >= 0.5]
     top = f"{kept.max():.2f}" if kept.size else "none"
     t_m = np.interp(load, alpha_m[upper][::-1], t_m_grid[upper][::-1], right=np.nan)
-    print(f"alpha = {load:.3f}: most cues kept up to T = {top} (theory: T_M = {t_m:.2f})")
+    theory = f"T_M = {t_m:.2f}" if np.isfinite(t_m) else "no retrieval states above alpha_c"
+    print(f"alpha = {load:.3f}: most cues kept up to T = {top} (theory: {theory})")
 
 # %%
 # Cells from the simulation, the lines of the theory on top, and the phases named.

@@ -7,7 +7,7 @@ stable bump only while its global inhibition :math:`k` is below the critical
 value :math:`k_c = \rho J_0^2 / (8\sqrt{2\pi}\,a)`.  Below it a second,
 unstable bump (the saddle between the bump and the silent state) has the same
 Gaussian shape with a smaller height; the closed forms are
-:math:`u_0^\pm = (1 \pm \sqrt{1 - k/k_c})\, J_0 / (4\sqrt\pi\, a k)`.  The two
+:math:`u_0^\pm = (1 \pm \sqrt{1 - k/k_c})\, J_0 / (4\sqrt{\pi}\, a k)`.  The two
 meet at :math:`k = k_c` in a fold (saddle-node) bifurcation and disappear.
 Pseudo-arclength continuation follows the stable bump from
 :math:`k = 0.1\,k_c` through the fold and back along the unstable bump; a
