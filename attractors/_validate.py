@@ -15,6 +15,7 @@ __all__ = [
     "check_choice",
     "check_finite_array",
     "check_integer",
+    "check_model_field",
     "check_positive",
     "describe",
     "plain",
@@ -146,3 +147,29 @@ def check_finite_array(name: str, value, *, dtype=None) -> np.ndarray:
             f"{name} must be finite, but it contains {array[tuple(bad)].item()!r}{where}"
         )
     return array
+
+
+def check_model_field(system, field, *, name: str = "parameter", otherwise: str = ""):
+    """``field`` names a real-valued field of the dataclass model ``system``; its value.
+
+    Continuation, global continuation and phase diagrams rebuild the model at each
+    parameter value with :func:`dataclasses.replace`, so the model must be a
+    dataclass and the parameter one of its init fields holding a real number.
+    ``name`` is the argument's name in the messages; ``otherwise`` names an
+    alternative to a dataclass model (e.g. " or a function value -> model").
+    """
+    import dataclasses
+
+    if not dataclasses.is_dataclass(system):
+        raise ParameterError(f"system must be a dataclass model (it is rebuilt with "
+                             f"dataclasses.replace){otherwise}, got {type(system).__name__}")
+    names = [item.name for item in dataclasses.fields(system) if item.init]
+    if not isinstance(field, str) or field not in names:
+        raise ParameterError(f"{name} must name a field of {type(system).__name__} "
+                             f"({', '.join(names)}): {describe(field)} is not a field")
+    value = getattr(system, field)
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ParameterError(f"{name} {field!r} of {type(system).__name__} is not a real number "
+                             f"(it is {describe(value)}), so the model cannot be rebuilt at "
+                             f"other values of it")
+    return value

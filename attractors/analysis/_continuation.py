@@ -25,7 +25,14 @@ import numbers
 import numpy as np
 
 from .._system import ContinuousSystem
-from .._validate import ParameterError, check_finite_array, check_integer, check_positive, describe
+from .._validate import (
+    ParameterError,
+    check_finite_array,
+    check_integer,
+    check_model_field,
+    check_positive,
+    describe,
+)
 from ._arclength import _Branch, _eig, _singular_range
 from ._bifurcation import follow
 
@@ -41,20 +48,7 @@ def _check_parameter(system, parameter, start, stop, name="parameter"):
         raise ParameterError(
             f"system must be a ContinuousSystem (continuation follows equilibria of flows), "
             f"got {describe(system)}")
-    if not dataclasses.is_dataclass(system):
-        raise ParameterError(
-            f"system must be a dataclass model (it is rebuilt with dataclasses.replace), "
-            f"got {type(system).__name__}")
-    names = [field.name for field in dataclasses.fields(system) if field.init]
-    if not isinstance(parameter, str) or parameter not in names:
-        raise ParameterError(
-            f"{name} must name a field of {type(system).__name__} ({', '.join(names)}), "
-            f"got {describe(parameter)}")
-    value = getattr(system, parameter)
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ParameterError(
-            f"{name} {parameter!r} of {type(system).__name__} is not a real number "
-            f"(it is {describe(value)}), so it cannot be continued")
+    check_model_field(system, parameter, name=name)
     for name, bound in (("start", start), ("stop", stop)):
         if isinstance(bound, bool) or not isinstance(bound, numbers.Real) or not math.isfinite(bound):
             raise ParameterError(f"{name} must be a finite real number, got {describe(bound)}")

@@ -20,14 +20,20 @@ a store to resume from); the matching is a serial pass over its result.
 
 from __future__ import annotations
 
-import dataclasses
 import numbers
 
 import numpy as np
 import xarray as xr
 
 from .._system import DynamicalSystem
-from .._validate import ParameterError, check_choice, check_finite_array, check_integer, describe
+from .._validate import (
+    ParameterError,
+    check_choice,
+    check_finite_array,
+    check_integer,
+    check_model_field,
+    describe,
+)
 from ._basin_classifiers import UNRECOGNISED
 from ._basins import NOT_CONVERGED, wilson_interval
 from ._global_mapping import _fingerprint, _Point, _Setup
@@ -80,18 +86,7 @@ def _match(vectors, present, threshold, use_vanished):
 
 def _check(system, parameter, values, mapper, match, threshold):
     if isinstance(system, DynamicalSystem):
-        if not dataclasses.is_dataclass(system):
-            raise ParameterError(f"system must be a dataclass model (it is rebuilt with "
-                                 f"dataclasses.replace) or a function value -> model, got "
-                                 f"{type(system).__name__}")
-        names = [f.name for f in dataclasses.fields(system) if f.init]
-        if not isinstance(parameter, str) or parameter not in names:
-            raise ParameterError(f"parameter must name a field of {type(system).__name__} "
-                                 f"({', '.join(names)}), got {describe(parameter)}")
-        current = getattr(system, parameter)
-        if isinstance(current, bool) or not isinstance(current, numbers.Real):
-            raise ParameterError(f"parameter {parameter!r} of {type(system).__name__} is not a "
-                                 f"real number (it is {describe(current)})")
+        check_model_field(system, parameter, otherwise=" or a function value -> model")
     elif not callable(system):
         raise ParameterError(f"system must be a DynamicalSystem or a function value -> model, "
                              f"got {describe(system)}")

@@ -32,7 +32,7 @@ import numpy as np
 import xarray as xr
 
 from .._system import ContinuousSystem, DiscreteSystem, DynamicalSystem
-from .._validate import ParameterError, check_finite_array, describe
+from .._validate import ParameterError, check_finite_array, check_model_field, describe
 from ._classify import ATTRACTOR_TYPES, classify_attractor
 from ._stability import _labelled
 
@@ -204,13 +204,7 @@ def _check_grid(system, parameters):
     if not isinstance(parameters, Mapping) or len(parameters) != 2:
         raise ParameterError(f"parameters must be a mapping of two names to their values "
                              f"{{name1: values1, name2: values2}}, got {describe(parameters)}")
-    if isinstance(system, DynamicalSystem):
-        if not dataclasses.is_dataclass(system):
-            raise ParameterError(f"system must be a dataclass model (it is rebuilt with "
-                                 f"dataclasses.replace) or a function returning a model, got "
-                                 f"{type(system).__name__}")
-        fields = [f.name for f in dataclasses.fields(system) if f.init]
-    elif not callable(system):
+    if not isinstance(system, DynamicalSystem) and not callable(system):
         raise ParameterError(f"system must be a DynamicalSystem or a function (name1=..., "
                              f"name2=...) -> model, got {describe(system)}")
     grid = {}
@@ -220,13 +214,7 @@ def _check_grid(system, parameters):
             raise ParameterError(f"parameter names must be identifiers other than 'type', "
                                  f"'trial', 'rng' and 'fingerprint', got {describe(name)}")
         if isinstance(system, DynamicalSystem):
-            if name not in fields:
-                raise ParameterError(f"parameter {name!r} is not a field of "
-                                     f"{type(system).__name__} ({', '.join(fields)})")
-            current = getattr(system, name)
-            if isinstance(current, bool) or not isinstance(current, numbers.Real):
-                raise ParameterError(f"parameter {name!r} of {type(system).__name__} is not a "
-                                     f"real number (it is {describe(current)})")
+            check_model_field(system, name, otherwise=" or a function returning a model")
         values = check_finite_array(f"parameters[{name!r}]", values, dtype=np.float64)
         if values.ndim != 1 or values.size == 0 or np.unique(values).size != values.size:
             raise ParameterError(f"parameters[{name!r}] must be a non-empty 1-D list of distinct "
